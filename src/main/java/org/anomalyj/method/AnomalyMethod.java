@@ -1,0 +1,45 @@
+package org.anomalyj.method;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.anomalyj.io.Safetensors;
+
+import java.util.Map;
+
+/**
+ * A trained anomaly scorer over patch features: what a method (PatchCore, PaDiM, …) keeps after
+ * training and how it scores. Backbone, feature aggregation, map post-processing, thresholds and
+ * persistence are shared and live outside the method.
+ */
+public interface AnomalyMethod extends AutoCloseable {
+
+	/** The method's name as written in model files and on the command line, e.g. {@code patchcore}. */
+	String name();
+
+	/**
+	 * @param features (N, D, h, w) patch features
+	 * @return (N, h, w) patch anomaly scores, attached to the features' manager
+	 */
+	NDArray patchScores(NDArray features);
+
+	/**
+	 * Image scores from the patch scores. The default is the maximum patch score; methods may refine
+	 * it (PatchCore's reweighting).
+	 *
+	 * @param features (N, D, h, w)
+	 * @param patchScores (N, h, w) as returned by {@link #patchScores}
+	 */
+	default float[] imageScores(NDArray features, NDArray patchScores) {
+		long n = patchScores.getShape().get(0);
+		return patchScores.reshape(n, -1).max(new int[] {1}).toFloatArray();
+	}
+
+	/** The method's parameters, stored in the model manifest under the method's name. */
+	JsonObject parameters();
+
+	/** The method's learned tensors, stored in the model file. */
+	Map<String, Safetensors.Tensor> tensors();
+
+	@Override
+	void close();
+}

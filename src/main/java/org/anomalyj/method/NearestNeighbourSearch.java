@@ -1,0 +1,108 @@
+package org.anomalyj.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exact nearest-neighbour distances from query patches to a memory bank, as blocked matrix
+ * products on the DJL engine. {@code |q - b|^2 = |q|^2 - 2 q.b + |b|^2}; the bank is stored
+ * augmented as {@code [-2b, |b|^2]} and queries as {@code [q, 1]}, so each block is one matrix
+ * product followed by one min-reduction, with no per-patch Java loop.
+ */
+public final class NearestNeighbourSearch implements AutoCloseable {
+
+	/** Bank rows per block: keeps the (queries x block) product within a few tens of MB. */
+	static final int BLOCK = 4096;
+
+	private final NDManager manager;
+	private final List<NDArray> blocksT = new ArrayList<>();
+	private final NDArray bank;
+	private final int size, dim;
+
+	/**
+	 * @param bank {@code size x dim} row-major memory bank
+	 */
+	public NearestNeighbourSearch(NDManager parent, float[] bank, int size, int dim) {
+		if (size <= 0) throw new IllegalArgumentException("empty memory bank");
+		this.manager = parent.newSubManager();
+		this.size = size;
+		this.dim = dim;
+		this.bank = manager.create(bank, new Shape(size, dim));
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray b = bank();
+			NDArray norms = b.square().sum(new int[] {1}, true);
+			NDArray augmented = b.mul(-2f).concat(norms, 1);
+			for (int from = 0; from < size; from += BLOCK) {
+				int to = Math.min(size, from + BLOCK);
+				NDArray blockT = augmented.get(from + ":" + to).transpose().duplicate();
+				blockT.attach(manager);
+				blocksT.add(blockT);
+			}
+		}
+	}
+
+	public NDArray bank() {
+		return bank;
+	}
+
+	public int size() {
+		return size;
+	}
+
+	public int dim() {
+		return dim;
+	}
+
+	/**
+	 * @param queries (n, dim) on this search's device
+	 * @return (n) Euclidean distance of each query to its nearest bank row, attached to the queries' manager
+	 */
+	public NDArray distances(NDArray queries) {
+		NDManager out = queries.getManager();
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray q = queries.duplicate();
+			q.attach(tmp);
+			NDArray qNorm = q.square().sum(new int[] {1});
+			NDArray qa = q.concat(tmp.ones(new Shape(q.getShape().get(0), 1)), 1);
+			NDArray best = null;
+			for (NDArray blockT : blocksT) {
+				NDArray m = qa.matMul(blockT).min(new int[] {1});
+				best = best == null ? m : NDArrays.minimum(best, m);
+			}
+			NDArray d = best.add(qNorm).maximum(0f).sqrt();
+			d.attach(out);
+			return d;
+		}
+	}
+
+	/**
+	 * Indices of the {@code k} nearest bank rows of each query, nearest first. For the few
+	 * queries that need it (score reweighting), so it favours simplicity over blocking.
+	 *
+	 * @param queries (n, dim)
+	 * @return (n, k) int64, attached to the queries' manager
+	 */
+	public NDArray nearestIndices(NDArray queries, int k) {
+		NDManager out = queries.getManager();
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray q = queries.duplicate();
+			q.attach(tmp);
+			NDArray d2 = q.square().sum(new int[] {1}, true)
+				.sub(q.matMul(bank.transpose()).mul(2f))
+				.add(bank.square().sum(new int[] {1}).reshape(1, size));
+			NDArray idx = d2.neg().topK(Math.min(k, size), 1).get(1);
+			idx.attach(out);
+			return idx;
+		}
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}
