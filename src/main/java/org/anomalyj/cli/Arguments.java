@@ -1,0 +1,102 @@
+package org.anomalyj.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code --name value} and {@code --flag} options of one verb, with one-line errors for the user. */
+final class Arguments {
+
+	private final String verb;
+	private final Map<String, String> values = new LinkedHashMap<>();
+
+	/**
+	 * @param known option names the verb accepts (without dashes); names in {@code flags} take no value
+	 */
+	Arguments(String verb, String[] args, int from, Set<String> known, Set<String> flags) {
+		this.verb = verb;
+		for (int i = from; i < args.length; i++) {
+			String a = args[i];
+			if (!a.startsWith("--")) throw new UsageException(verb + ": unexpected argument '" + a + "'");
+			String name = a.substring(2);
+			String value = null;
+			int eq = name.indexOf('=');
+			if (eq >= 0) {
+				value = name.substring(eq + 1);
+				name = name.substring(0, eq);
+			}
+			if (!known.contains(name) && !flags.contains(name))
+				throw new UsageException(verb + ": unknown option --" + name + " (known: " + String.join(", ", known) + (flags.isEmpty() ? "" : ", " + String.join(", ", flags)) + ")");
+			if (flags.contains(name)) {
+				values.put(name, value == null ? "true" : value);
+				continue;
+			}
+			if (value == null) {
+				if (i + 1 >= args.length) throw new UsageException(verb + ": option --" + name + " needs a value");
+				value = args[++i];
+			}
+			values.put(name, value);
+		}
+	}
+
+	String string(String name, String fallback) {
+		return values.getOrDefault(name, fallback);
+	}
+
+	String required(String name) {
+		String v = values.get(name);
+		if (v == null) throw new UsageException(verb + ": option --" + name + " is required");
+		return v;
+	}
+
+	Path path(String name) {
+		return Path.of(required(name));
+	}
+
+	Path path(String name, Path fallback) {
+		String v = values.get(name);
+		return v == null ? fallback : Path.of(v);
+	}
+
+	boolean flag(String name) {
+		return Boolean.parseBoolean(values.getOrDefault(name, "false"));
+	}
+
+	int integer(String name, int fallback) {
+		String v = values.get(name);
+		if (v == null) return fallback;
+		try {
+			return Integer.parseInt(v.trim());
+		} catch (NumberFormatException e) {
+			throw new UsageException(verb + ": --" + name + " takes a whole number, not '" + v + "'");
+		}
+	}
+
+	long longValue(String name, long fallback) {
+		String v = values.get(name);
+		if (v == null) return fallback;
+		try {
+			return Long.parseLong(v.trim());
+		} catch (NumberFormatException e) {
+			throw new UsageException(verb + ": --" + name + " takes a whole number, not '" + v + "'");
+		}
+	}
+
+	double real(String name, double fallback) {
+		String v = values.get(name);
+		if (v == null) return fallback;
+		try {
+			return Double.parseDouble(v.trim());
+		} catch (NumberFormatException e) {
+			throw new UsageException(verb + ": --" + name + " takes a number, not '" + v + "'");
+		}
+	}
+
+	/** A mistake in how the command was called: printed as one line, exit code 2. */
+	static final class UsageException extends RuntimeException {
+		UsageException(String message) {
+			super(message);
+		}
+	}
+}

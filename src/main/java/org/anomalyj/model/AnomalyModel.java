@@ -1,0 +1,157 @@
+package org.anomalyj.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import org.anomalyj.backbone.Backbone;
+import org.anomalyj.backbone.BackboneCatalog;
+import org.anomalyj.io.ModelArchive;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.PatchCore;
+import org.anomalyj.method.PatchFeatures;
+import org.anomalyj.postprocess.AnomalyMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A trained model, loaded on one device and ready to score: backbone, patch features, method,
+ * map post-processing and thresholds. Loading it once and scoring many images keeps engine start
+ * and model load off the per-image path.
+ */
+public final class AnomalyModel implements AutoCloseable {
+
+	private final NDManager manager;
+	private final Backbone backbone;
+	private final ModelSpec spec;
+	private final PatchFeatures features;
+	private final AnomalyMethod method;
+	private final AnomalyMapper mapper;
+	private final Thresholds thresholds;
+	private final JsonObject training;
+
+	/** Takes ownership of the manager, backbone and method. */
+	AnomalyModel(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
+		Thresholds thresholds, JsonObject training) {
+		this.manager = manager;
+		this.backbone = backbone;
+		this.spec = spec;
+		this.features = features;
+		this.method = method;
+		this.thresholds = thresholds;
+		this.training = training;
+		this.mapper = new AnomalyMapper(manager, features.gridHeight(), features.gridWidth(), spec.inputSize(), spec.inputSize(), spec.sigma());
+	}
+
+	public ModelSpec spec() {
+		return spec;
+	}
+
+	public AnomalyMethod method() {
+		return method;
+	}
+
+	public Thresholds thresholds() {
+		return thresholds;
+	}
+
+	/** What the training run recorded (images, patches, timings). */
+	public JsonObject training() {
+		return training.deepCopy();
+	}
+
+	/** Scores and maps of a batch, maps at the model's input size. */
+	public record Scored(float[] imageScores, float[][] maps, int size) {}
+
+	/**
+	 * Scores a batch of preprocessed images.
+	 *
+	 * @param batch {@code n} images of {@code 3 x S x S} floats (CHW), concatenated
+	 */
+	public Scored score(float[] batch, int n) {
+		int s = spec.inputSize();
+		if (batch.length != n * 3 * s * s) throw new IllegalArgumentException("batch holds " + batch.length + " values, expected " + n * 3 * s * s);
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray x = tmp.create(batch, new Shape(n, 3, s, s));
+			NDArray f = features.embed(x);
+			NDArray patch = method.patchScores(f);
+			float[] scores = method.imageScores(f, patch);
+			float[] flat = mapper.map(patch).toFloatArray();
+			float[][] maps = new float[n][];
+			for (int i = 0; i < n; i++) maps[i] = java.util.Arrays.copyOfRange(flat, i * s * s, (i + 1) * s * s);
+			return new Scored(scores, maps, s);
+		}
+	}
+
+	/** Writes the model atomically to a {@code .zip} model file. */
+	public void save(Path file) throws IOException {
+		JsonObject manifest = ModelArchive.newManifest(method.name(), backbone.id(), backbone.weightsSha256(), spec.inputSize());
+		manifest.add("features", spec.toJson());
+		manifest.add(method.name(), method.parameters());
+		manifest.add("thresholds", thresholds.toJson());
+		manifest.add("training", training);
+		new ModelArchive(manifest, method.tensors()).write(file);
+	}
+
+	/**
+	 * Loads a model file on a device.
+	 *
+	 * @throws IOException with a one-line reason naming the file for anything wrong with it
+	 */
+	public static AnomalyModel load(Path file, DeviceChoice device) throws IOException {
+		ModelArchive archive = ModelArchive.read(file);
+		JsonObject m = archive.manifest();
+		NDManager manager = NDManager.newBaseManager(device.resolve());
+		Backbone backbone = null;
+		AnomalyMethod method = null;
+		try {
+			String backboneId = m.getAsJsonObject("backbone").get("id").getAsString();
+			backbone = BackboneCatalog.load(backboneId, manager);
+			String sha = m.getAsJsonObject("backbone").get("sha256").getAsString();
+			if (!sha.equals(backbone.weightsSha256()))
+				throw new IOException("it was trained with other weights for backbone " + backboneId + " (checksum " + sha + ", installed " + backbone.weightsSha256() + ")");
+			ModelSpec spec = ModelSpec.fromJson(backboneId, m.get("input_size").getAsInt(), m.getAsJsonObject("features"));
+			PatchFeatures features = new PatchFeatures(manager, backbone, spec.taps(), spec.poolSize(), spec.inputSize(), spec.inputSize());
+			String name = m.get("method").getAsString();
+			if (!m.has(name) || !m.get(name).isJsonObject()) throw new IOException("the manifest has no parameters for method " + name);
+			method = switch (name) {
+				case PatchCore.NAME -> PatchCore.restore(manager, m.getAsJsonObject(name), archive.tensors(), features.dim());
+				default -> throw new IOException("unknown method '" + name + "'");
+			};
+			Thresholds thresholds = Thresholds.fromJson(m.getAsJsonObject("thresholds"));
+			JsonObject training = m.has("training") && m.get("training").isJsonObject() ? m.getAsJsonObject("training") : new JsonObject();
+			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
+		} catch (IOException e) {
+			closeQuietly(method, backbone, manager);
+			throw new IOException(file + ": " + e.getMessage(), e);
+		} catch (RuntimeException e) {
+			closeQuietly(method, backbone, manager);
+			throw new IOException(file + ": invalid model manifest (" + e.getClass().getSimpleName()
+				+ (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+		}
+	}
+
+	private static void closeQuietly(AnomalyMethod method, Backbone backbone, NDManager manager) {
+		if (method != null) method.close();
+		if (backbone != null) backbone.close();
+		manager.close();
+	}
+
+	@Override
+	public void close() {
+		mapper.close();
+		method.close();
+		features.close();
+		backbone.close();
+		manager.close();
+	}
+
+	/** Used by the trainer, which builds the parts itself. */
+	static AnomalyModel assemble(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
+		Thresholds thresholds, JsonObject training) {
+		return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
+	}
+
+}

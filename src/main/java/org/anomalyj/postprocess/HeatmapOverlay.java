@@ -1,0 +1,85 @@
+package org.anomalyj.postprocess;
+
+/**
+ * Renders what a person inspects: the image, the anomaly map as a translucent heat map on top, and
+ * the outline of each defect region. Works on packed RGB pixels so the CLI (PNG files) and tests
+ * share it; Fiji draws its own overlay objects from the same map and mask.
+ */
+public final class HeatmapOverlay {
+
+	/** Outline colour of defect regions: pure white shows on the heat map's warm and cold ends. */
+	public static final int OUTLINE = 0xffffff;
+
+	private final float low, high;
+	private final double opacity;
+
+	/**
+	 * @param low map value shown fully transparent and at the cold end of the scale
+	 * @param high map value at the hot end of the scale
+	 * @param opacity heat-map opacity at the hot end, 0..1
+	 */
+	public HeatmapOverlay(float low, float high, double opacity) {
+		if (!(high > low)) throw new IllegalArgumentException("heat-map scale needs high > low, was " + low + ".." + high);
+		this.low = low;
+		this.high = high;
+		this.opacity = Math.max(0, Math.min(1, opacity));
+	}
+
+	/** A scale that puts the mask threshold at its middle, matching normalised scores (0.5 = threshold). */
+	public static HeatmapOverlay aroundThreshold(float threshold, double opacity) {
+		float t = threshold > 0 ? threshold : 1f;
+		return new HeatmapOverlay(0, 2 * t, opacity);
+	}
+
+	/**
+	 * @param base packed RGB of the image, {@code w * h}
+	 * @param map anomaly map at the image's size
+	 * @param mask defect mask at the image's size (non-zero = defect), or null
+	 * @return packed RGB
+	 */
+	public int[] render(int[] base, float[] map, byte[] mask, int w, int h) {
+		int n = w * h;
+		if (base.length != n || map.length != n || (mask != null && mask.length != n))
+			throw new IllegalArgumentException("image, map and mask sizes differ");
+		int[] out = new int[n];
+		for (int i = 0; i < n; i++) {
+			float v = map[i];
+			double t = Float.isNaN(v) ? 0 : Math.max(0, Math.min(1, (v - low) / (high - low)));
+			// Transparency rises with the score so clean areas stay readable.
+			double a = opacity * Math.sqrt(t);
+			int heat = jet(t);
+			int b = base[i];
+			int r = blend((b >> 16) & 0xff, (heat >> 16) & 0xff, a);
+			int g = blend((b >> 8) & 0xff, (heat >> 8) & 0xff, a);
+			int bl = blend(b & 0xff, heat & 0xff, a);
+			out[i] = (r << 16) | (g << 8) | bl;
+		}
+		if (mask != null) {
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++)
+					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) out[y * w + x] = OUTLINE;
+		}
+		return out;
+	}
+
+	private static boolean onBorder(byte[] mask, int x, int y, int w, int h) {
+		return x == 0 || y == 0 || x == w - 1 || y == h - 1 || mask[y * w + x - 1] == 0 || mask[y * w + x + 1] == 0
+			|| mask[(y - 1) * w + x] == 0 || mask[(y + 1) * w + x] == 0;
+	}
+
+	private static int blend(int under, int over, double a) {
+		return (int) Math.round(under * (1 - a) + over * a);
+	}
+
+	/** The classic jet colour map: blue, cyan, yellow, red. */
+	public static int jet(double t) {
+		double r = clamp(1.5 - Math.abs(4 * t - 3));
+		double g = clamp(1.5 - Math.abs(4 * t - 2));
+		double b = clamp(1.5 - Math.abs(4 * t - 1));
+		return ((int) Math.round(r * 255) << 16) | ((int) Math.round(g * 255) << 8) | (int) Math.round(b * 255);
+	}
+
+	private static double clamp(double v) {
+		return Math.max(0, Math.min(1, v));
+	}
+}
