@@ -47,7 +47,7 @@ public final class Safetensors {
 	public record Tensor(DType dtype, long[] shape, byte[] data) {
 
 		public Tensor {
-			long n = elementCount(shape);
+			long n = Safetensors.elementCount(shape);
 			if (n * dtype.bytes != data.length)
 				throw new IllegalArgumentException("tensor data has " + data.length + " bytes, shape needs " + n * dtype.bytes);
 		}
@@ -69,7 +69,7 @@ public final class Safetensors {
 			ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
 			switch (dtype) {
 				case F32 -> b.asFloatBuffer().get(out);
-				case F16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(2 * i)); }
+				case F16 -> { for (int i = 0; i < n; i++) out[i] = halfToFloat(b.getShort(2 * i)); }
 				case I64 -> { for (int i = 0; i < n; i++) out[i] = b.getLong(8 * i); }
 				case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i); }
 				case U8 -> { for (int i = 0; i < n; i++) out[i] = data[i] & 0xff; }
@@ -93,6 +93,20 @@ public final class Safetensors {
 			if (t == null) throw new IOException("missing tensor '" + name + "'");
 			return t;
 		}
+	}
+
+	/** IEEE 754 binary16 to float (Float.float16ToFloat arrives only in Java 20). */
+	static float halfToFloat(short h) {
+		int bits = h & 0xffff;
+		int sign = (bits & 0x8000) << 16;
+		int exp = (bits >>> 10) & 0x1f;
+		int mant = bits & 0x3ff;
+		if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+		if (exp == 0) {
+			float v = mant * 0x1p-24f;
+			return sign == 0 ? v : -v;
+		}
+		return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
 	}
 
 	static long elementCount(long[] shape) {
