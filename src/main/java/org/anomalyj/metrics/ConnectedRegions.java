@@ -1,5 +1,7 @@
 package org.anomalyj.metrics;
 
+import java.util.Arrays;
+
 /**
  * Connected components of a defect mask with 8-connectivity, i.e. what
  * {@code scipy.ndimage.label(mask, structure=np.ones((3, 3)))} finds (the MVTec AD evaluation uses
@@ -36,10 +38,10 @@ public final class ConnectedRegions {
 		for (int start = 0; start < n; start++) {
 			if (mask[start] == 0 || labels[start] != 0) continue;
 			int label = ++count;
-			if (label == sizes.length) sizes = java.util.Arrays.copyOf(sizes, 2 * sizes.length);
+			if (label == sizes.length) sizes = Arrays.copyOf(sizes, 2 * sizes.length);
 			sizes[label] = flood(mask, labels, queue, width, height, start, label);
 		}
-		return new ConnectedRegions(labels, java.util.Arrays.copyOf(sizes, count + 1), width);
+		return new ConnectedRegions(labels, Arrays.copyOf(sizes, count + 1), width);
 	}
 
 	private static boolean anyNonzero(byte[] mask) {

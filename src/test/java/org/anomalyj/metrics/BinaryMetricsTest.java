@@ -101,6 +101,15 @@ class BinaryMetricsTest {
 	}
 
 	@Test
+	void equalF1AtTwoThresholdsPicksTheLowerOne() {
+		// 0.9+ 0.8- 0.7- 0.6+: F1 is 2/3 at 0.9 (p 1, r 1/2) and at 0.6 (p 1/2, r 1), bit for bit.
+		// precision_recall_curve lists thresholds ascending and argmax takes the first: 0.6 (checked
+		// with sklearn 1.2.1, with and without anomalib's 1e-10 in the denominator).
+		F1Max f1 = F1Max.of(new float[] {0.9f, 0.8f, 0.7f, 0.6f}, new boolean[] {true, false, false, true});
+		assertEquals(new F1Max(2.0 / 3, 0.6f), f1);
+	}
+
+	@Test
 	void oneClassGivesNaNNotAnException() {
 		float[] s = {0.1f, 0.5f, 0.7f};
 		boolean[] none = {false, false, false};

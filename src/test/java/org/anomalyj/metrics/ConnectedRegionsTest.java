@@ -9,6 +9,7 @@ class ConnectedRegionsTest {
 
 	@Test
 	void diagonalNeighboursJoinAndLabelsFollowRasterOrder() {
+		// scipy.ndimage.label(mask, np.ones((3, 3))) returns exactly the labels asserted below.
 		// 1 . . 1
 		// . 1 . 1
 		// . . . .
