@@ -29,7 +29,7 @@ public final class AnomalyModel implements AutoCloseable {
 	private final PatchFeatures features;
 	private final AnomalyMethod method;
 	private final AnomalyMapper mapper;
-	private final Thresholds thresholds;
+	private Thresholds thresholds;
 	private final JsonObject training;
 
 	/** Takes ownership of the manager, backbone and method. */
@@ -146,6 +146,12 @@ public final class AnomalyModel implements AutoCloseable {
 		features.close();
 		backbone.close();
 		manager.close();
+	}
+
+	/** Set once by the trainer after calibrating on held-out images. */
+	AnomalyModel withThresholds(Thresholds t) {
+		this.thresholds = t;
+		return this;
 	}
 
 	/** Used by the trainer, which builds the parts itself. */

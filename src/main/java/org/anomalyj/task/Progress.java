@@ -9,6 +9,9 @@ public interface Progress {
 	/** Reports that {@code done} of {@code total} units of {@code stage} are finished. */
 	void update(String stage, long done, long total);
 
+	/** Reports something the user should know that does not stop the work (e.g. a skipped file). */
+	default void warn(String message) {}
+
 	/** Whether the user asked to stop; work checks it between units and then throws {@link Cancelled}. */
 	default boolean isCancelled() {
 		return false;

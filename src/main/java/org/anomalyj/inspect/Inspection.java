@@ -1,0 +1,29 @@
+package org.anomalyj.inspect;
+
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypes.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+import org.anomalyj.postprocess.DefectRegions;
+
+/**
+ * The verdict on one image plane.
+ *
+ * @param score raw image score (the method's unit, e.g. a feature distance)
+ * @param normalisedScore score in [0, 1] with the threshold at 0.5
+ * @param anomalous whether the score exceeds the calibrated threshold
+ * @param map anomaly map at the image's own size, row-major {@code width x height}
+ * @param width image width
+ * @param height image height
+ * @param defects defect mask and regions at the image's size (map above the pixel threshold)
+ * @param modelMap anomaly map at the model's input size ({@code modelSize x modelSize}), for evaluation
+ * @param modelSize side of {@code modelMap}
+ */
+public record Inspection(float score, float normalisedScore, boolean anomalous, float[] map, int width, int height,
+	DefectRegions defects, float[] modelMap, int modelSize) {
+
+	/** The anomaly map as an ImgLib2 image (no copy). */
+	public ArrayImg<FloatType, FloatArray> mapImage() {
+		return ArrayImgs.floats(map, width, height);
+	}
+}

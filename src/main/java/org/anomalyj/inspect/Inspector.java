@@ -1,0 +1,70 @@
+package org.anomalyj.inspect;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import org.anomalyj.image.FloatResizer;
+import org.anomalyj.image.Planes;
+import org.anomalyj.image.Preprocessor;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Thresholds;
+import org.anomalyj.postprocess.DefectRegions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores image planes with a loaded model and turns the result into what users see: score,
+ * verdict, the map at the image's own size (so it registers on the original pixels whatever the
+ * model's input size) and the defect regions. The CLI, the Fiji commands and the evaluation all
+ * go through here.
+ */
+public final class Inspector {
+
+	private final AnomalyModel model;
+	private final Preprocessor pre;
+	private final long minDefectArea;
+
+	/**
+	 * @param minDefectArea regions with fewer pixels (at the image's size) are not reported
+	 */
+	public Inspector(AnomalyModel model, long minDefectArea) {
+		this.model = model;
+		this.pre = new Preprocessor(model.spec().inputSize(), model.spec().intensity(), model.spec().normalization());
+		this.minDefectArea = minDefectArea;
+	}
+
+	public Inspector(AnomalyModel model) {
+		this(model, 0);
+	}
+
+	public AnomalyModel model() {
+		return model;
+	}
+
+	public Inspection inspect(RandomAccessibleInterval<? extends RealType<?>> plane) {
+		return inspect(List.of(plane)).get(0);
+	}
+
+	/**
+	 * Scores planes as one batch.
+	 *
+	 * @throws IllegalArgumentException for a plane the model cannot take (e.g. a 16-bit image for an 8-bit model), with the reason
+	 */
+	public List<Inspection> inspect(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes) {
+		int s = pre.size(), per = 3 * s * s;
+		float[] batch = new float[planes.size() * per];
+		for (int i = 0; i < planes.size(); i++) pre.toInput(planes.get(i), batch, i * per);
+		AnomalyModel.Scored scored = model.score(batch, planes.size());
+		Thresholds t = model.thresholds();
+		List<Inspection> out = new ArrayList<>(planes.size());
+		for (int i = 0; i < planes.size(); i++) {
+			int w = Planes.width(planes.get(i)), h = Planes.height(planes.get(i));
+			float[] modelMap = scored.maps()[i];
+			float[] map = w == s && h == s ? modelMap.clone() : FloatResizer.bilinear(modelMap, s, s, w, h);
+			float score = scored.imageScores()[i];
+			DefectRegions defects = DefectRegions.find(map, w, h, t.pixel(), minDefectArea);
+			out.add(new Inspection(score, t.normalise(score), t.anomalous(score), map, w, h, defects, modelMap, s));
+		}
+		return out;
+	}
+}
