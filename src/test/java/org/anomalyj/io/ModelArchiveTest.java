@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -431,7 +430,4 @@ class ModelArchiveTest {
 		assertArrayEquals(before, Files.readAllBytes(p));
 		assertEquals(List.of("model.zip"), listing());
 	}
-
-	@SuppressWarnings("unused")
-	private static void unused(OutputStream o) {}
 }
