@@ -3,8 +3,6 @@ package org.anomalyj.io;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +28,14 @@ public final class Safetensors {
 
 	/** Header size limit; real headers are a few kB. Guards against huge allocations. */
 	public static final long MAX_HEADER_BYTES = 16L << 20;
+
+	/** Largest tensor this reader accepts: the largest Java byte array. */
+	public static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE - 16;
+
+	/** Real headers nest three levels (header, entry, shape); the bound stops nesting bombs. */
+	private static final int MAX_HEADER_DEPTH = 8;
+
+	private static final String METADATA_KEY = "__metadata__";
 
 	private Safetensors() {}
 
@@ -47,9 +54,16 @@ public final class Safetensors {
 	public record Tensor(DType dtype, long[] shape, byte[] data) {
 
 		public Tensor {
-			long n = Safetensors.elementCount(shape);
-			if (n * dtype.bytes != data.length)
-				throw new IllegalArgumentException("tensor data has " + data.length + " bytes, shape needs " + n * dtype.bytes);
+			shape = shape.clone();
+			long bytes = Math.multiplyExact(Safetensors.elementCount(shape), dtype.bytes);
+			if (bytes != data.length)
+				throw new IllegalArgumentException("tensor data has " + data.length + " bytes, shape needs " + bytes);
+		}
+
+		/** A copy: the shape array is not shared with callers. */
+		@Override
+		public long[] shape() {
+			return shape.clone();
 		}
 
 		public static Tensor of(float[] values, long... shape) {
@@ -95,18 +109,19 @@ public final class Safetensors {
 		}
 	}
 
-	/** IEEE 754 binary16 to float (Float.float16ToFloat arrives only in Java 20). */
-	static float halfToFloat(short h) {
-		int bits = h & 0xffff;
+	/** IEEE 754 binary16 to float32 ({@code Float.float16ToFloat} needs Java 20). */
+	static float halfToFloat(short half) {
+		int bits = half & 0xffff;
 		int sign = (bits & 0x8000) << 16;
-		int exp = (bits >>> 10) & 0x1f;
-		int mant = bits & 0x3ff;
-		if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-		if (exp == 0) {
-			float v = mant * 0x1p-24f;
-			return sign == 0 ? v : -v;
+		int exponent = (bits >>> 10) & 0x1f;
+		int mantissa = bits & 0x3ff;
+		if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+		if (exponent == 0) {
+			// Subnormal halves are normal floats: value = mantissa * 2^-24, exact in float32.
+			float v = mantissa * 0x1p-24f;
+			return sign != 0 ? -v : v;
 		}
-		return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+		return Float.intBitsToFloat(sign | ((exponent + 127 - 15) << 23) | (mantissa << 13));
 	}
 
 	static long elementCount(long[] shape) {
@@ -119,11 +134,13 @@ public final class Safetensors {
 	}
 
 	public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+		if (tensors.containsKey(METADATA_KEY))
+			throw new IllegalArgumentException("a tensor cannot be named " + METADATA_KEY + ", the format reserves it");
 		JsonObject header = new JsonObject();
 		if (metadata != null && !metadata.isEmpty()) {
 			JsonObject meta = new JsonObject();
 			metadata.forEach(meta::addProperty);
-			header.add("__metadata__", meta);
+			header.add(METADATA_KEY, meta);
 		}
 		long offset = 0;
 		for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -161,7 +178,8 @@ public final class Safetensors {
 	}
 
 	/**
-	 * Reads a whole safetensors stream of at most {@code maxBytes} bytes.
+	 * Reads a whole safetensors stream of at most {@code maxBytes} bytes; the stream must end
+	 * right after the last tensor.
 	 *
 	 * @throws IOException with a one-line reason for any malformed, truncated or oversized input
 	 */
@@ -169,74 +187,114 @@ public final class Safetensors {
 		byte[] lenBytes = in.readNBytes(8);
 		if (lenBytes.length < 8) throw new IOException("truncated safetensors data (no header length)");
 		long headerLen = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-		if (headerLen <= 1 || headerLen > MAX_HEADER_BYTES || headerLen > maxBytes)
+		if (headerLen <= 1 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > maxBytes)
 			throw new IOException("not a safetensors file (header length " + headerLen + ")");
 		byte[] headerBytes = in.readNBytes((int) headerLen);
 		if (headerBytes.length < headerLen) throw new IOException("truncated safetensors header");
 		JsonObject header;
 		try {
-			JsonElement el = JsonParser.parseString(new String(headerBytes, StandardCharsets.UTF_8).trim());
-			if (!el.isJsonObject()) throw new IOException("safetensors header is not a JSON object");
-			header = el.getAsJsonObject();
-		} catch (JsonParseException | IllegalStateException e) {
-			throw new IOException("safetensors header is not valid JSON");
+			header = StrictJson.parseObject(headerBytes, MAX_HEADER_DEPTH);
+		} catch (IOException e) {
+			throw new IOException("safetensors header " + e.getMessage());
 		}
 
 		Map<String, String> metadata = new LinkedHashMap<>();
 		record Entry(String name, DType dtype, long[] shape, long begin, long end) {}
 		List<Entry> entries = new ArrayList<>();
-		try {
-			for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-				if (e.getKey().equals("__metadata__")) {
-					for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet())
-						metadata.put(m.getKey(), m.getValue().getAsString());
-					continue;
+		for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+			String name = DisplayText.quote(e.getKey());
+			if (e.getKey().equals(METADATA_KEY)) {
+				if (!e.getValue().isJsonObject()) throw new IOException("safetensors __metadata__ is not a JSON object");
+				for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
+					String value = StrictJson.string(m.getValue());
+					if (value == null) throw new IOException("safetensors metadata " + DisplayText.quote(m.getKey()) + " is not a string");
+					metadata.put(m.getKey(), value);
 				}
-				JsonObject o = e.getValue().getAsJsonObject();
-				DType dtype;
-				try {
-					dtype = DType.valueOf(o.get("dtype").getAsString());
-				} catch (IllegalArgumentException ex) {
-					throw new IOException("tensor '" + e.getKey() + "' has unsupported dtype " + o.get("dtype"));
-				}
-				var shapeJson = o.getAsJsonArray("shape");
-				long[] shape = new long[shapeJson.size()];
-				for (int i = 0; i < shape.length; i++) shape[i] = shapeJson.get(i).getAsLong();
-				var offs = o.getAsJsonArray("data_offsets");
-				if (offs.size() != 2) throw new IOException("tensor '" + e.getKey() + "' has malformed data_offsets");
-				long begin = offs.get(0).getAsLong(), end = offs.get(1).getAsLong();
-				long n;
-				try {
-					n = elementCount(shape);
-				} catch (ArithmeticException | IllegalArgumentException ex) {
-					throw new IOException("tensor '" + e.getKey() + "' has an invalid shape");
-				}
-				if (begin < 0 || end < begin || end - begin != n * dtype.bytes || end - begin > Integer.MAX_VALUE - 16)
-					throw new IOException("tensor '" + e.getKey() + "' offsets do not match its shape and dtype");
-				entries.add(new Entry(e.getKey(), dtype, shape, begin, end));
+				continue;
 			}
-		} catch (NullPointerException | ClassCastException | IllegalStateException | NumberFormatException
-				| UnsupportedOperationException e) {
-			throw new IOException("safetensors header has a malformed entry");
+			if (!e.getValue().isJsonObject()) throw new IOException("tensor " + name + " has a malformed header entry");
+			JsonObject o = e.getValue().getAsJsonObject();
+			String dtypeName = StrictJson.string(o.get("dtype"));
+			if (dtypeName == null) throw new IOException("tensor " + name + " has no dtype");
+			DType dtype;
+			try {
+				dtype = DType.valueOf(dtypeName);
+			} catch (IllegalArgumentException ex) {
+				throw new IOException("tensor " + name + " has unsupported dtype " + DisplayText.quote(dtypeName));
+			}
+			long[] shape = longs(o.get("shape"));
+			if (shape == null) throw new IOException("tensor " + name + " has a malformed shape");
+			long[] offs = longs(o.get("data_offsets"));
+			if (offs == null || offs.length != 2) throw new IOException("tensor " + name + " has malformed data_offsets");
+			long begin = offs[0], end = offs[1];
+			long bytes;
+			try {
+				bytes = Math.multiplyExact(elementCount(shape), dtype.bytes);
+			} catch (ArithmeticException | IllegalArgumentException ex) {
+				throw new IOException("tensor " + name + " has an invalid shape");
+			}
+			if (begin < 0 || end < begin || end - begin != bytes)
+				throw new IOException("tensor " + name + " offsets do not match its shape and dtype");
+			if (bytes > MAX_TENSOR_BYTES)
+				throw new IOException("tensor " + name + " has " + bytes + " bytes, more than a Java array holds");
+			entries.add(new Entry(e.getKey(), dtype, shape, begin, end));
 		}
 		// Tensors must tile the data section exactly, so no byte is read twice or skipped.
 		List<Entry> sorted = new ArrayList<>(entries);
 		sorted.sort((a, b) -> Long.compare(a.begin, b.begin));
 		long expected = 0;
 		for (Entry e : sorted) {
-			if (e.begin != expected) throw new IOException("tensor '" + e.name + "' overlaps or leaves a gap in the data");
+			if (e.begin != expected)
+				throw new IOException("tensor " + DisplayText.quote(e.name) + " overlaps or leaves a gap in the data");
 			expected = e.end;
 		}
 		if (8 + headerLen + expected > maxBytes)
-			throw new IOException("safetensors data declares " + expected + " bytes, more than the " + maxBytes + " allowed");
+			throw new IOException("safetensors header and data need " + (8 + headerLen + expected) + " bytes but at most "
+				+ maxBytes + " are available (truncated or oversized)");
 
-		byte[] data = in.readNBytes((int) expected);
-		if (data.length < expected) throw new IOException("truncated safetensors data: " + data.length + " of " + expected + " bytes");
-		Map<String, Tensor> tensors = new LinkedHashMap<>();
-		for (Entry e : entries) {
-			byte[] part = java.util.Arrays.copyOfRange(data, (int) e.begin, (int) e.end);
-			tensors.put(e.name, new Tensor(e.dtype, e.shape, part));
+		// One array per tensor, read in file order: a single copy of the data in memory, and no
+		// array needs to exceed the Java limit even when the whole file does.
+		Map<String, byte[]> data = new LinkedHashMap<>();
+		long read = 0;
+		for (Entry e : sorted) {
+			int len = (int) (e.end - e.begin);
+			byte[] part = readUpTo(in, len);
+			read += part.length;
+			if (part.length < len) throw new IOException("truncated safetensors data: " + read + " of " + expected + " bytes");
+			data.put(e.name, part);
 		}
+		if (in.read() != -1) throw new IOException("safetensors data has trailing bytes after the last tensor");
+		Map<String, Tensor> tensors = new LinkedHashMap<>();
+		for (Entry e : entries) tensors.put(e.name, new Tensor(e.dtype, e.shape, data.get(e.name)));
 		return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+	}
+
+	/** An array of exact integers, or null if the element is anything else. */
+	private static long[] longs(JsonElement e) {
+		if (e == null || !e.isJsonArray()) return null;
+		var a = e.getAsJsonArray();
+		long[] out = new long[a.size()];
+		for (int i = 0; i < out.length; i++) {
+			Long v = StrictJson.exactLong(a.get(i));
+			if (v == null) return null;
+			out[i] = v;
+		}
+		return out;
+	}
+
+	/**
+	 * Reads up to {@code len} bytes, growing the array as bytes actually arrive: a header that
+	 * declares a 2 GB tensor in a 200-byte file must not make us allocate 2 GB.
+	 */
+	private static byte[] readUpTo(InputStream in, int len) throws IOException {
+		byte[] buf = new byte[Math.min(len, 1 << 20)];
+		int n = 0;
+		while (n < len) {
+			if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(len, 2L * buf.length));
+			int r = in.read(buf, n, buf.length - n);
+			if (r < 0) break;
+			n += r;
+		}
+		return n == buf.length ? buf : Arrays.copyOf(buf, n);
 	}
 }
