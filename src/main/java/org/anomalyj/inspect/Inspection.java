@@ -2,7 +2,7 @@ package org.anomalyj.inspect;
 
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.basictypes.FloatArray;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 import org.anomalyj.postprocess.DefectRegions;
 

@@ -3,6 +3,7 @@ package org.anomalyj.inspect;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import org.anomalyj.image.FloatResizer;
+import org.anomalyj.image.PixelType;
 import org.anomalyj.image.Planes;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.model.AnomalyModel;
@@ -39,6 +40,13 @@ public final class Inspector {
 
 	public AnomalyModel model() {
 		return model;
+	}
+
+	/** Why the model cannot take this plane, or null when it can. */
+	public String problemWith(RandomAccessibleInterval<? extends RealType<?>> plane) {
+		if (Preprocessor.needsIntensityRange(plane) && model.spec().intensity() == null)
+			return "a " + PixelType.of(plane.getType()) + " image, but the model was trained on 8-bit images only; train with images of the same bit depth";
+		return null;
 	}
 
 	public Inspection inspect(RandomAccessibleInterval<? extends RealType<?>> plane) {

@@ -67,6 +67,10 @@ public final class Trainer {
 			return new Settings(inputSize, normalization, patchcore, fraction, a, device, batchSize);
 		}
 
+		public Settings withBatchSize(int b) {
+			return new Settings(inputSize, normalization, patchcore, calibrationFraction, alpha, device, b);
+		}
+
 		public Settings withNormalization(InputNormalization n) {
 			return new Settings(inputSize, n, patchcore, calibrationFraction, alpha, device, batchSize);
 		}

@@ -45,8 +45,9 @@ public final class HeatmapOverlay {
 		for (int i = 0; i < n; i++) {
 			float v = map[i];
 			double t = Float.isNaN(v) ? 0 : Math.max(0, Math.min(1, (v - low) / (high - low)));
-			// Transparency rises with the score so clean areas stay readable.
-			double a = opacity * Math.sqrt(t);
+			// The heat fades in from a quarter of the scale and is half-strength at the threshold,
+			// so clean areas stay readable and defects stand out.
+			double a = opacity * Math.max(0, Math.min(1, (t - 0.25) / 0.5));
 			int heat = jet(t);
 			int b = base[i];
 			int r = blend((b >> 16) & 0xff, (heat >> 16) & 0xff, a);

@@ -1,0 +1,53 @@
+package org.anomalyj.cli;
+
+import org.anomalyj.data.ImageFolder;
+import org.anomalyj.inspect.BatchInspection;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** {@code score --model MODEL.zip --input IMAGE|DIR --out OUTDIR}. */
+final class ScoreVerb implements Main.Verb {
+
+	@Override
+	public String summary() {
+		return "score images: --model MODEL.zip --input IMAGE|DIR --out OUTDIR (maps, masks, overlays, scores.csv)";
+	}
+
+	@Override
+	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
+		if (args.length > 1 && args[1].equals("--help")) {
+			out.println("score --model MODEL.zip --input IMAGE|DIR --out OUTDIR [--opacity 0.5] [--min-area 0] [--batch 8]\n"
+				+ "      [--no-maps] [--no-masks] [--no-overlays] [--device auto|cpu|gpu]\n"
+				+ "  Writes NAME.map.tif (32-bit map), NAME.mask.png, NAME.overlay.png and scores.csv; a rerun resumes.");
+			return;
+		}
+		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device"),
+			Set.of("no-maps", "no-masks", "no-overlays"));
+		Path modelFile = a.path("model");
+		Path input = a.path("input");
+		Path outDir = a.path("out");
+		List<Path> inputs;
+		if (Files.isDirectory(input)) inputs = ImageFolder.open(input).images();
+		else if (Files.isRegularFile(input)) inputs = List.of(input);
+		else throw new IOException(input + ": no such file or folder");
+		if (inputs.isEmpty()) throw new IOException(input + ": no images in this folder");
+		BatchInspection.Settings s = new BatchInspection.Settings(!a.flag("no-maps"), !a.flag("no-masks"), !a.flag("no-overlays"),
+			a.real("opacity", 0.5), a.integer("batch", 8));
+		try (AnomalyModel model = AnomalyModel.load(modelFile, DeviceChoice.parse(a.string("device", "auto")))) {
+			Inspector inspector = new Inspector(model, a.longValue("min-area", 0));
+			BatchInspection.Summary sum = BatchInspection.run(inspector, inputs, outDir, s, Main.progress(err));
+			long anomalous = sum.rows().stream().filter(r -> "ok".equals(r.status()) && r.anomalous()).count();
+			out.printf("%d scored (%d anomalous), %d skipped, %d already done; results in %s%n", sum.scored() - sum.resumed(),
+				anomalous, sum.skipped(), sum.resumed(), sum.csv());
+			sum.rows().stream().filter(r -> !"ok".equals(r.status())).forEach(r -> err.println("skipped " + r.reason()));
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package org.anomalyj.inspect;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.image.LoadedImage;
+import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.task.Progress;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Inspects many image files into an output folder: per plane a map TIFF, a mask PNG and an
+ * overlay PNG (each optional), and one {@code scores.csv}. Unreadable files are listed in the CSV
+ * with their reason, never skipped silently. The CSV is rewritten atomically after every batch, so
+ * a run that is killed can be resumed: images already listed as done, whose files exist, are not
+ * redone. Inputs are never written to.
+ */
+public final class BatchInspection {
+
+	public static final String CSV = "scores.csv";
+	static final String HEADER = "file,plane,status,score,normalised_score,verdict,defects,defect_area_px,reason";
+
+	/**
+	 * @param maps write 32-bit anomaly maps
+	 * @param masks write defect masks
+	 * @param overlays write heat-map overlays
+	 * @param opacity overlay opacity
+	 * @param batchSize planes per forward pass
+	 */
+	public record Settings(boolean maps, boolean masks, boolean overlays, double opacity, int batchSize) {
+		public static final Settings DEFAULT = new Settings(true, true, true, 0.5, 8);
+	}
+
+	/** One CSV row. {@code status} is {@code ok} or {@code skipped} (then {@code reason} says why). */
+	public record Row(String file, int plane, String status, float score, float normalisedScore, boolean anomalous, int defects,
+		long defectArea, String reason) {
+
+		String csv() {
+			if (!"ok".equals(status)) return String.join(",", quote(file), Integer.toString(plane), status, "", "", "", "", "", quote(reason));
+			return String.join(",", quote(file), Integer.toString(plane), status, fmt(score), fmt(normalisedScore),
+				anomalous ? "anomalous" : "good", Integer.toString(defects), Long.toString(defectArea), "");
+		}
+	}
+
+	/** What a run did. */
+	public record Summary(int scored, int skipped, int resumed, Path csv, List<Row> rows) {}
+
+	private BatchInspection() {}
+
+	public static Summary run(Inspector inspector, List<Path> inputs, Path outDir, Settings settings, Progress progress) throws IOException {
+		Files.createDirectories(outDir);
+		Path csv = outDir.resolve(CSV);
+		Map<String, String> stems = stems(inputs);
+		Map<String, Row> rows = new LinkedHashMap<>();
+		Map<String, Row> previous = readPrevious(csv);
+		int resumed = 0;
+
+		List<Pending> queue = new ArrayList<>();
+		int done = 0;
+		for (Path in : inputs) {
+			progress.checkCancelled();
+			String name = in.getFileName().toString();
+			String stem = stems.get(in.toString());
+			if (isFinished(previous, name, stem, outDir, settings)) {
+				for (Row r : previous.values()) if (r.file().equals(name)) rows.put(key(name, r.plane()), r);
+				resumed++;
+				progress.update("inspect", ++done, inputs.size());
+				continue;
+			}
+			LoadedImage img;
+			try {
+				img = ImageFileReader.read(in);
+			} catch (IOException e) {
+				rows.put(key(name, 0), skipped(name, 0, e.getMessage()));
+				progress.warn("skipped " + e.getMessage());
+				progress.update("inspect", ++done, inputs.size());
+				continue;
+			}
+			for (int p = 0; p < img.planes().size(); p++) {
+				for (Path out : outputs(outDir, stem, p, img.planes().size(), settings)) AtomicFiles.requireNotSame(out, in);
+				queue.add(new Pending(in, name, stem, p, img.planes().size(), img.planes().get(p)));
+			}
+			if (queue.size() >= settings.batchSize()) {
+				flush(inspector, queue, outDir, settings, rows, progress);
+				writeCsv(csv, rows);
+			}
+			progress.update("inspect", ++done, inputs.size());
+		}
+		flush(inspector, queue, outDir, settings, rows, progress);
+		writeCsv(csv, rows);
+		int skipped = (int) rows.values().stream().filter(r -> !"ok".equals(r.status())).count();
+		return new Summary(rows.size() - skipped, skipped, resumed, csv, List.copyOf(rows.values()));
+	}
+
+	private record Pending(Path file, String name, String stem, int plane, int planes, RandomAccessibleInterval<? extends RealType<?>> data) {}
+
+	private static void flush(Inspector inspector, List<Pending> queue, Path outDir, Settings settings, Map<String, Row> rows, Progress progress)
+		throws IOException {
+		if (queue.isEmpty()) return;
+		List<RandomAccessibleInterval<? extends RealType<?>>> planes = new ArrayList<>();
+		List<Pending> accepted = new ArrayList<>();
+		for (Pending p : queue) {
+			// A plane the model cannot take (e.g. 16-bit for an 8-bit model) is listed, not fatal.
+			String problem = inspector.problemWith(p.data());
+			if (problem == null) {
+				planes.add(p.data());
+				accepted.add(p);
+			} else {
+				rows.put(key(p.name(), p.plane()), skipped(p.name(), p.plane(), p.file() + ": " + problem));
+				progress.warn("skipped " + p.file() + ": " + problem);
+			}
+		}
+		queue.clear();
+		if (planes.isEmpty()) return;
+		List<Inspection> results = inspector.inspect(planes);
+		for (int i = 0; i < results.size(); i++) {
+			Pending p = accepted.get(i);
+			Inspection r = results.get(i);
+			List<Path> outs = outputs(outDir, p.stem(), p.plane(), p.planes(), settings);
+			int k = 0;
+			if (settings.maps()) InspectionFiles.writeMap(r, outs.get(k++));
+			if (settings.masks()) InspectionFiles.writeMask(r, outs.get(k++));
+			if (settings.overlays())
+				InspectionFiles.writeOverlay(r, p.data(), inspector.model().spec().intensity(), inspector.model().thresholds().pixel(),
+					settings.opacity(), outs.get(k));
+			rows.put(key(p.name(), p.plane()), new Row(p.name(), p.plane(), "ok", r.score(), r.normalisedScore(), r.anomalous(),
+				r.defects().regions().size(), r.defects().totalArea(), ""));
+		}
+	}
+
+	private static Row skipped(String name, int plane, String reason) {
+		return new Row(name, plane, "skipped", Float.NaN, Float.NaN, false, 0, 0, reason);
+	}
+
+	static List<Path> outputs(Path outDir, String stem, int plane, int planes, Settings s) {
+		String base = planes > 1 ? stem + String.format(Locale.ROOT, "_p%03d", plane + 1) : stem;
+		List<Path> out = new ArrayList<>();
+		if (s.maps()) out.add(outDir.resolve(base + InspectionFiles.MAP_SUFFIX));
+		if (s.masks()) out.add(outDir.resolve(base + InspectionFiles.MASK_SUFFIX));
+		if (s.overlays()) out.add(outDir.resolve(base + InspectionFiles.OVERLAY_SUFFIX));
+		return out;
+	}
+
+	/** Output stems: the file name without extension, or the whole name where two inputs would share a stem. */
+	static Map<String, String> stems(List<Path> inputs) {
+		Map<String, Integer> count = new HashMap<>();
+		for (Path p : inputs) count.merge(stemOf(p), 1, Integer::sum);
+		Map<String, String> out = new HashMap<>();
+		for (Path p : inputs) out.put(p.toString(), count.get(stemOf(p)) > 1 ? p.getFileName().toString() : stemOf(p));
+		return out;
+	}
+
+	private static String stemOf(Path p) {
+		String n = p.getFileName().toString();
+		int dot = n.lastIndexOf('.');
+		return dot > 0 ? n.substring(0, dot) : n;
+	}
+
+	private static boolean isFinished(Map<String, Row> previous, String name, String stem, Path outDir, Settings s) {
+		List<Row> mine = previous.values().stream().filter(r -> r.file().equals(name)).toList();
+		if (mine.isEmpty() || mine.stream().anyMatch(r -> !"ok".equals(r.status()))) return false;
+		for (Row r : mine)
+			for (Path out : outputs(outDir, stem, r.plane(), mine.size(), s))
+				if (!Files.isRegularFile(out)) return false;
+		return true;
+	}
+
+	private static String key(String file, int plane) {
+		return file + "\u0000" + plane;
+	}
+
+	private static Map<String, Row> readPrevious(Path csv) {
+		Map<String, Row> rows = new LinkedHashMap<>();
+		if (!Files.isRegularFile(csv)) return rows;
+		try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+			if (!HEADER.equals(r.readLine())) return rows; // not ours: start afresh (it is replaced atomically at the end)
+			for (String line; (line = r.readLine()) != null;) {
+				List<String> f = CsvLine.split(line);
+				if (f.size() != 9 || !"ok".equals(f.get(2))) continue;
+				rows.put(key(f.get(0), Integer.parseInt(f.get(1))), new Row(f.get(0), Integer.parseInt(f.get(1)), "ok", Float.parseFloat(f.get(3)),
+					Float.parseFloat(f.get(4)), "anomalous".equals(f.get(5)), Integer.parseInt(f.get(6)), Long.parseLong(f.get(7)), ""));
+			}
+		} catch (IOException | RuntimeException e) {
+			return new LinkedHashMap<>(); // unreadable previous results are redone, not trusted
+		}
+		return rows;
+	}
+
+	private static void writeCsv(Path csv, Map<String, Row> rows) throws IOException {
+		AtomicFiles.write(csv, out -> {
+			PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+			w.print(HEADER + "\n");
+			for (Row r : rows.values()) w.print(r.csv() + "\n");
+			w.flush();
+		});
+	}
+
+	static String fmt(float v) {
+		return String.format(Locale.ROOT, "%.6g", v);
+	}
+
+	static String quote(String s) {
+		if (s == null) return "";
+		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+		return '"' + s.replace("\"", "\"\"").replace("\n", " ") + '"';
+	}
+
+	/** Splits one CSV line written by {@link #writeCsv} (RFC 4180 quoting). */
+	static final class CsvLine {
+		private CsvLine() {}
+
+		static List<String> split(String line) {
+			List<String> out = new ArrayList<>();
+			StringBuilder cur = new StringBuilder();
+			boolean quoted = false;
+			for (int i = 0; i < line.length(); i++) {
+				char c = line.charAt(i);
+				if (quoted) {
+					if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+						cur.append('"');
+						i++;
+					} else if (c == '"') quoted = false;
+					else cur.append(c);
+				} else if (c == '"') quoted = true;
+				else if (c == ',') {
+					out.add(cur.toString());
+					cur.setLength(0);
+				} else cur.append(c);
+			}
+			out.add(cur.toString());
+			return out;
+		}
+	}
+}
