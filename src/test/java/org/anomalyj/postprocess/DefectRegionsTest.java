@@ -12,9 +12,9 @@ class DefectRegionsTest {
 		// so one region), and a single pixel of 3 that the minimum area removes.
 		float[] map = {
 			4, 5, 0, 0, 0, 0,
-			2, 2, 0, 9, 0, 3,
+			2, 2, 0, 9, 0, 0,
 			0, 0, 0, 0, 8, 0,
-			0, 0, 0, 0, 0, 0 };
+			3, 0, 0, 0, 0, 0 };
 		DefectRegions d = DefectRegions.find(map, 6, 4, 1f, 2);
 		assertEquals(2, d.regions().size());
 		DefectRegion first = d.regions().get(0), second = d.regions().get(1);
@@ -27,7 +27,7 @@ class DefectRegionsTest {
 		assertEquals(5f, second.peak());
 		assertEquals(4, second.area());
 		assertEquals(6, d.totalArea());
-		assertEquals(0, d.mask()[5 + 6], "the one-pixel region is dropped from the mask");
+		assertEquals(0, d.mask()[3 * 6], "the one-pixel region is dropped from the mask");
 		assertEquals(1, d.labels()[3 + 6]);
 		assertEquals(2, d.labels()[0]);
 		assertEquals((byte) 255, d.mask()[0]);
