@@ -57,9 +57,16 @@ public final class CoresetSampler {
 		// Points in cluster order so that a cluster's rows are contiguous in memory.
 		int[] order = clusters.order;
 		int[] clusterStart = clusters.start;
+		// Points in cluster order, dimensions in order of decreasing variance: partial sums then
+		// reach a point's current nearest distance early, and most distances are abandoned after a
+		// few dimensions.
+		int[] dims = dimensionOrder(x, n, dim);
 		float[] xs = new float[n * dim];
-		for (int p = 0; p < n; p++) System.arraycopy(x, order[p] * dim, xs, p * dim, dim);
-		float[] anchors = clusters.anchors;
+		for (int p = 0; p < n; p++) {
+			int src = order[p] * dim, dst = p * dim;
+			for (int j = 0; j < dim; j++) xs[dst + j] = x[src + dims[j]];
+		}
+		float[] anchors = permuteColumns(clusters.anchors, clusters.count, dim, dims);
 		float[] toAnchor = new float[n];
 		float[] radius = new float[m];
 		for (int c = 0; c < m; c++) {
@@ -75,7 +82,8 @@ public final class CoresetSampler {
 		float[] nearest = new float[n];
 		float[] clusterMax = new float[m];
 		int[] clusterArg = new int[m];
-		float[] centre = Arrays.copyOfRange(x, start * dim, (start + 1) * dim);
+		float[] centre = new float[dim];
+		for (int j = 0; j < dim; j++) centre[j] = x[start * dim + dims[j]];
 		IntStream.range(0, m).parallel().forEach(c -> {
 			for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++)
 				nearest[p] = SquaredDistance.between(xs, p * dim, centre, 0, dim);
@@ -83,7 +91,6 @@ public final class CoresetSampler {
 		});
 
 		int[] selected = new int[k];
-		float[] centreToAnchor = new float[m];
 		for (int s = 0; s < k; s++) {
 			if ((s & 255) == 0) {
 				progress.checkCancelled();
@@ -99,26 +106,57 @@ public final class CoresetSampler {
 			nearest[pick] = -1f;
 			refreshMax(best, clusterStart, nearest, order, clusterMax, clusterArg);
 			System.arraycopy(xs, pick * dim, centre, 0, dim);
-			for (int c = 0; c < m; c++)
-				centreToAnchor[c] = (float) Math.sqrt(SquaredDistance.between(centre, 0, anchors, c * dim, dim));
-			IntStream.range(0, m).parallel().forEach(c -> {
-				float lowerBound = centreToAnchor[c] - radius[c];
-				if (lowerBound > 0 && sq(lowerBound) * (1 - BOUND_SLACK) > clusterMax[c]) return;
+			for (int c = 0; c < m; c++) {
+				if (clusterArg[c] < 0) continue;
+				// Skip the cluster when |c - a| > r + sqrt(clusterMax): then no point in it can get
+				// closer. The distance to the anchor is abandoned as soon as its partial sum proves that.
+				float reach = radius[c] + (float) Math.sqrt(Math.max(0f, clusterMax[c]) / (1 - BOUND_SLACK));
+				float d2 = SquaredDistance.below(centre, 0, anchors, c * dim, dim, reach * reach);
+				if (d2 >= reach * reach) continue;
+				float toA = (float) Math.sqrt(d2);
 				boolean changed = false;
 				for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
-					float bound = centreToAnchor[c] - toAnchor[p];
+					float bound = toA - toAnchor[p];
 					if (bound > 0 && sq(bound) * (1 - BOUND_SLACK) > nearest[p]) continue;
-					float d = SquaredDistance.between(xs, p * dim, centre, 0, dim);
+					float d = SquaredDistance.below(xs, p * dim, centre, 0, dim, nearest[p]);
 					if (d < nearest[p]) {
 						nearest[p] = d;
 						changed = true;
 					}
 				}
 				if (changed) refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
-			});
+			}
 		}
 		progress.update("coreset", k, k);
 		return selected;
+	}
+
+	/** Dimensions sorted by decreasing variance (ties by index). Part of the algorithm's definition: distances sum in this order. */
+	static int[] dimensionOrder(float[] x, int n, int dim) {
+		double[] sum = new double[dim], sum2 = new double[dim];
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < dim; j++) {
+				double v = x[i * dim + j];
+				sum[j] += v;
+				sum2[j] += v * v;
+			}
+		Integer[] idx = new Integer[dim];
+		double[] var = new double[dim];
+		for (int j = 0; j < dim; j++) {
+			idx[j] = j;
+			var[j] = sum2[j] / n - (sum[j] / n) * (sum[j] / n);
+		}
+		Arrays.sort(idx, (a, b) -> var[a] != var[b] ? Double.compare(var[b], var[a]) : Integer.compare(a, b));
+		int[] out = new int[dim];
+		for (int j = 0; j < dim; j++) out[j] = idx[j];
+		return out;
+	}
+
+	static float[] permuteColumns(float[] x, int n, int dim, int[] dims) {
+		float[] out = new float[x.length];
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < dim; j++) out[i * dim + j] = x[i * dim + dims[j]];
+		return out;
 	}
 
 	private static float sq(float v) {
@@ -148,7 +186,11 @@ public final class CoresetSampler {
 		clusterArg[c] = arg;
 	}
 
-	/** A partition of the points around anchors: two rounds of Lloyd's k-means from random seeds. */
+	/**
+	 * A partition of the points around anchors: random seeds refined by one Lloyd step computed on a
+	 * subsample (cluster quality only affects speed, never the selection), then every point assigned
+	 * to its nearest anchor by blocked matrix products.
+	 */
 	private static final class Clusters {
 		int count;
 		float[] anchors;
@@ -156,25 +198,22 @@ public final class CoresetSampler {
 		int[] start;
 
 		static Clusters build(NDManager manager, float[] x, int n, int dim, SplittableRandom random) {
-			// ~2 sqrt(n) clusters balances the per-centre anchor pass against cluster size.
-			int m = (int) Math.max(1, Math.min(n, Math.round(2 * Math.sqrt(n))));
-			float[] anchors = new float[m * dim];
+			// ~sqrt(n) clusters: finer ones prune more per centre but cost more to build (measured on bottle).
+			int m = (int) Math.max(1, Math.min(n, Math.round(Math.sqrt(n))));
 			int[] perm = IntStream.range(0, n).toArray();
-			for (int i = 0; i < m; i++) {
+			int sample = Math.min(n, Math.max(m, n / 8));
+			for (int i = 0; i < sample; i++) {
 				int j = i + random.nextInt(n - i);
 				int t = perm[i];
 				perm[i] = perm[j];
 				perm[j] = t;
-				System.arraycopy(x, perm[i] * dim, anchors, i * dim, dim);
 			}
-			int[] assignment = null;
+			float[] anchors = rows(x, perm, 0, m, dim);
+			float[] subsample = rows(x, perm, 0, sample, dim);
+			int[] assignment;
 			try (NDManager local = manager.newSubManager()) {
-				NDArray points = local.create(x, new Shape(n, dim));
-				for (int round = 0; round < 2; round++) {
-					assignment = assign(local, points, anchors, m, dim);
-					anchors = means(x, n, dim, assignment, anchors, m);
-				}
-				assignment = assign(local, points, anchors, m, dim);
+				anchors = means(subsample, sample, dim, assign(local, subsample, sample, anchors, m, dim), anchors, m);
+				assignment = assign(local, x, n, anchors, m, dim);
 			}
 			int[] counts = new int[m + 1];
 			for (int a : assignment) counts[a + 1]++;
@@ -190,21 +229,21 @@ public final class CoresetSampler {
 			return cl;
 		}
 
-		private static int[] assign(NDManager manager, NDArray points, float[] anchors, int m, int dim) {
-			int n = (int) points.getShape().get(0);
+		private static float[] rows(float[] x, int[] index, int from, int to, int dim) {
+			float[] out = new float[(to - from) * dim];
+			for (int i = from; i < to; i++) System.arraycopy(x, index[i] * dim, out, (i - from) * dim, dim);
+			return out;
+		}
+
+		private static int[] assign(NDManager manager, float[] x, int n, float[] anchors, int m, int dim) {
 			int[] out = new int[n];
-			try (NDManager local = manager.newSubManager()) {
-				NDArray a = local.create(anchors, new Shape(m, dim));
-				NDArray aT = a.transpose();
-				NDArray aNorm = a.square().sum(new int[] {1});
+			try (NDManager local = manager.newSubManager(); NearestNeighbourSearch search = new NearestNeighbourSearch(local, anchors, m, dim)) {
 				for (int from = 0; from < n; from += ASSIGN_CHUNK) {
 					int to = Math.min(n, from + ASSIGN_CHUNK);
 					try (NDManager chunk = local.newSubManager()) {
-						NDArray rows = points.get(from + ":" + to);
-						rows.attach(chunk);
-						NDArray score = rows.matMul(aT).mul(-2f).add(aNorm);
-						long[] idx = score.argMin(1).toLongArray();
-						for (int i = 0; i < idx.length; i++) out[from + i] = (int) idx[i];
+						float[] part = Arrays.copyOfRange(x, from * dim, to * dim);
+						int[] idx = search.nearest(chunk.create(part, new Shape(to - from, dim)));
+						System.arraycopy(idx, 0, out, from, idx.length);
 					}
 				}
 			}

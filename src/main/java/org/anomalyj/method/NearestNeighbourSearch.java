@@ -81,6 +81,38 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 	}
 
 	/**
+	 * @param queries (n, dim) on this search's device
+	 * @return index of each query's nearest bank row (lowest index on ties within a block)
+	 */
+	public int[] nearest(NDArray queries) {
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray q = queries.duplicate();
+			q.attach(tmp);
+			NDArray qa = q.concat(tmp.ones(new Shape(q.getShape().get(0), 1)), 1);
+			NDArray best = null, bestIndex = null;
+			long offset = 0;
+			for (NDArray blockT : blocksT) {
+				NDArray s = qa.matMul(blockT);
+				NDArray m = s.min(new int[] {1});
+				NDArray arg = s.argMin(1).add(offset);
+				if (best == null) {
+					best = m;
+					bestIndex = arg;
+				} else {
+					NDArray better = m.lt(best);
+					bestIndex = NDArrays.where(better, arg, bestIndex);
+					best = NDArrays.minimum(best, m);
+				}
+				offset += blockT.getShape().get(1);
+			}
+			long[] idx = bestIndex.toLongArray();
+			int[] out = new int[idx.length];
+			for (int i = 0; i < out.length; i++) out[i] = (int) idx[i];
+			return out;
+		}
+	}
+
+	/**
 	 * Indices of the {@code k} nearest bank rows of each query, nearest first. For the few
 	 * queries that need it (score reweighting), so it favours simplicity over blocking.
 	 *

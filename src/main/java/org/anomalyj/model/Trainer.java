@@ -110,15 +110,16 @@ public final class Trainer {
 			features = new PatchFeatures(manager, backbone, spec.taps(), spec.poolSize(), spec.inputSize(), spec.inputSize());
 			int cells = features.gridHeight() * features.gridWidth(), dim = features.dim();
 			FeatureBuffer buffer = new FeatureBuffer(dim);
-			PlaneBatches fit = new PlaneBatches(fitFiles, pre, settings.batchSize(), skipped, progress, "features");
 			long tFeatures = System.nanoTime();
 			int fitImages = 0;
-			for (PlaneBatches.Batch b = fit.next(); b != null; b = fit.next()) {
-				try (NDManager tmp = manager.newSubManager()) {
-					NDArray x = tmp.create(b.data(), new Shape(b.count(), 3, spec.inputSize(), spec.inputSize()));
-					buffer.add(PatchFeatures.asRows(features.embed(x)).toFloatArray());
+			try (PlaneBatches fit = new PlaneBatches(fitFiles, pre, settings.batchSize(), skipped, progress, "features")) {
+				for (PlaneBatches.Batch b = fit.next(); b != null; b = fit.next()) {
+					try (NDManager tmp = manager.newSubManager()) {
+						NDArray x = tmp.create(b.data(), new Shape(b.count(), 3, spec.inputSize(), spec.inputSize()));
+						buffer.add(PatchFeatures.asRows(features.embed(x)).toFloatArray());
+					}
+					fitImages += b.count();
 				}
-				fitImages += b.count();
 			}
 			if (fitImages == 0) throw new IOException("none of the " + fitFiles.size() + " training images could be read" + firstReason(skipped));
 			double featureSeconds = (System.nanoTime() - tFeatures) / 1e9;
@@ -179,15 +180,16 @@ public final class Trainer {
 		boolean heldOut = !calFiles.isEmpty();
 		// Without held-out images the training images' own scores are the only evidence; they are
 		// optimistic (their patches shaped the bank), so the guarantee is marked as not holding.
-		PlaneBatches cal = new PlaneBatches(heldOut ? calFiles : fitFiles, pre, settings.batchSize(), skipped, progress, "calibration");
 		List<Float> scores = new ArrayList<>(), maxima = new ArrayList<>();
-		for (PlaneBatches.Batch b = cal.next(); b != null; b = cal.next()) {
-			AnomalyModel.Scored s = model.score(b.data(), b.count());
-			for (int i = 0; i < b.count(); i++) {
-				scores.add(s.imageScores()[i]);
-				float max = Float.NEGATIVE_INFINITY;
-				for (float v : s.maps()[i]) max = Math.max(max, v);
-				maxima.add(max);
+		try (PlaneBatches cal = new PlaneBatches(heldOut ? calFiles : fitFiles, pre, settings.batchSize(), skipped, progress, "calibration")) {
+			for (PlaneBatches.Batch b = cal.next(); b != null; b = cal.next()) {
+				AnomalyModel.Scored s = model.score(b.data(), b.count());
+				for (int i = 0; i < b.count(); i++) {
+					scores.add(s.imageScores()[i]);
+					float max = Float.NEGATIVE_INFINITY;
+					for (float v : s.maps()[i]) max = Math.max(max, v);
+					maxima.add(max);
+				}
 			}
 		}
 		if (scores.isEmpty()) throw new IOException("no image could be scored for calibration" + firstReason(skipped));
