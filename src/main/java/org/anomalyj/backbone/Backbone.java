@@ -38,6 +38,12 @@ public interface Backbone extends AutoCloseable {
 	 */
 	Map<String, NDArray> forward(NDArray input, Collection<String> taps);
 
+	/**
+	 * Multiply-adds of one forward pass of a {@code height x width} image up to the last of
+	 * {@code taps}: the backbone's share of the compute floor reported by the benchmark.
+	 */
+	long multiplyAdds(int height, int width, Collection<String> taps);
+
 	@Override
 	void close();
 }

@@ -175,6 +175,26 @@ public final class MobileNetV2 implements Backbone {
 	 * maps are attached to the input's manager. The result iterates in network order.
 	 */
 	@Override
+	public long multiplyAdds(int height, int width, Collection<String> taps) {
+		int last = -1;
+		for (String t : taps) last = Math.max(last, taps().indexOf(t));
+		if (last < 0) throw new IllegalArgumentException("no known tap among " + taps);
+		String lastTap = taps().get(last);
+		long macs = 0;
+		int h = height, w = width;
+		for (MobileNetV2Structure.Conv c : MobileNetV2Structure.convs()) {
+			if (c.stride() == 2) {
+				h = (h + 1) / 2;
+				w = (w + 1) / 2;
+			}
+			macs += (long) h * w * c.outChannels() * c.kernel() * c.kernel() * (c.depthwise() ? 1 : c.inChannels());
+			if (c.outputTap().equals(lastTap) || lastTap.equals(c.name().replaceAll("_(expand|depthwise|project)$", "") + "_add")
+				&& c.name().endsWith("_project")) break;
+		}
+		return macs;
+	}
+
+	@Override
 	public Map<String, NDArray> forward(NDArray input, Collection<String> taps) {
 		if (closed) throw new IllegalStateException("MobileNetV2 backbone is closed");
 		Shape s = input.getShape();

@@ -27,6 +27,7 @@ public final class Main {
 		v.put("score", new ScoreVerb());
 		v.put("evaluate", new EvaluateVerb());
 		v.put("demo", new DemoVerb());
+		v.put("bench", new BenchVerb());
 		return v;
 	}
 

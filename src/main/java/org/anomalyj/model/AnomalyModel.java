@@ -53,6 +53,16 @@ public final class AnomalyModel implements AutoCloseable {
 		return method;
 	}
 
+	/** The patch-feature extractor (backbone and aggregation) this model scores with. */
+	public PatchFeatures features() {
+		return features;
+	}
+
+	/** The DJL manager (and so the device) this model's tensors live on. */
+	public NDManager manager() {
+		return manager;
+	}
+
 	public Thresholds thresholds() {
 		return thresholds;
 	}

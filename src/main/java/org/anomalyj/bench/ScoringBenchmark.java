@@ -1,0 +1,116 @@
+package org.anomalyj.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.image.Preprocessor;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.method.PatchCore;
+import org.anomalyj.method.PatchFeatures;
+import org.anomalyj.model.AnomalyModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where scoring time goes, against what the machine can do: the GEMM rate the engine reaches, the
+ * FLOPs of the backbone and of the nearest-neighbour search per image, the floor they imply, and
+ * measured embedding, search and end-to-end times per image.
+ */
+public final class ScoringBenchmark {
+
+	/**
+	 * @param gemmGflops best float32 GEMM rate of the engine on this machine (2048^3)
+	 * @param backboneGflop backbone FLOPs per image
+	 * @param searchGflop nearest-neighbour FLOPs per image against the model's bank
+	 * @param floorMs (backbone + search FLOPs) / GEMM rate
+	 * @param embedMs measured backbone + aggregation per image (batches of {@code batch})
+	 * @param searchMs measured nearest-neighbour search per image
+	 * @param scoreMs measured embed + search + map per image, preprocessed input
+	 * @param endToEndMs measured file to score and map per image (read, preprocess, score, map at image size)
+	 * @param batch images per batch
+	 * @param bankSize memory-bank rows
+	 */
+	public record Result(double gemmGflops, double backboneGflop, double searchGflop, double floorMs, double embedMs, double searchMs,
+		double scoreMs, double endToEndMs, int batch, int bankSize) {}
+
+	private ScoringBenchmark() {}
+
+	/** Best of several 2048x2048x2048 float32 products on the manager's device, in GFLOP/s. */
+	public static double gemmRate(NDManager manager) {
+		int n = 2048;
+		try (NDManager m = manager.newSubManager()) {
+			NDArray a = m.randomUniform(0, 1, new Shape(n, n));
+			NDArray b = m.randomUniform(0, 1, new Shape(n, n));
+			double best = 0;
+			for (int rep = 0; rep < 6; rep++) {
+				long t0 = System.nanoTime();
+				try (NDArray c = a.matMul(b)) {
+					c.getFloat(0, 0); // waits for the result on asynchronous devices
+				}
+				double s = (System.nanoTime() - t0) / 1e9;
+				if (rep > 0) best = Math.max(best, 2.0 * n * n * n / s / 1e9);
+			}
+			return best;
+		}
+	}
+
+	public static Result run(AnomalyModel model, List<Path> images, int batch, int rounds) throws IOException {
+		if (!(model.method() instanceof PatchCore pc)) throw new IllegalArgumentException("the scoring benchmark measures PatchCore models");
+		int s = model.spec().inputSize();
+		PatchFeatures features = model.features();
+		int cells = features.gridHeight() * features.gridWidth();
+		double backbone = 2.0 * features.backbone().multiplyAdds(s, s, features.taps()) / 1e9;
+		double search = 2.0 * cells * (double) pc.bankSize() * (features.dim() + 1) / 1e9;
+		double gemm = gemmRate(model.manager());
+
+		Preprocessor pre = new Preprocessor(s, model.spec().intensity(), model.spec().normalization());
+		List<Path> files = images.subList(0, Math.min(images.size(), batch));
+		float[] input = new float[files.size() * 3 * s * s];
+		for (int i = 0; i < files.size(); i++) pre.toInput(ImageFileReader.read(files.get(i)).singlePlane(), input, i * 3 * s * s);
+		int n = files.size();
+
+		double[] embed = new double[rounds], knn = new double[rounds], full = new double[rounds];
+		for (int r = -1; r < rounds; r++) { // round -1 warms up
+			try (NDManager tmp = model.manager().newSubManager()) {
+				NDArray x = tmp.create(input, new Shape(n, 3, s, s));
+				long t0 = System.nanoTime();
+				NDArray f = features.embed(x);
+				f.getFloat(0, 0, 0, 0);
+				long t1 = System.nanoTime();
+				NDArray d = pc.patchScores(f);
+				d.getFloat(0, 0, 0);
+				long t2 = System.nanoTime();
+				model.score(input, n);
+				long t3 = System.nanoTime();
+				if (r >= 0) {
+					embed[r] = (t1 - t0) / 1e6 / n;
+					knn[r] = (t2 - t1) / 1e6 / n;
+					full[r] = (t3 - t2) / 1e6 / n;
+				}
+			}
+		}
+
+		Inspector inspector = new Inspector(model);
+		double[] e2e = new double[rounds];
+		for (int r = -1; r < rounds; r++) {
+			long t0 = System.nanoTime();
+			List<net.imglib2.RandomAccessibleInterval<? extends net.imglib2.type.numeric.RealType<?>>> planes = new ArrayList<>();
+			for (Path f : files) planes.add(ImageFileReader.read(f).singlePlane());
+			inspector.inspect(planes);
+			if (r >= 0) e2e[r] = (System.nanoTime() - t0) / 1e6 / n;
+		}
+		return new Result(gemm, backbone, search, (backbone + search) / gemm * 1e3, median(embed), median(knn), median(full), median(e2e), n,
+			pc.bankSize());
+	}
+
+	static double median(double[] v) {
+		double[] s = v.clone();
+		Arrays.sort(s);
+		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+	}
+}

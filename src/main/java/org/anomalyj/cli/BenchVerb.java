@@ -1,0 +1,122 @@
+package org.anomalyj.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import org.anomalyj.bench.ProcessMemory;
+import org.anomalyj.bench.ScoringBenchmark;
+import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.TestSample;
+import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.method.PatchCore;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bench --data CATEGORY_DIR}: training time and memory, the compute floor of scoring and how
+ * close to it we are, and start-up time of a fresh {@code score} process. Prints figures; asserts
+ * nothing (speed targets are checked by reading them, not by timed tests).
+ */
+final class BenchVerb implements Main.Verb {
+
+	@Override
+	public String summary() {
+		return "benchmark training, scoring against the machine's floor, and start-up: --data CATEGORY_DIR [--json FILE]";
+	}
+
+	@Override
+	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
+		if (args.length > 1 && args[1].equals("--help")) {
+			out.println("bench --data CATEGORY_DIR [--size 256] [--batch 8] [--rounds 5] [--json FILE] [--device auto|cpu|gpu] [--no-startup]");
+			return;
+		}
+		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "batch", "rounds", "json", "device"), Set.of("no-startup"));
+		MvtecCategory category = MvtecCategory.open(a.path("data"));
+		Trainer.Settings settings = Trainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
+			.withDevice(DeviceChoice.parse(a.string("device", "auto")));
+		JsonObject json = new JsonObject();
+		json.addProperty("category", category.name());
+		json.addProperty("cpus", Runtime.getRuntime().availableProcessors());
+
+		err.println("training on " + category.trainImages().size() + " images");
+		Path tmpModel = Files.createTempFile("anomalyj-bench", ".zip");
+		try (AnomalyModel model = Trainer.train(category.trainImages(), settings, Main.progress(err))) {
+			JsonObject t = model.training();
+			json.addProperty("train_images", t.get("images").getAsInt());
+			json.addProperty("train_patches", t.get("patches").getAsInt());
+			json.addProperty("train_feature_s", t.get("feature_seconds").getAsDouble());
+			json.addProperty("train_coreset_s", t.get("coreset_seconds").getAsDouble());
+			json.addProperty("train_total_s", t.get("seconds").getAsDouble());
+			json.addProperty("train_peak_rss_mib", ProcessMemory.peakResidentMiB());
+			model.save(tmpModel);
+
+			List<Path> images = new ArrayList<>();
+			for (TestSample s : category.hasTestSet() ? category.testSamples() : List.<TestSample>of()) images.add(s.image());
+			if (images.isEmpty()) images = category.trainImages();
+			err.println("scoring benchmark");
+			ScoringBenchmark.Result r = ScoringBenchmark.run(model, images, a.integer("batch", 8), a.integer("rounds", 5));
+			json.addProperty("bank_size", r.bankSize());
+			json.addProperty("gemm_gflops", r.gemmGflops());
+			json.addProperty("backbone_gflop_per_image", r.backboneGflop());
+			json.addProperty("search_gflop_per_image", r.searchGflop());
+			json.addProperty("floor_ms_per_image", r.floorMs());
+			json.addProperty("embed_ms_per_image", r.embedMs());
+			json.addProperty("search_ms_per_image", r.searchMs());
+			json.addProperty("score_ms_per_image", r.scoreMs());
+			json.addProperty("end_to_end_ms_per_image", r.endToEndMs());
+			json.addProperty("score_over_floor", r.scoreMs() / r.floorMs());
+			json.addProperty("batch", r.batch());
+
+			if (!a.flag("no-startup")) {
+				err.println("start-up: a fresh score process on one image");
+				json.addProperty("startup_first_result_s", startup(tmpModel, images.get(0)));
+			}
+			json.addProperty("peak_rss_mib", ProcessMemory.peakResidentMiB());
+		} finally {
+			Files.deleteIfExists(tmpModel);
+		}
+		for (var e : json.entrySet()) out.printf(Locale.ROOT, "%-26s %s%n", e.getKey(), e.getValue());
+		Path file = a.path("json", null);
+		if (file != null) {
+			String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
+			AtomicFiles.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+		}
+	}
+
+	/** Wall time of {@code score} on one image in a new JVM: JVM, engine start, model load, first result. */
+	private static double startup(Path model, Path image) throws IOException {
+		Path outDir = Files.createTempDirectory("anomalyj-bench-out");
+		String javaBin = ProcessHandle.current().info().command().orElse("java");
+		List<String> cmd = List.of(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "score", "--model",
+			model.toString(), "--input", image.toString(), "--out", outDir.toString(), "--no-overlays", "--no-masks");
+		long t0 = System.nanoTime();
+		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD.file()).start();
+		try {
+			if (!p.waitFor(5, TimeUnit.MINUTES)) {
+				p.destroyForcibly();
+				throw new IOException("the start-up run did not finish in 5 minutes");
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			p.destroyForcibly();
+			throw new IOException("interrupted");
+		}
+		double s = (System.nanoTime() - t0) / 1e9;
+		if (p.exitValue() != 0) throw new IOException("the start-up run failed with exit code " + p.exitValue());
+		try (var files = Files.walk(outDir)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+		}
+		return s;
+	}
+}
