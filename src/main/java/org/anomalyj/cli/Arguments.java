@@ -64,32 +64,24 @@ final class Arguments {
 	}
 
 	int integer(String name, int fallback) {
-		String v = values.get(name);
-		if (v == null) return fallback;
-		try {
-			return Integer.parseInt(v.trim());
-		} catch (NumberFormatException e) {
-			throw new UsageException(verb + ": --" + name + " takes a whole number, not '" + v + "'");
-		}
+		return parsed(name, fallback, Integer::parseInt, "a whole number");
 	}
 
 	long longValue(String name, long fallback) {
-		String v = values.get(name);
-		if (v == null) return fallback;
-		try {
-			return Long.parseLong(v.trim());
-		} catch (NumberFormatException e) {
-			throw new UsageException(verb + ": --" + name + " takes a whole number, not '" + v + "'");
-		}
+		return parsed(name, fallback, Long::parseLong, "a whole number");
 	}
 
 	double real(String name, double fallback) {
+		return parsed(name, fallback, Double::parseDouble, "a number");
+	}
+
+	private <T> T parsed(String name, T fallback, java.util.function.Function<String, T> parse, String what) {
 		String v = values.get(name);
 		if (v == null) return fallback;
 		try {
-			return Double.parseDouble(v.trim());
+			return parse.apply(v.trim());
 		} catch (NumberFormatException e) {
-			throw new UsageException(verb + ": --" + name + " takes a number, not '" + v + "'");
+			throw new UsageException(verb + ": --" + name + " takes " + what + ", not '" + v + "'");
 		}
 	}
 
