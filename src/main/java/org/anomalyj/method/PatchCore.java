@@ -52,16 +52,39 @@ public final class PatchCore implements AnomalyMethod {
 	}
 
 	/**
+	 * Patches per coreset selection. Larger training sets are selected chunk by chunk (each to the
+	 * coreset ratio, seeded by its index) and the chunks' coresets pooled: time grows linearly with
+	 * the training set instead of quadratically, at the price of some redundancy across chunks. Up to
+	 * this size (256 images at 256 px) the selection is the exact greedy one.
+	 */
+	public static final int CHUNK_PATCHES = 1 << 18;
+
+	/**
 	 * Builds the memory bank from training patches.
 	 *
 	 * @param patches {@code n x dim} row-major patch features of all training images
 	 */
 	public static PatchCore fit(NDManager manager, float[] patches, int n, int dim, Settings settings, Progress progress) {
-		int k = (int) Math.max(1, Math.min(n, Math.floor(n * settings.coresetRatio())));
-		int[] picked = new CoresetSampler(manager, progress).select(patches, n, dim, k, settings.seed());
-		float[] bank = new float[picked.length * dim];
-		for (int i = 0; i < picked.length; i++) System.arraycopy(patches, picked[i] * dim, bank, i * dim, dim);
-		return new PatchCore(manager, settings, bank, picked.length, dim);
+		int chunks = (n + CHUNK_PATCHES - 1) / CHUNK_PATCHES;
+		float[][] parts = new float[chunks][];
+		int total = 0;
+		for (int c = 0; c < chunks; c++) {
+			int from = c * CHUNK_PATCHES, rows = Math.min(n, from + CHUNK_PATCHES) - from;
+			float[] chunk = chunks == 1 ? patches : java.util.Arrays.copyOfRange(patches, from * dim, (from + rows) * dim);
+			int k = (int) Math.max(1, Math.min(rows, Math.floor(rows * settings.coresetRatio())));
+			int[] picked = new CoresetSampler(manager, progress).select(chunk, rows, dim, k, settings.seed() + c);
+			float[] part = new float[picked.length * dim];
+			for (int i = 0; i < picked.length; i++) System.arraycopy(chunk, picked[i] * dim, part, i * dim, dim);
+			parts[c] = part;
+			total += picked.length;
+		}
+		float[] bank = new float[total * dim];
+		int at = 0;
+		for (float[] part : parts) {
+			System.arraycopy(part, 0, bank, at, part.length);
+			at += part.length;
+		}
+		return new PatchCore(manager, settings, bank, total, dim);
 	}
 
 	/** Restores a trained model from its stored parameters and tensors, checking that they agree. */
