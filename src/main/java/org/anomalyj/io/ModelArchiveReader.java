@@ -176,7 +176,8 @@ final class ModelArchiveReader {
 
 	/** The JDK's explanation; some inflater errors come without one. */
 	private static String reason(Exception e) {
-		return e.getMessage() == null ? e.getClass().getSimpleName() : DisplayText.oneLine(e.getMessage());
+		if (e.getMessage() != null) return DisplayText.oneLine(e.getMessage());
+		return e instanceof java.io.EOFException ? "the data ends too early" : e.getClass().getSimpleName();
 	}
 
 	private ModelFormatException fail(String problem) {

@@ -141,6 +141,8 @@ final class StrictJson {
 	private static String firstLine(String message) {
 		if (message == null) return "syntax error";
 		int nl = message.indexOf('\n');
-		return DisplayText.oneLine(nl < 0 ? message : message.substring(0, nl));
+		// Gson's advice to parse leniently is for programmers, not for the user of a damaged file.
+		String line = (nl < 0 ? message : message.substring(0, nl)).replace("Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON");
+		return DisplayText.oneLine(line);
 	}
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
 
@@ -20,6 +21,11 @@ public final class PatchCore implements AnomalyMethod {
 
 	public static final String NAME = "patchcore";
 	static final String BANK = "memory_bank";
+	/**
+	 * Backbone features are far smaller; a bank value beyond this could only come from a damaged
+	 * file, and would overflow the float squared distances into infinities and NaN scores.
+	 */
+	static final float MAX_ABS_FEATURE = 1e12f;
 
 	/**
 	 * @param coresetRatio fraction of training patches kept in the bank (0, 1]
@@ -87,25 +93,31 @@ public final class PatchCore implements AnomalyMethod {
 		return new PatchCore(manager, settings, bank, total, dim);
 	}
 
-	/** Restores a trained model from its stored parameters and tensors, checking that they agree. */
-	public static PatchCore restore(NDManager manager, JsonObject parameters, Map<String, Safetensors.Tensor> tensors, int expectedDim)
+	/**
+	 * Restores a trained model from its stored parameters and tensors, checking that they agree
+	 * with each other and with the features the model's backbone and taps produce.
+	 *
+	 * @param parameters the manifest's {@code patchcore} object
+	 * @throws IOException naming the field or tensor that is wrong
+	 */
+	public static PatchCore restore(NDManager manager, JsonFields parameters, Map<String, Safetensors.Tensor> tensors, int expectedDim)
 		throws IOException {
-		Settings settings;
-		try {
-			settings = new Settings(parameters.get("coreset_ratio").getAsDouble(), parameters.get("seed").getAsLong(),
-				parameters.get("reweight").getAsBoolean(), parameters.get("neighbours").getAsInt());
-		} catch (RuntimeException e) {
-			throw new IOException("invalid patchcore parameters: " + (e.getMessage() == null ? "missing field" : e.getMessage()));
-		}
+		Settings settings = new Settings(parameters.fraction("coreset_ratio"), parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE), parameters.bool("reweight"),
+			(int) parameters.integer("neighbours", 1, Integer.MAX_VALUE));
 		Safetensors.Tensor t = tensors.get(BANK);
-		if (t == null) throw new IOException("the model has no memory bank");
+		if (t == null) throw new IOException("the model has no memory bank (tensor '" + BANK + "')");
 		long[] shape = t.shape();
 		if (shape.length != 2 || shape[0] < 1 || shape[1] != expectedDim)
-			throw new IOException("memory bank of shape " + java.util.Arrays.toString(shape) + " does not fit features of dimension " + expectedDim);
+			throw new IOException("memory bank of shape " + java.util.Arrays.toString(shape) + " does not fit features of dimension " + expectedDim
+				+ " (what the manifest's backbone and taps give)");
+		long dim = parameters.integer("dim", 1, Integer.MAX_VALUE), size = parameters.integer("bank_size", 1, Integer.MAX_VALUE);
+		if (dim != shape[1]) throw parameters.problem("dim", "is " + dim + " but the memory bank has " + shape[1] + " columns");
+		if (size != shape[0]) throw parameters.problem("bank_size", "is " + size + " but the memory bank has " + shape[0] + " rows");
 		if (t.dtype() != Safetensors.DType.F32 && t.dtype() != Safetensors.DType.F16)
 			throw new IOException("memory bank must be F32 or F16, was " + t.dtype());
 		float[] bank = t.toFloats();
-		for (float v : bank) if (!Float.isFinite(v)) throw new IOException("memory bank holds a non-finite value");
+		for (float v : bank)
+			if (!(Math.abs(v) <= MAX_ABS_FEATURE)) throw new IOException("memory bank holds a non-finite or implausibly large value (" + v + ")");
 		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1]);
 	}
 

@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import org.anomalyj.backbone.Backbone;
 import org.anomalyj.backbone.BackboneCatalog;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.ModelArchive;
+import org.anomalyj.io.ModelFormatException;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.PatchCore;
 import org.anomalyj.method.PatchFeatures;
@@ -14,7 +16,6 @@ import org.anomalyj.postprocess.AnomalyMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A trained model, loaded on one device and ready to score: backbone, patch features, method,
@@ -106,41 +107,64 @@ public final class AnomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * Loads a model file on a device.
+	 * Loads a model file on a device. The file is untrusted input: every field and tensor is
+	 * checked before it is used, and nothing in it is executed.
 	 *
 	 * @throws IOException with a one-line reason naming the file for anything wrong with it
+	 *         (a {@link ModelFormatException} when the content is at fault)
 	 */
 	public static AnomalyModel load(Path file, DeviceChoice device) throws IOException {
 		ModelArchive archive = ModelArchive.read(file);
-		JsonObject m = archive.manifest();
 		NDManager manager = NDManager.newBaseManager(device.resolve());
-		Backbone backbone = null;
-		AnomalyMethod method = null;
+		Backbone backbone;
 		try {
-			String backboneId = m.getAsJsonObject("backbone").get("id").getAsString();
-			backbone = BackboneCatalog.load(backboneId, manager);
-			String sha = m.getAsJsonObject("backbone").get("sha256").getAsString();
-			if (!sha.equals(backbone.weightsSha256()))
-				throw new IOException("it was trained with other weights for backbone " + backboneId + " (checksum " + sha + ", installed " + backbone.weightsSha256() + ")");
-			ModelSpec spec = ModelSpec.fromJson(backboneId, m.get("input_size").getAsInt(), m.getAsJsonObject("features"));
-			PatchFeatures features = new PatchFeatures(manager, backbone, spec.taps(), spec.poolSize(), spec.inputSize(), spec.inputSize());
-			String name = m.get("method").getAsString();
-			if (!m.has(name) || !m.get(name).isJsonObject()) throw new IOException("the manifest has no parameters for method " + name);
-			method = switch (name) {
-				case PatchCore.NAME -> PatchCore.restore(manager, m.getAsJsonObject(name), archive.tensors(), features.dim());
-				default -> throw new IOException("unknown method '" + name + "'");
-			};
-			Thresholds thresholds = Thresholds.fromJson(m.getAsJsonObject("thresholds"));
-			JsonObject training = m.has("training") && m.get("training").isJsonObject() ? m.getAsJsonObject("training") : new JsonObject();
-			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
-		} catch (IOException e) {
-			closeQuietly(method, backbone, manager);
-			throw new IOException(file + ": " + e.getMessage(), e);
-		} catch (RuntimeException e) {
-			closeQuietly(method, backbone, manager);
-			throw new IOException(file + ": invalid model manifest (" + e.getClass().getSimpleName()
-				+ (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+			backbone = BackboneCatalog.load(archive.backboneId(), manager);
+		} catch (IOException | RuntimeException e) {
+			manager.close();
+			throw new ModelFormatException(file, reason(e));
 		}
+		return restore(file, archive, manager, backbone);
+	}
+
+	/**
+	 * The model an archive describes, built on its loaded backbone. Takes ownership of the manager
+	 * and the backbone: both are closed when the archive is refused. Separate from {@link #load}
+	 * so that tests can check thousands of archives against one loaded backbone.
+	 */
+	static AnomalyModel restore(Path file, ModelArchive archive, NDManager manager, Backbone backbone) throws IOException {
+		AnomalyMethod method = null;
+		PatchFeatures features = null;
+		try {
+			if (!archive.backboneId().equals(backbone.id()))
+				throw new IllegalArgumentException("the model needs backbone " + archive.backboneId() + ", not " + backbone.id());
+			String sha = archive.backboneSha256();
+			if (!sha.equals(backbone.weightsSha256()))
+				throw new IOException("it was trained with other weights for backbone " + backbone.id() + " (checksum " + sha + ", installed "
+					+ backbone.weightsSha256() + ")");
+			JsonFields m = JsonFields.of(archive.manifest(), ModelArchive.MANIFEST_ENTRY);
+			ModelSpec spec = ModelSpec.fromJson(backbone.id(), archive.inputSize(), m.object("features"));
+			features = new PatchFeatures(manager, backbone, spec.taps(), spec.poolSize(), spec.inputSize(), spec.inputSize());
+			String name = archive.method();
+			method = switch (name) {
+				case PatchCore.NAME -> PatchCore.restore(manager, m.object(name), archive.tensors(), features.dim());
+				default -> throw new IOException("unknown method '" + name + "'; this AnomalyJ knows " + PatchCore.NAME);
+			};
+			Thresholds thresholds = Thresholds.fromJson(m.object("thresholds"));
+			JsonObject training = m.has("training") && archive.manifest().get("training").isJsonObject()
+				? archive.manifest().getAsJsonObject("training") : new JsonObject();
+			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
+		} catch (IOException | RuntimeException e) {
+			if (features != null) features.close();
+			closeQuietly(method, backbone, manager);
+			throw new ModelFormatException(file, reason(e));
+		}
+	}
+
+	/** The message of a refusal; a library exception without a useful message is named by its type. */
+	private static String reason(Exception e) {
+		String m = e.getMessage();
+		if (e instanceof IOException || e instanceof IllegalArgumentException) return m == null ? e.getClass().getSimpleName() : m;
+		return "invalid model (" + e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + ")";
 	}
 
 	private static void closeQuietly(AnomalyMethod method, Backbone backbone, NDManager manager) {

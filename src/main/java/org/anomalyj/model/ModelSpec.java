@@ -4,10 +4,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.anomalyj.image.InputNormalization;
 import org.anomalyj.image.IntensityRange;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.postprocess.AnomalyMapper;
 
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How a model turns an image into patch features and a map: everything besides the method's own
@@ -26,10 +28,23 @@ public record ModelSpec(String backbone, int inputSize, InputNormalization norma
 
 	public static final List<String> DEFAULT_TAPS = List.of("block_5_add", "block_10_project_BN");
 	public static final int DEFAULT_SIZE = 256;
+	/** Larger neighbourhoods would average mostly padding on the feature grids; the bound also keeps pooling cheap. */
+	public static final int MAX_POOL_SIZE = 31;
+	static final int MAX_TAPS = 16;
 
+	/**
+	 * @throws IllegalArgumentException for values no model can have; a model file is checked
+	 *         field by field first ({@link #fromJson}), with messages naming the field
+	 */
 	public ModelSpec {
 		if (inputSize < 32 || inputSize > 2048 || inputSize % 16 != 0)
 			throw new IllegalArgumentException("input size must be a multiple of 16 between 32 and 2048, was " + inputSize);
+		if (normalization == null) throw new IllegalArgumentException("no input normalization given");
+		if (taps.isEmpty() || taps.size() > MAX_TAPS) throw new IllegalArgumentException("1 to " + MAX_TAPS + " feature taps needed, got " + taps.size());
+		if (poolSize < 1 || poolSize > MAX_POOL_SIZE || poolSize % 2 == 0)
+			throw new IllegalArgumentException("neighbourhood size must be odd, from 1 to " + MAX_POOL_SIZE + ", was " + poolSize);
+		// The blur's kernel is 8 sigma wide and built in memory: bound it by the map it smooths.
+		if (!(sigma >= 0 && sigma <= inputSize)) throw new IllegalArgumentException("map smoothing sigma must be from 0 to the input size, was " + sigma);
 		taps = List.copyOf(taps);
 	}
 
@@ -43,7 +58,7 @@ public record ModelSpec(String backbone, int inputSize, InputNormalization norma
 
 	JsonObject toJson() {
 		JsonObject o = new JsonObject();
-		o.addProperty("normalization", normalization.name().toLowerCase(java.util.Locale.ROOT));
+		o.addProperty("normalization", normalization.name().toLowerCase(Locale.ROOT));
 		if (intensity != null) {
 			JsonArray r = new JsonArray();
 			r.add(intensity.lo());
@@ -58,15 +73,27 @@ public record ModelSpec(String backbone, int inputSize, InputNormalization norma
 		return o;
 	}
 
-	static ModelSpec fromJson(String backbone, int inputSize, JsonObject o) {
+	/**
+	 * Reads the {@code features} object of a model file, checking every field.
+	 *
+	 * @throws IOException naming the field that is missing or out of range
+	 */
+	static ModelSpec fromJson(String backbone, int inputSize, JsonFields o) throws IOException {
 		IntensityRange range = null;
 		if (o.has("intensity_range")) {
-			JsonArray r = o.getAsJsonArray("intensity_range");
-			range = new IntensityRange(r.get(0).getAsDouble(), r.get(1).getAsDouble());
+			double[] r = o.numbers("intensity_range", 2);
+			if (!(r[1] > r[0])) throw o.problem("intensity_range", "must be [low, high] with low < high");
+			range = new IntensityRange(r[0], r[1]);
 		}
-		List<String> taps = new ArrayList<>();
-		o.getAsJsonArray("taps").forEach(e -> taps.add(e.getAsString()));
-		return new ModelSpec(backbone, inputSize, InputNormalization.valueOf(o.get("normalization").getAsString().toUpperCase(java.util.Locale.ROOT)),
-			range, taps, o.get("pool").getAsInt(), o.get("sigma").getAsDouble());
+		String norm = o.string("normalization");
+		InputNormalization normalization = null;
+		for (InputNormalization n : InputNormalization.values())
+			if (n.name().toLowerCase(Locale.ROOT).equals(norm)) normalization = n;
+		if (normalization == null) throw o.problem("normalization", "must be unit or symmetric");
+		List<String> taps = o.strings("taps", MAX_TAPS);
+		long pool = o.integer("pool", 1, MAX_POOL_SIZE);
+		if (pool % 2 == 0) throw o.problem("pool", "must be odd (found " + pool + ")");
+		double sigma = o.number("sigma", 0, inputSize);
+		return new ModelSpec(backbone, inputSize, normalization, range, taps, (int) pool, sigma);
 	}
 }

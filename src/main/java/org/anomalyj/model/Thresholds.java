@@ -1,7 +1,10 @@
 package org.anomalyj.model;
 
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -59,13 +62,25 @@ public record Thresholds(float image, float pixel, double alpha, double achieved
 		o.addProperty("image", image);
 		o.addProperty("pixel", pixel);
 		o.addProperty("alpha", alpha);
-		o.addProperty("achieved_alpha", achievedAlpha);
+		// NaN (no held-out images) is not JSON: written as null, which reads back as NaN.
+		if (Double.isNaN(achievedAlpha)) o.add("achieved_alpha", JsonNull.INSTANCE);
+		else o.addProperty("achieved_alpha", achievedAlpha);
 		o.addProperty("calibration_images", calibrationImages);
 		return o;
 	}
 
-	public static Thresholds fromJson(JsonObject o) {
-		return new Thresholds(o.get("image").getAsFloat(), o.get("pixel").getAsFloat(), o.get("alpha").getAsDouble(),
-			o.get("achieved_alpha").getAsDouble(), o.get("calibration_images").getAsInt());
+	/**
+	 * Reads the {@code thresholds} object of a model file.
+	 *
+	 * @throws IOException naming the field that is missing or out of range
+	 */
+	public static Thresholds fromJson(JsonFields o) throws IOException {
+		float image = o.floatNumber("image");
+		float pixel = o.floatNumber("pixel");
+		double alpha = o.fraction("alpha");
+		if (alpha == 1) throw o.problem("alpha", "must be below 1");
+		double achieved = o.has("achieved_alpha") ? o.number("achieved_alpha", 0, 1) : Double.NaN;
+		int n = (int) o.integer("calibration_images", 0, Integer.MAX_VALUE);
+		return new Thresholds(image, pixel, alpha, achieved, n);
 	}
 }

@@ -41,7 +41,9 @@ public final class ResamplingMatrix {
 		int radius = (int) (4 * sigma + 0.5);
 		double[] kernel = new double[2 * radius + 1];
 		double sum = 0;
-		for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
+		// With radius 0 the kernel is the identity; computing it would be 0/0 when sigma squared underflows.
+		if (radius == 0) kernel[0] = sum = 1;
+		else for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
 		float[] m = new float[size * size];
 		for (int i = 0; i < size; i++) {
 			for (int k = -radius; k <= radius; k++) {
