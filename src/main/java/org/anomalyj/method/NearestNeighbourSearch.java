@@ -124,9 +124,14 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 		try (NDManager tmp = manager.newSubManager()) {
 			NDArray q = queries.duplicate();
 			q.attach(tmp);
+			// Arrays computed from the bank belong to the bank's manager unless moved: to tmp with them.
+			NDArray bankT = bank.transpose();
+			NDArray bankSquared = bank.square();
+			bankT.attach(tmp);
+			bankSquared.attach(tmp);
 			NDArray d2 = q.square().sum(new int[] {1}, true)
-				.sub(q.matMul(bank.transpose()).mul(2f))
-				.add(bank.square().sum(new int[] {1}).reshape(1, size));
+				.sub(q.matMul(bankT).mul(2f))
+				.add(bankSquared.sum(new int[] {1}).reshape(1, size));
 			NDArray idx = d2.neg().topK(Math.min(k, size), 1).get(1);
 			idx.attach(out);
 			return idx;

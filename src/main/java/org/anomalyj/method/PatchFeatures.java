@@ -100,7 +100,12 @@ public final class PatchFeatures implements AutoCloseable {
 				if (poolSize > 1)
 					f = Pool.avgPool2d(f, new Shape(poolSize, poolSize), new Shape(1, 1), new Shape(p, p), false, true);
 				NDArray[] up = upsample.get(i);
-				if (up != null) f = up[0].matMul(f.matMul(up[1]));
+				if (up != null) {
+					f = up[0].matMul(f.matMul(up[1]));
+					// A product belongs to its left operand's manager, here the long-lived one of the
+					// operators: without this, every call would leave one array behind.
+					f.attach(tmp);
+				}
 				parts.add(f);
 			}
 			NDArray result = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
