@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,7 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that readers and crashes only ever see the old or the new complete file, never
@@ -25,10 +30,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Notes: a symbolic link at the target is replaced by the new file, not followed (so writing
  * cannot reach through a link into someone else's file). The new file gets default permissions,
- * or the old file's POSIX permissions when it replaces one. A JVM killed mid-write can leave a
- * {@code .name.tmp-*} file behind; it is never mistaken for the target. On file systems without
- * atomic rename the move falls back to a plain replacing move (the old file still stays intact
- * until the new one is complete).
+ * or the old file's POSIX permissions when it replaces one. On file systems without atomic
+ * rename the move falls back to a plain replacing move (the old file still stays intact until
+ * the new one is complete).
+ *
+ * <p>Leftovers: temporary names carry the writing process's id ({@code .name.tmp-<pid>-<random>}).
+ * A JVM that is shut down (Ctrl-C, SIGTERM, Fiji quitting) deletes the temporary files it is
+ * still writing; one that is killed outright leaves them, and the first write of a later
+ * process into the same directory deletes those whose process is no longer running. Neither
+ * ever touches a target file.
  *
  * <p>Outputs must not overwrite inputs: callers that write results next to their inputs check
  * with {@link #requireNotSame}.
@@ -37,6 +47,25 @@ public final class AtomicFiles {
 
 	/** Keeps temporary names within the usual 255-byte file name limit. */
 	private static final int MAX_BASE_CHARS = 100;
+
+	private static final long PID = ProcessHandle.current().pid();
+
+	/** Our temporary names: {@code .<name>.tmp-<pid>-<hex>} with the target's extension optionally repeated. */
+	static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.tmp-(\\d{1,19})-[0-9a-f]{1,16}(\\..{1,9})?");
+
+	/** Temporary files being written now, deleted if the JVM shuts down before they are committed. */
+	private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+	/** Directories already cleared of dead processes' temporary files by this process (listing once per directory keeps big batches fast). */
+	private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
+	static {
+		try {
+			Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteInFlight, "AtomicFiles cleanup"));
+		} catch (IllegalStateException | SecurityException e) {
+			// Already shutting down (or not allowed): leftovers are then swept by a later process.
+		}
+	}
 
 	private AtomicFiles() {}
 
@@ -107,13 +136,16 @@ public final class AtomicFiles {
 	}
 
 	private static Path createTemp(Path dest, String suffix) throws IOException {
+		sweepOnce(dest.getParent());
 		String name = dest.getFileName().toString();
 		String base = name.length() > MAX_BASE_CHARS ? name.substring(0, MAX_BASE_CHARS) : name;
 		for (int attempt = 0; ; attempt++) {
 			String random = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-			Path tmp = dest.resolveSibling("." + base + ".tmp-" + random + suffix);
+			Path tmp = dest.resolveSibling("." + base + ".tmp-" + PID + "-" + random + suffix);
 			try {
-				return Files.createFile(tmp);
+				Files.createFile(tmp);
+				IN_FLIGHT.add(tmp);
+				return tmp;
 			} catch (FileAlreadyExistsException e) {
 				if (attempt >= 10) throw e;
 			} catch (AccessDeniedException e) {
@@ -129,7 +161,43 @@ public final class AtomicFiles {
 		} catch (AtomicMoveNotSupportedException e) {
 			Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
 		}
+		IN_FLIGHT.remove(tmp);
 		syncDirectory(dest.getParent());
+	}
+
+	/**
+	 * Deletes the temporary files in {@code dir} left by processes that are no longer running (a
+	 * killed JVM), once per directory and process. A file of a live process, ours included, is
+	 * kept: it may be a write in progress.
+	 */
+	static void sweepOnce(Path dir) {
+		if (!SWEPT.add(dir)) return;
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> TEMP_NAME.matcher(p.getFileName().toString()).matches())) {
+			for (Path p : entries) {
+				Matcher m = TEMP_NAME.matcher(p.getFileName().toString());
+				if (!m.matches()) continue;
+				long pid;
+				try {
+					pid = Long.parseLong(m.group(1));
+				} catch (NumberFormatException e) {
+					continue;
+				}
+				boolean alive = pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+				if (!alive && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) Files.deleteIfExists(p);
+			}
+		} catch (IOException | RuntimeException e) {
+			// Leftovers cost disk space only; never fail a write over them.
+		}
+	}
+
+	private static void deleteInFlight() {
+		for (Path p : IN_FLIGHT) {
+			try {
+				Files.deleteIfExists(p);
+			} catch (IOException | RuntimeException e) {
+				// Nothing more can be done while the JVM exits.
+			}
+		}
 	}
 
 	private static void copyPermissions(Path from, Path to) {
@@ -152,6 +220,7 @@ public final class AtomicFiles {
 	}
 
 	private static void discard(Path tmp, Throwable cause) {
+		IN_FLIGHT.remove(tmp);
 		try {
 			Files.deleteIfExists(tmp);
 		} catch (IOException | RuntimeException e) {

@@ -97,7 +97,7 @@ class AtomicFilesTest {
 			Files.writeString(p, "new image");
 		});
 		assertEquals(dir, tmp.get().getParent());
-		assertTrue(tmp.get().getFileName().toString().matches("\\.mask\\.tif\\.tmp-[0-9a-f]+\\.tif"), tmp.get().toString());
+		assertTrue(tmp.get().getFileName().toString().matches("\\.mask\\.tif\\.tmp-" + ProcessHandle.current().pid() + "-[0-9a-f]+\\.tif"), tmp.get().toString());
 		assertEquals("new image", Files.readString(target));
 		assertEquals(List.of("mask.tif"), listing());
 	}
@@ -161,5 +161,34 @@ class AtomicFilesTest {
 		Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw-r--"));
 		AtomicFiles.write(target, (OutputStream out) -> out.write('b'));
 		assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+	}
+
+	@Test
+	void leftoversOfKilledProcessesAreSweptOnTheNextWriteIntoTheirDirectory() throws Exception {
+		// A process that has ended stands for a JVM killed in the middle of a write.
+		Process ended = new ProcessBuilder("java", "-version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+		ended.waitFor();
+		long live = ProcessHandle.current().parent().map(ProcessHandle::pid).orElseThrow();
+		List<String> dead = List.of(".model.zip.tmp-" + ended.pid() + "-1f2e", ".map.tif.tmp-" + ended.pid() + "-abc.tif");
+		List<String> kept = List.of(".model.zip.tmp-" + live + "-77", ".model.zip.tmp-0123abc", "notes.tmp-1-2", "model.zip");
+		for (String n : dead) Files.writeString(dir.resolve(n), "half a model");
+		for (String n : kept) Files.writeString(dir.resolve(n), "not ours to delete");
+		AtomicFiles.write(dir.resolve("scores.csv"), out -> out.write('x'));
+		List<String> expected = new java.util.ArrayList<>(kept);
+		expected.add("scores.csv");
+		assertEquals(expected.stream().sorted().toList(), listing());
+	}
+
+	@Test
+	void temporaryNamesMatchTheSweptPattern() throws IOException {
+		AtomicReference<String> name = new AtomicReference<>();
+		AtomicFiles.writeVia(dir.resolve("a.b.overlay.png"), p -> name.set(p.getFileName().toString()));
+		assertTrue(AtomicFiles.TEMP_NAME.matcher(name.get()).matches(), name.get());
+		AtomicFiles.write(dir.resolve("model.zip"), out -> {
+			try (Stream<Path> s = Files.list(dir)) {
+				name.set(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".model.zip")).findFirst().orElseThrow());
+			}
+		});
+		assertTrue(AtomicFiles.TEMP_NAME.matcher(name.get()).matches(), name.get());
 	}
 }
