@@ -40,7 +40,8 @@ public final class ImageFileException extends IOException {
 	static String describe(Throwable e) {
 		StringBuilder sb = new StringBuilder();
 		for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			String m = t.getMessage() != null ? oneLine(t.getMessage()) : t.getClass().getSimpleName();
+			String m = t.getMessage() != null ? oneLine(t.getMessage())
+				: t instanceof java.io.EOFException ? "the file ends too early" : t.getClass().getSimpleName();
 			if (sb.indexOf(m) >= 0) continue;
 			if (sb.length() == 0) sb.append(m);
 			else sb.append(" (").append(m).append(')');

@@ -4,6 +4,7 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.LoadedImage;
+import org.anomalyj.image.Planes;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.task.Progress;
 
@@ -92,10 +93,10 @@ public final class BatchInspection {
 			for (int p = 0; p < img.planes().size(); p++) {
 				for (Path out : outputs(outDir, stem, p, img.planes().size(), settings)) AtomicFiles.requireNotSame(out, in);
 				queue.add(new Pending(in, name, stem, p, img.planes().size(), img.planes().get(p)));
-			}
-			if (queue.size() >= settings.batchSize()) {
-				flush(inspector, queue, outDir, settings, rows, progress);
-				writeCsv(csv, rows);
+				if (queue.size() >= settings.batchSize() || pixels(queue) >= MAX_BATCH_PIXELS) {
+					flush(inspector, queue, outDir, settings, rows, progress);
+					writeCsv(csv, rows);
+				}
 			}
 			progress.update("inspect", ++done, inputs.size());
 		}
@@ -106,6 +107,19 @@ public final class BatchInspection {
 	}
 
 	private record Pending(Path file, String name, String stem, int plane, int planes, RandomAccessibleInterval<? extends RealType<?>> data) {}
+
+	/**
+	 * Most pixels held for one batch. Every pixel of an image costs some 30 bytes until its files
+	 * are written (image, map and mask at its own size, overlay), so large images go one at a time
+	 * whatever the batch size; small ones still fill whole batches.
+	 */
+	static final long MAX_BATCH_PIXELS = 16_000_000L;
+
+	private static long pixels(List<Pending> queue) {
+		long n = 0;
+		for (Pending p : queue) n += (long) Planes.width(p.data()) * Planes.height(p.data());
+		return n;
+	}
 
 	private static void flush(Inspector inspector, List<Pending> queue, Path outDir, Settings settings, Map<String, Row> rows, Progress progress)
 		throws IOException {
@@ -125,20 +139,41 @@ public final class BatchInspection {
 		}
 		queue.clear();
 		if (planes.isEmpty()) return;
-		List<Inspection> results = inspector.inspect(planes);
-		for (int i = 0; i < results.size(); i++) {
-			Pending p = accepted.get(i);
-			Inspection r = results.get(i);
-			List<Path> outs = outputs(outDir, p.stem(), p.plane(), p.planes(), settings);
-			int k = 0;
-			if (settings.maps()) InspectionFiles.writeMap(r, outs.get(k++));
-			if (settings.masks()) InspectionFiles.writeMask(r, outs.get(k++));
-			if (settings.overlays())
-				InspectionFiles.writeOverlay(r, p.data(), inspector.model().spec().intensity(), inspector.model().thresholds().pixel(),
-					settings.opacity(), outs.get(k));
-			rows.put(key(p.name(), p.plane()), new Row(p.name(), p.plane(), "ok", r.score(), r.normalisedScore(), r.anomalous(),
-				r.defects().regions().size(), r.defects().totalArea(), ""));
+		int finished = 0;
+		try {
+			List<Inspection> results = inspector.inspect(planes);
+			planes.clear();
+			for (int i = 0; i < results.size(); i++) {
+				Pending p = accepted.get(i);
+				Inspection r = results.get(i);
+				results.set(i, null); // written below; let its map and mask go before the next one's overlay
+				List<Path> outs = outputs(outDir, p.stem(), p.plane(), p.planes(), settings);
+				int k = 0;
+				if (settings.maps()) InspectionFiles.writeMap(r, outs.get(k++));
+				if (settings.masks()) InspectionFiles.writeMask(r, outs.get(k++));
+				if (settings.overlays())
+					InspectionFiles.writeOverlay(r, p.data(), inspector.model().spec().intensity(), inspector.model().thresholds().pixel(),
+						settings.opacity(), outs.get(k));
+				rows.put(key(p.name(), p.plane()), new Row(p.name(), p.plane(), "ok", r.score(), r.normalisedScore(), r.anomalous(),
+					r.defects().regions().size(), r.defects().totalArea(), ""));
+				finished++;
+			}
+		} catch (OutOfMemoryError e) {
+			// Only this batch's arrays were growing: once they are dropped the run can go on, and the
+			// image is listed with what to do instead of the whole run ending.
+			planes.clear();
+			for (Pending p : accepted.subList(finished, accepted.size())) {
+				String reason = p.file() + ": " + tooLarge(p.data());
+				rows.put(key(p.name(), p.plane()), skipped(p.name(), p.plane(), reason));
+				progress.warn("skipped " + reason);
+			}
 		}
+	}
+
+	private static String tooLarge(RandomAccessibleInterval<? extends RealType<?>> plane) {
+		return String.format(Locale.ROOT, "not enough memory to inspect this %dx%d image (Java may use at most %d MB); "
+			+ "give Java more memory (java -Xmx8g ..., in Fiji Edit > Options > Memory) or downscale the image",
+			Planes.width(plane), Planes.height(plane), Runtime.getRuntime().maxMemory() >> 20);
 	}
 
 	private static Row skipped(String name, int plane, String reason) {

@@ -4,7 +4,6 @@ import org.anomalyj.data.MvtecCategory;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.image.BinaryMask;
 import org.anomalyj.image.ImageFileReader;
-import org.anomalyj.image.LoadedImage;
 import org.anomalyj.metrics.MetricsAccumulator;
 import org.anomalyj.metrics.MetricsReport;
 import org.anomalyj.task.Progress;
@@ -46,7 +45,7 @@ public final class Evaluation {
 		int s = inspector.model().spec().inputSize();
 
 		// Warm-up: JIT, engine kernels and allocator pools, excluded from the timing as announced.
-		inspector.inspect(read(samples.get(0)));
+		inspector.inspect(read(inspector, samples.get(0)));
 
 		long timed = 0;
 		for (int from = 0; from < samples.size(); from += batchSize) {
@@ -54,7 +53,7 @@ public final class Evaluation {
 			List<TestSample> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
 			long t0 = System.nanoTime();
 			List<RandomAccessibleInterval<? extends RealType<?>>> planes = new ArrayList<>();
-			for (TestSample t : batch) planes.add(read(t));
+			for (TestSample t : batch) planes.add(read(inspector, t));
 			List<Inspection> results = inspector.inspect(planes);
 			timed += System.nanoTime() - t0;
 			for (int i = 0; i < batch.size(); i++) {
@@ -78,8 +77,11 @@ public final class Evaluation {
 		return new Result(report, samples.size(), timed / 1e6 / samples.size(), perImage);
 	}
 
-	private static RandomAccessibleInterval<? extends RealType<?>> read(TestSample t) throws IOException {
-		LoadedImage img = ImageFileReader.read(t.image());
-		return img.singlePlane();
+	/** A test image the model can take; any other is an error, as leaving it out would change the metrics. */
+	private static RandomAccessibleInterval<? extends RealType<?>> read(Inspector inspector, TestSample t) throws IOException {
+		RandomAccessibleInterval<? extends RealType<?>> plane = ImageFileReader.read(t.image()).singlePlane();
+		String problem = inspector.problemWith(plane);
+		if (problem != null) throw new IOException(t.image() + ": " + problem);
+		return plane;
 	}
 }

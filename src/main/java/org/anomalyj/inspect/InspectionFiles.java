@@ -3,15 +3,22 @@ package org.anomalyj.inspect;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
+import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
 import org.anomalyj.image.IntensityRange;
 import org.anomalyj.image.Planes;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.postprocess.HeatmapOverlay;
+import net.imglib2.view.Views;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -45,11 +52,16 @@ public final class InspectionFiles {
 	 */
 	public static void writeOverlay(Inspection r, RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range,
 		float pixelThreshold, double opacity, Path file) throws IOException {
-		int[] base = DisplayRgb.of(plane, range);
-		int[] rgb = HeatmapOverlay.aroundThreshold(pixelThreshold, opacity).render(base, r.map(), r.defects().mask(), r.width(), r.height());
-		BufferedImage img = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_INT_RGB);
-		img.setRGB(0, 0, r.width(), r.height(), rgb, 0, r.width());
-		writePng(img, file);
+		int[] rgb = DisplayRgb.of(plane, range);
+		HeatmapOverlay.aroundThreshold(pixelThreshold, opacity).renderOnto(rgb, r.map(), r.defects().mask(), r.width(), r.height());
+		writePng(packedRgbImage(rgb, r.width(), r.height()), file);
+	}
+
+	/** An RGB image on the pixel array itself: {@code setRGB} would copy it, which costs 4 bytes a pixel more on huge images. */
+	private static BufferedImage packedRgbImage(int[] rgb, int w, int h) {
+		DirectColorModel cm = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
+		WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(rgb, rgb.length), w, h, w, cm.getMasks(), null);
+		return new BufferedImage(cm, raster, false, null);
 	}
 
 	private static void writePng(BufferedImage img, Path file) throws IOException {
@@ -63,21 +75,25 @@ public final class InspectionFiles {
 		private DisplayRgb() {}
 
 		static int[] of(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {
-			int w = Planes.width(plane), h = Planes.height(plane), c = Planes.channels(plane);
-			float[][] ch = new float[3][];
-			for (int i = 0; i < 3; i++) ch[i] = Planes.channel(plane, Math.min(i, c - 1));
-			IntensityRange r = org.anomalyj.image.Preprocessor.needsIntensityRange(plane) ? (range != null ? range : span(ch)) : IntensityRange.EIGHT_BIT;
-			int[] out = new int[w * h];
-			for (int i = 0; i < out.length; i++) {
-				int rr = byteOf(r.normalize(ch[0][i])), gg = byteOf(r.normalize(ch[1][i])), bb = byteOf(r.normalize(ch[2][i]));
-				out[i] = (rr << 16) | (gg << 8) | bb;
+			int c = Planes.channels(plane);
+			int[] out = new int[Planes.width(plane) * Planes.height(plane)];
+			IntensityRange r = org.anomalyj.image.Preprocessor.needsIntensityRange(plane) ? (range != null ? range : span(channel(plane, 0)))
+				: IntensityRange.EIGHT_BIT;
+			// Pixel by pixel from the plane: float copies of the channels of a 100-megapixel image would take 1.2 GB.
+			for (int i = 0; i < 3; i++) {
+				Cursor<? extends RealType<?>> values = Views.flatIterable(channel(plane, Math.min(i, c - 1))).cursor();
+				int shift = 16 - 8 * i;
+				for (int k = 0; k < out.length; k++) out[k] |= byteOf(r.normalize(values.next().getRealFloat())) << shift;
 			}
 			return out;
 		}
 
-		private static IntensityRange span(float[][] ch) {
-			IntensityRange.Accumulator a = IntensityRange.accumulator();
-			for (float v : ch[0]) a.add(v);
+		private static RandomAccessibleInterval<? extends RealType<?>> channel(RandomAccessibleInterval<? extends RealType<?>> plane, int c) {
+			return plane.numDimensions() == 2 ? plane : Views.hyperSlice(plane, 2, plane.min(2) + c);
+		}
+
+		private static IntensityRange span(RandomAccessibleInterval<? extends RealType<?>> values) {
+			IntensityRange.Accumulator a = IntensityRange.accumulator().add(values);
 			return a.count() == 0 ? new IntensityRange(0, 1) : a.range();
 		}
 

@@ -45,7 +45,7 @@ public final class Inspector {
 	/** Why the model cannot take this plane, or null when it can. */
 	public String problemWith(RandomAccessibleInterval<? extends RealType<?>> plane) {
 		if (Preprocessor.needsIntensityRange(plane) && model.spec().intensity() == null)
-			return "a " + PixelType.of(plane.getType()) + " image, but the model was trained on 8-bit images only; train with images of the same bit depth";
+			return "a " + PixelType.of(plane.getType()).bits + "-bit image, but the model was trained on 8-bit images only; train with images of the same bit depth";
 		return null;
 	}
 

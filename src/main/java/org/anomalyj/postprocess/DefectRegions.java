@@ -38,14 +38,19 @@ public final class DefectRegions {
 		for (int i = 0; i < n; i++) raw[i] = (byte) (map[i] > threshold ? 1 : 0);
 		ConnectedRegions cr = ConnectedRegions.of(raw, width, height);
 		int count = cr.count();
-		int[] crLabels = cr.labels();
+		int[] sizes = new int[count + 1];
+		for (int l = 1; l <= count; l++) sizes[l] = cr.size(l);
+		// Relabelled in place below, and the mask written over the thresholded map, so that a huge
+		// image holds two per-pixel arrays here rather than five.
+		int[] labels = cr.labels();
+		cr = null;
 		int[] minX = new int[count + 1], minY = new int[count + 1], maxX = new int[count + 1], maxY = new int[count + 1];
 		int[] peakAt = new int[count + 1];
 		java.util.Arrays.fill(minX, Integer.MAX_VALUE);
 		java.util.Arrays.fill(minY, Integer.MAX_VALUE);
 		java.util.Arrays.fill(peakAt, -1);
 		for (int i = 0; i < n; i++) {
-			int l = crLabels[i];
+			int l = labels[i];
 			if (l == 0) continue;
 			int x = i % width, y = i / width;
 			minX[l] = Math.min(minX[l], x);
@@ -56,9 +61,9 @@ public final class DefectRegions {
 		}
 		List<DefectRegion> kept = new ArrayList<>();
 		for (int l = 1; l <= count; l++) {
-			if (cr.size(l) < minArea) continue;
+			if (sizes[l] < minArea) continue;
 			int p = peakAt[l];
-			kept.add(new DefectRegion(l, cr.size(l), map[p], p % width, p / width, minX[l], minY[l], maxX[l], maxY[l]));
+			kept.add(new DefectRegion(l, sizes[l], map[p], p % width, p / width, minX[l], minY[l], maxX[l], maxY[l]));
 		}
 		kept.sort(Comparator.comparing(DefectRegion::peak).reversed().thenComparingInt(DefectRegion::label));
 		// Relabel 1..k in that order; dropped regions leave the mask.
@@ -69,12 +74,11 @@ public final class DefectRegions {
 			newLabel[r.label()] = i + 1;
 			regions.add(new DefectRegion(i + 1, r.area(), r.peak(), r.peakX(), r.peakY(), r.minX(), r.minY(), r.maxX(), r.maxY()));
 		}
-		byte[] mask = new byte[n];
-		int[] labels = new int[n];
+		byte[] mask = raw;
 		for (int i = 0; i < n; i++) {
-			int l = newLabel[crLabels[i]];
+			int l = newLabel[labels[i]];
 			labels[i] = l;
-			if (l != 0) mask[i] = (byte) 255;
+			mask[i] = l != 0 ? (byte) 255 : 0;
 		}
 		return new DefectRegions(mask, labels, List.copyOf(regions), width, height);
 	}

@@ -38,10 +38,16 @@ public final class HeatmapOverlay {
 	 * @return packed RGB
 	 */
 	public int[] render(int[] base, float[] map, byte[] mask, int w, int h) {
+		int[] out = base.clone();
+		renderOnto(out, map, mask, w, h);
+		return out;
+	}
+
+	/** As {@link #render}, drawing into {@code rgb} itself: a 100-megapixel image then needs no second 400 MB array. */
+	public void renderOnto(int[] rgb, float[] map, byte[] mask, int w, int h) {
 		int n = w * h;
-		if (base.length != n || map.length != n || (mask != null && mask.length != n))
+		if (rgb.length != n || map.length != n || (mask != null && mask.length != n))
 			throw new IllegalArgumentException("image, map and mask sizes differ");
-		int[] out = new int[n];
 		for (int i = 0; i < n; i++) {
 			float v = map[i];
 			double t = Float.isNaN(v) ? 0 : Math.max(0, Math.min(1, (v - low) / (high - low)));
@@ -49,18 +55,17 @@ public final class HeatmapOverlay {
 			// so clean areas stay readable and defects stand out.
 			double a = opacity * Math.max(0, Math.min(1, (t - 0.25) / 0.5));
 			int heat = jet(t);
-			int b = base[i];
+			int b = rgb[i];
 			int r = blend((b >> 16) & 0xff, (heat >> 16) & 0xff, a);
 			int g = blend((b >> 8) & 0xff, (heat >> 8) & 0xff, a);
 			int bl = blend(b & 0xff, heat & 0xff, a);
-			out[i] = (r << 16) | (g << 8) | bl;
+			rgb[i] = (r << 16) | (g << 8) | bl;
 		}
 		if (mask != null) {
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < w; x++)
-					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) out[y * w + x] = OUTLINE;
+					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) rgb[y * w + x] = OUTLINE;
 		}
-		return out;
 	}
 
 	private static boolean onBorder(byte[] mask, int x, int y, int w, int h) {
