@@ -37,4 +37,12 @@ final class ConsoleProgress implements Progress {
 		}
 		out.flush();
 	}
+
+	/** On a line of its own (a skipped file): a user must see what was left out, not only a count. */
+	@Override
+	public synchronized void warn(String message) {
+		if (interactive && !lastStage.isEmpty()) out.println();
+		out.println(message);
+		out.flush();
+	}
 }

@@ -79,9 +79,13 @@ public final class Main {
 		verbs.forEach((k, v) -> out.printf("  %-9s %s%n", k, v.summary()));
 	}
 
-	/** DJL and SLF4J would otherwise print warnings that look like errors to users. */
+	/**
+	 * DJL and SLF4J would otherwise print warnings that look like errors to users (SLF4J's own
+	 * "no providers were found" on every run, as the CLI ships no logging backend).
+	 */
 	private static void quietLogging() {
 		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+		if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
 	}
 
 	static Progress progress(PrintStream err) {

@@ -37,7 +37,7 @@ final class ScoreVerb implements Main.Verb {
 		List<Path> inputs;
 		if (Files.isDirectory(input)) inputs = ImageFolder.open(input).images();
 		else if (Files.isRegularFile(input)) inputs = List.of(input);
-		else throw new IOException(input + ": no such file or folder");
+		else throw new IOException(input + (Files.exists(input) ? ": not a regular file or folder" : ": no such file or folder"));
 		if (inputs.isEmpty()) throw new IOException(input + ": no images in this folder");
 		BatchInspection.Settings s = new BatchInspection.Settings(!a.flag("no-maps"), !a.flag("no-masks"), !a.flag("no-overlays"),
 			a.real("opacity", 0.5), a.integer("batch", 8));
@@ -47,7 +47,9 @@ final class ScoreVerb implements Main.Verb {
 			long anomalous = sum.rows().stream().filter(r -> "ok".equals(r.status()) && r.anomalous()).count();
 			out.printf("%d scored (%d anomalous), %d skipped, %d already done; results in %s%n", sum.scored() - sum.resumed(),
 				anomalous, sum.skipped(), sum.resumed(), sum.csv());
-			sum.rows().stream().filter(r -> !"ok".equals(r.status())).forEach(r -> err.println("skipped " + r.reason()));
+			// Each skipped file was reported as it happened (and is in the CSV); a run that produced
+			// nothing at all is a failure for scripts to notice.
+			if (sum.scored() == 0) throw new IOException(input + ": none of the " + sum.skipped() + " images could be scored (reasons above and in " + sum.csv() + ")");
 		}
 	}
 }

@@ -10,6 +10,7 @@ import org.anomalyj.model.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -39,15 +40,28 @@ final class TrainVerb implements Main.Verb {
 		Trainer.Settings settings = settings(a);
 		TrainingImages images = TrainingImages.find(data);
 		for (Path in : images.images()) AtomicFiles.requireNotSame(target, in);
+		requireWritable(target);
 		err.printf("training %s on %d images from %s (%s)%n", "patchcore", images.images().size(), images.dir(), images.layout());
 		try (AnomalyModel model = Trainer.train(images.images(), settings, Main.progress(err))) {
 			model.save(target);
 			var t = model.training();
-			out.printf(Locale.ROOT, "model %s: %d images, %d patches -> bank %d, %.1f s (features %.1f s, coreset %.1f s), threshold %.4g%n",
+			out.printf(Locale.ROOT, "model %s: %d images, %d patches -> bank %d, %.1f s (features %.1f s, coreset %.1f s), threshold %.4g%s%n",
 				target, t.get("images").getAsInt(), t.get("patches").getAsInt(), ((PatchCore) model.method()).bankSize(),
 				t.get("seconds").getAsDouble(), t.get("feature_seconds").getAsDouble(), t.get("coreset_seconds").getAsDouble(),
-				model.thresholds().image());
+				model.thresholds().image(), skippedNote(t.get("skipped_files").getAsInt()));
 		}
+	}
+
+	private static String skippedNote(int skipped) {
+		return skipped == 0 ? "" : "; " + skipped + " unreadable file(s) skipped, listed above";
+	}
+
+	/** Checks the target before training, so a typo in --out does not cost a whole training run. */
+	static void requireWritable(Path target) throws IOException {
+		Path dir = target.toAbsolutePath().getParent();
+		if (Files.isDirectory(target)) throw new IOException(target + ": is a folder; give the model file's name, e.g. " + target.resolve("model.zip"));
+		if (dir == null || !Files.isDirectory(dir)) throw new IOException(target + ": folder " + dir + " does not exist");
+		if (!Files.isWritable(dir)) throw new IOException(target + ": no permission to write in " + dir);
 	}
 
 	static Trainer.Settings settings(Arguments a) {
