@@ -8,30 +8,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Hand-made little-endian TIFFs for header-level tests (sizes and structures no writer would produce). */
-final class TiffBytes {
+public final class TiffBytes {
 
 	private final List<int[]> entries = new ArrayList<>(); // tag, type, count, value
 	private String description;
 
-	TiffBytes entry(int tag, int type, int count, int value) {
+	public TiffBytes entry(int tag, int type, int count, int value) {
 		entries.add(new int[] { tag, type, count, value });
 		return this;
 	}
 
 	/** An 8-bit grey image directory of the given size with one strip at {@code stripOffset}. */
-	static TiffBytes grey8(int width, int height, int stripOffset) {
+	public static TiffBytes grey8(int width, int height, int stripOffset) {
 		return new TiffBytes().entry(256, 4, 1, width).entry(257, 4, 1, height).entry(258, 3, 1, 8).entry(259, 3, 1, 1)
 			.entry(262, 3, 1, 1).entry(273, 4, 1, stripOffset).entry(277, 3, 1, 1).entry(278, 4, 1, height)
 			.entry(279, 4, 1, width * height);
 	}
 
-	TiffBytes description(String text) {
+	public TiffBytes description(String text) {
 		this.description = text;
 		return this;
 	}
 
 	/** Header, one directory at byte 8 whose next-directory pointer is {@code nextIfd}, then the description. */
-	byte[] build(long nextIfd) {
+	public byte[] build(long nextIfd) {
 		List<int[]> all = new ArrayList<>(entries);
 		byte[] desc = description == null ? null : (description + "\0").getBytes(StandardCharsets.US_ASCII);
 		int ifdSize = 2 + 12 * (all.size() + (desc == null ? 0 : 1)) + 4;

@@ -7,11 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -42,7 +40,7 @@ class ModelArchiveFuzzTest {
 		// Half of the positions in the first 2 KB (local headers, deflated manifest, safetensors
 		// header) and the last 256 bytes (central directory); the rest anywhere, mostly tensor data.
 		Map<String, Integer> outcomes = run("whole-file", CASES, new Random(SEED), original,
-			r -> mutateRepeatedly(pristine, r, new Region(0, 2048), new Region(pristine.length - 256, 256)),
+			r -> ByteMutations.mutateRepeatedly(pristine, r, new ByteMutations.Region(0, 2048), new ByteMutations.Region(pristine.length - 256, 256)),
 			mutated -> (byte[]) mutated, false);
 		assertEquals(CASES, outcomes.values().stream().mapToInt(Integer::intValue).sum());
 	}
@@ -61,8 +59,8 @@ class ModelArchiveFuzzTest {
 		Random random = new Random(SEED + 1);
 		Map<String, Integer> outcomes = run("entry-content", CASES, random, original, r -> {
 			boolean inManifest = r.nextBoolean();
-			byte[] m = inManifest ? mutateRepeatedly(manifest, r, new Region(0, manifest.length)) : manifest;
-			byte[] t = inManifest ? tensors : mutateRepeatedly(tensors, r, new Region(0, header));
+			byte[] m = inManifest ? ByteMutations.mutateRepeatedly(manifest, r, new ByteMutations.Region(0, manifest.length)) : manifest;
+			byte[] t = inManifest ? tensors : ByteMutations.mutateRepeatedly(tensors, r, new ByteMutations.Region(0, header));
 			return new byte[][] {m, t};
 		}, entries -> {
 			byte[][] e = (byte[][]) entries;
@@ -131,89 +129,9 @@ class ModelArchiveFuzzTest {
 		}
 	}
 
-	record Region(int start, int length) {}
-
-	static byte[] mutateRepeatedly(byte[] in, Random r, Region... hot) {
-		byte[] out = in;
-		for (int k = 1 + r.nextInt(3); k > 0; k--) out = mutate(out, r, hot);
-		return out;
-	}
-
 	/** The problem text without numbers and quoted values, so similar failures group together. */
 	static String category(String problem) {
 		String p = problem.replaceAll("'[^']*'", "'…'").replaceAll("\\(.*\\)", "(…)").replaceAll("\\d+", "N");
 		return p.length() > 90 ? p.substring(0, 90) + "…" : p;
-	}
-
-	/** One random mutation: bit flips, truncation, random runs, duplicated or deleted ranges, inserts, extreme integers. */
-	static byte[] mutate(byte[] in, Random r, Region... hot) {
-		if (in.length == 0) return new byte[] {(byte) r.nextInt()};
-		int kind = r.nextInt(7);
-		int pos = position(in.length, r, hot);
-		byte[] out;
-		switch (kind) {
-			case 0 -> { // flip bits in 1-4 bytes
-				out = in.clone();
-				int n = 1 + r.nextInt(4);
-				for (int i = 0; i < n; i++) out[position(in.length, r, hot)] ^= (byte) (1 + r.nextInt(255));
-			}
-			case 1 -> { // truncate
-				out = Arrays.copyOf(in, r.nextInt(in.length));
-			}
-			case 2 -> { // overwrite a run with random bytes
-				out = in.clone();
-				int len = Math.min(1 + r.nextInt(64), in.length - pos);
-				for (int i = 0; i < len; i++) out[pos + i] = randomByte(r);
-			}
-			case 3 -> { // duplicate a range and insert it elsewhere
-				int len = Math.min(1 + r.nextInt(512), in.length - pos);
-				int at = position(in.length, r, hot);
-				out = new byte[in.length + len];
-				System.arraycopy(in, 0, out, 0, at);
-				System.arraycopy(in, pos, out, at, len);
-				System.arraycopy(in, at, out, at + len, in.length - at);
-			}
-			case 4 -> { // delete a range
-				int len = Math.min(1 + r.nextInt(256), in.length - pos);
-				out = new byte[in.length - len];
-				System.arraycopy(in, 0, out, 0, pos);
-				System.arraycopy(in, pos + len, out, pos, in.length - pos - len);
-			}
-			case 5 -> { // insert random bytes
-				int len = 1 + r.nextInt(32);
-				out = new byte[in.length + len];
-				System.arraycopy(in, 0, out, 0, pos);
-				for (int i = 0; i < len; i++) out[pos + i] = randomByte(r);
-				System.arraycopy(in, pos, out, pos + len, in.length - pos);
-			}
-			default -> { // an extreme value where a size, offset or count field might be
-				out = in.clone();
-				int[] extremes = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 30, 0xffff, 1};
-				int v = extremes[r.nextInt(extremes.length)];
-				int width = r.nextBoolean() ? 2 : 4;
-				if (pos + width <= out.length) {
-					ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-					if (width == 2) b.putShort(pos, (short) v);
-					else b.putInt(pos, v);
-				}
-			}
-		}
-		return out;
-	}
-
-	private static final byte[] JSON_ALPHABET = "{}[]\":,0123456789-+.eE truefalsnul_abcxyz\\".getBytes(StandardCharsets.US_ASCII);
-
-	/** Half the time a character JSON cares about, so damaged text still gets past the UTF-8 check. */
-	private static byte randomByte(Random r) {
-		return r.nextBoolean() ? (byte) r.nextInt() : JSON_ALPHABET[r.nextInt(JSON_ALPHABET.length)];
-	}
-
-	/** Half the time anywhere, half the time in one of the hot regions (clipped to the data). */
-	private static int position(int length, Random r, Region... hot) {
-		if (hot.length == 0 || r.nextBoolean()) return r.nextInt(length);
-		Region h = hot[r.nextInt(hot.length)];
-		int start = Math.max(0, Math.min(h.start, length - 1));
-		int end = Math.max(start + 1, Math.min(h.start + h.length, length));
-		return start + r.nextInt(end - start);
 	}
 }
