@@ -25,9 +25,9 @@ import java.util.Map;
 /**
  * Inspects many image files into an output folder: per plane a map TIFF, a mask PNG and an
  * overlay PNG (each optional), and one {@code scores.csv}. Unreadable files are listed in the CSV
- * with their reason, never skipped silently. The CSV is rewritten atomically after every batch, so
- * a run that is killed can be resumed: images already listed as done, whose files exist, are not
- * redone. Inputs are never written to.
+ * with their reason, never skipped silently. The CSV is rewritten atomically after batches (see
+ * {@link Checkpoints}), so a run that is killed can be resumed: images already listed as done,
+ * whose files exist, are not redone. Inputs are never written to.
  */
 public final class BatchInspection {
 
@@ -66,7 +66,8 @@ public final class BatchInspection {
 		Path csv = outDir.resolve(CSV);
 		Map<String, String> stems = stems(inputs);
 		Map<String, Row> rows = new LinkedHashMap<>();
-		Map<String, Row> previous = readPrevious(csv);
+		Map<String, List<Row>> previous = byFile(readPrevious(csv));
+		Checkpoints checkpoints = new Checkpoints(csv);
 		int resumed = 0;
 
 		List<Pending> queue = new ArrayList<>();
@@ -75,8 +76,8 @@ public final class BatchInspection {
 			progress.checkCancelled();
 			String name = in.getFileName().toString();
 			String stem = stems.get(in.toString());
-			if (isFinished(previous, name, stem, outDir, settings)) {
-				for (Row r : previous.values()) if (r.file().equals(name)) rows.put(key(name, r.plane()), r);
+			if (isFinished(previous.get(name), stem, outDir, settings)) {
+				for (Row r : previous.get(name)) rows.put(key(name, r.plane()), r);
 				resumed++;
 				progress.update("inspect", ++done, inputs.size());
 				continue;
@@ -95,13 +96,13 @@ public final class BatchInspection {
 				queue.add(new Pending(in, name, stem, p, img.planes().size(), img.planes().get(p)));
 				if (queue.size() >= settings.batchSize() || pixels(queue) >= MAX_BATCH_PIXELS) {
 					flush(inspector, queue, outDir, settings, rows, progress);
-					writeCsv(csv, rows);
+					checkpoints.afterBatch(rows);
 				}
 			}
 			progress.update("inspect", ++done, inputs.size());
 		}
 		flush(inspector, queue, outDir, settings, rows, progress);
-		writeCsv(csv, rows);
+		checkpoints.write(rows);
 		int skipped = (int) rows.values().stream().filter(r -> !"ok".equals(r.status())).count();
 		return new Summary(rows.size() - skipped, skipped, resumed, csv, List.copyOf(rows.values()));
 	}
@@ -204,9 +205,15 @@ public final class BatchInspection {
 		return dot > 0 ? n.substring(0, dot) : n;
 	}
 
-	private static boolean isFinished(Map<String, Row> previous, String name, String stem, Path outDir, Settings s) {
-		List<Row> mine = previous.values().stream().filter(r -> r.file().equals(name)).toList();
-		if (mine.isEmpty() || mine.stream().anyMatch(r -> !"ok".equals(r.status()))) return false;
+	/** Rows by file name, so that checking tens of thousands of inputs against them stays linear. */
+	private static Map<String, List<Row>> byFile(Map<String, Row> rows) {
+		Map<String, List<Row>> out = new HashMap<>();
+		for (Row r : rows.values()) out.computeIfAbsent(r.file(), k -> new ArrayList<>()).add(r);
+		return out;
+	}
+
+	private static boolean isFinished(List<Row> mine, String stem, Path outDir, Settings s) {
+		if (mine == null || mine.stream().anyMatch(r -> !"ok".equals(r.status()))) return false;
 		for (Row r : mine)
 			for (Path out : outputs(outDir, stem, r.plane(), mine.size(), s))
 				if (!Files.isRegularFile(out)) return false;
@@ -232,6 +239,33 @@ public final class BatchInspection {
 			return new LinkedHashMap<>(); // unreadable previous results are redone, not trusted
 		}
 		return rows;
+	}
+
+	/**
+	 * When to rewrite the CSV during a run: after a batch, unless the last rewrite was so recent
+	 * that rewriting would take more than a twentieth of the time. Rewriting after every batch
+	 * would make a run over tens of thousands of images quadratic (every rewrite holds all rows);
+	 * this way a killed run loses at most a few seconds of work, and small runs still record
+	 * every batch.
+	 */
+	private static final class Checkpoints {
+		private final Path csv;
+		private long lastEnd, lastCost;
+
+		Checkpoints(Path csv) {
+			this.csv = csv;
+		}
+
+		void afterBatch(Map<String, Row> rows) throws IOException {
+			if (System.nanoTime() - lastEnd >= 20 * lastCost) write(rows);
+		}
+
+		void write(Map<String, Row> rows) throws IOException {
+			long start = System.nanoTime();
+			writeCsv(csv, rows);
+			lastEnd = System.nanoTime();
+			lastCost = lastEnd - start;
+		}
 	}
 
 	private static void writeCsv(Path csv, Map<String, Row> rows) throws IOException {
