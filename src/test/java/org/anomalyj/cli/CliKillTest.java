@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CliKillTest {
 
+	static final int TRAINING_IMAGES = 20;
+
 	@TempDir
 	Path dir;
 
@@ -65,7 +67,7 @@ class CliKillTest {
 		byte[] now = Files.readAllBytes(target);
 		if (!Arrays.equals(previous, now)) {
 			try (AnomalyModel m = AnomalyModel.load(target, DeviceChoice.CPU)) {
-				assertEquals(36, m.training().get("images").getAsInt() + m.thresholds().calibrationImages(), "the new model, complete");
+				assertEquals(TRAINING_IMAGES, m.training().get("images").getAsInt() + m.thresholds().calibrationImages(), "the new model, complete");
 			}
 		}
 		try (Stream<Path> s = Files.list(out)) {
@@ -139,10 +141,10 @@ class CliKillTest {
 		return Files.readAllLines(csv).stream().skip(1).map(l -> l.substring(0, l.indexOf('.'))).toList();
 	}
 
-	/** All 36 sample training images, renamed, in a folder of their own. */
+	/** Sample training images, renamed, in a folder of their own. */
 	private Path trainingCopy() throws IOException {
 		Path data = Files.createDirectories(dir.resolve("data"));
-		List<Path> all = SmallModel.sampleTrainImages(36);
+		List<Path> all = SmallModel.sampleTrainImages(TRAINING_IMAGES);
 		for (int i = 0; i < all.size(); i++) Files.copy(all.get(i), data.resolve(String.format(Locale.ROOT, "img%03d.jpg", i)));
 		return data;
 	}

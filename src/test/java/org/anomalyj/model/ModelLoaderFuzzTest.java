@@ -332,6 +332,10 @@ class ModelLoaderFuzzTest {
 			return backbone.forward(input, taps);
 		}
 
+		public long multiplyAdds(int height, int width, Collection<String> taps) {
+			return backbone.multiplyAdds(height, width, taps);
+		}
+
 		public void close() {
 			// Closed once, with the base manager, after all cases.
 		}

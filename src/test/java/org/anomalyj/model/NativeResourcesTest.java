@@ -10,6 +10,7 @@ import org.anomalyj.task.Progress;
 import org.anomalyj.testing.ModelZips;
 import org.anomalyj.testing.NativeArrays;
 import org.anomalyj.testing.SmallModel;
+import org.anomalyj.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,13 +55,14 @@ class NativeResourcesTest {
 	@Test
 	void batchRunsTrainingAndRepeatedLoadsReturnToTheSameCount() throws IOException {
 		int idle = NativeArrays.live();
-		for (int i = 0; i < 5; i++) AnomalyModel.load(SmallModel.file(), DeviceChoice.CPU).close();
+		for (int i = 0; i < 3; i++) AnomalyModel.load(SmallModel.file(), DeviceChoice.CPU).close();
 		assertEquals(idle, NativeArrays.live(), "load and close");
 
-		List<Path> images = SmallModel.sampleTrainImages(6);
+		List<Path> images = new ArrayList<>();
+		for (Path p : SmallModel.sampleTrainImages(4)) images.add(TestImages.scaled(p, 160, 64, "png", dir.resolve(p.getFileName() + ".png")));
 		try (AnomalyModel model = AnomalyModel.load(SmallModel.file(), DeviceChoice.CPU)) {
 			Inspector inspector = new Inspector(model);
-			BatchInspection.Settings s = new BatchInspection.Settings(false, false, false, 0.5, 4);
+			BatchInspection.Settings s = new BatchInspection.Settings(false, false, false, 0.5, 2);
 			BatchInspection.run(inspector, images, dir.resolve("run1"), s, Progress.NONE);
 			int afterFirst = NativeArrays.live();
 			BatchInspection.run(inspector, images, dir.resolve("run2"), s, Progress.NONE);

@@ -1,6 +1,9 @@
 package org.anomalyj.model;
 
+import org.anomalyj.io.JsonFields;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -36,8 +39,12 @@ class ThresholdsTest {
 	}
 
 	@Test
-	void roundTripsThroughJson() {
+	void roundTripsThroughJson() throws IOException {
 		Thresholds t = new Thresholds(1.5f, 2.5f, 0.05, 0.05, 20);
-		assertEquals(t, Thresholds.fromJson(t.toJson()));
+		assertEquals(t, Thresholds.fromJson(JsonFields.of(t.toJson(), "thresholds")));
+		// Without held-out images the guarantee is NaN, which JSON cannot hold: written as absent.
+		Thresholds none = new Thresholds(1.5f, 2.5f, 0.05, Double.NaN, 0);
+		assertFalse(none.toJson().has("achieved_alpha") && !none.toJson().get("achieved_alpha").isJsonNull());
+		assertEquals(none, Thresholds.fromJson(JsonFields.of(none.toJson(), "thresholds")));
 	}
 }
