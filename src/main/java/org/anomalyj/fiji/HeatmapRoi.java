@@ -1,18 +1,17 @@
 package org.anomalyj.fiji;
 
 import ij.gui.ImageRoi;
-import ij.process.ByteProcessor;
 import org.anomalyj.inspect.Inspection;
 import org.anomalyj.postprocess.HeatmapOverlay;
 
+import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 
 /**
- * The anomaly map as an overlay image: an 8-bit index image at the image's own size (so it lies on
- * the original pixels whatever the model's input size) shown through the jet colour LUT the CLI's
- * overlay PNGs use, on the same scale (the pixel threshold in the middle). Values below
- * {@link HeatmapOverlay#FADE_START} of the scale get index 0, which the LUT makes black and the
- * ImageRoi transparent, so clean areas stay readable.
+ * The anomaly map as an overlay image: an ARGB image at the image's own size (so it lies on the
+ * original pixels whatever the model's input size), coloured and faded exactly as the CLI's
+ * overlay PNGs ({@link HeatmapOverlay}: jet colour LUT, the pixel threshold in the middle of the
+ * scale, clean areas transparent), drawn with the chosen opacity.
  */
 final class HeatmapRoi {
 
@@ -23,22 +22,20 @@ final class HeatmapRoi {
 	static ImageRoi of(Inspection r, float pixelThreshold, double opacity) {
 		HeatmapOverlay scale = HeatmapOverlay.aroundThreshold(pixelThreshold, opacity);
 		float[] map = r.map();
-		byte[] index = new byte[map.length];
-		for (int i = 0; i < map.length; i++) {
-			double t = scale.position(map[i]);
-			index[i] = t < HeatmapOverlay.FADE_START ? 0 : (byte) Math.max(1, Math.round(t * 255));
-		}
-		ImageRoi roi = new ImageRoi(0, 0, new ByteProcessor(r.width(), r.height(), index, lut()));
-		roi.setZeroTransparent(true);
-		roi.setOpacity(Math.max(0, Math.min(1, opacity)));
+		int[] argb = new int[map.length];
+		for (int i = 0; i < map.length; i++) argb[i] = scale.argb(map[i]);
+		BufferedImage heat = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_INT_ARGB);
+		heat.setRGB(0, 0, r.width(), r.height(), argb, 0, r.width());
+		ImageRoi roi = new ImageRoi(0, 0, heat);
+		roi.setOpacity(scale.opacity());
 		roi.setName(NAME);
 		return roi;
 	}
 
-	/** Jet from index 1 to 255; index 0 black (transparent in the overlay). */
+	/** The jet colour LUT for the 32-bit map image, on the overlay's scale. */
 	static IndexColorModel lut() {
 		byte[] red = new byte[256], green = new byte[256], blue = new byte[256];
-		for (int i = 1; i < 256; i++) {
+		for (int i = 0; i < 256; i++) {
 			int rgb = HeatmapOverlay.jet(i / 255.0);
 			red[i] = (byte) (rgb >> 16);
 			green[i] = (byte) (rgb >> 8);

@@ -50,7 +50,7 @@ public final class HeatmapOverlay {
 		int[] out = new int[n];
 		for (int i = 0; i < n; i++) {
 			double t = position(map[i]);
-			double a = opacity * clamp((t - FADE_START) / (1 - 2 * FADE_START));
+			double a = opacity * strength(t);
 			int heat = jet(t);
 			int b = base[i];
 			int r = blend((b >> 16) & 0xff, (heat >> 16) & 0xff, a);
@@ -64,6 +64,24 @@ public final class HeatmapOverlay {
 					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) out[y * w + x] = OUTLINE;
 		}
 		return out;
+	}
+
+	/**
+	 * The heat-map colour of a map value as ARGB: jet colour, alpha (before the opacity) fading in
+	 * from {@link #FADE_START}; for overlays drawn by other means (ImageJ's ImageRoi).
+	 */
+	public int argb(float v) {
+		double t = position(v);
+		return ((int) Math.round(255 * strength(t)) << 24) | jet(t);
+	}
+
+	/** How strongly the heat shows at scale position {@code t}: 0 up to the fade start, full at the top end. */
+	private static double strength(double t) {
+		return clamp((t - FADE_START) / (1 - 2 * FADE_START));
+	}
+
+	public double opacity() {
+		return opacity;
 	}
 
 	/** Where a map value lies on the colour scale: 0 at the low end, 1 at the high end (clamped); NaN counts as low. */

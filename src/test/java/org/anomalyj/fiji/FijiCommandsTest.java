@@ -129,7 +129,6 @@ class FijiCommandsTest {
 		ImageRoi heat = (ImageRoi) overlay.get(0);
 		assertEquals(new java.awt.Rectangle(0, 0, 565, 230), heat.getBounds());
 		assertEquals(0.4, heat.getOpacity(), 1e-9);
-		assertEquals(565, heat.getProcessor().getWidth());
 		for (int i = 1; i <= regions; i++) assertTrue(overlay.get(i).getName().startsWith("defect " + i + " peak "), overlay.get(i).getName());
 
 		// The outlines hold exactly the mask's pixels, and the mask is the map above the pixel threshold.
@@ -165,6 +164,23 @@ class FijiCommandsTest {
 		assertEquals(area, (long) table.getValue(DetectionResults.AREA_PX, row));
 		assertEquals(area, (long) table.getValue(DetectionResults.AREA, row));
 		assertEquals("pixel^2", table.getStringValue(DetectionResults.AREA_UNIT, row));
+	}
+
+	@Test
+	void theHeatMapLooksAsInTheCliOverlayPngs() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		int[] base = ((int[]) imp.getProcessor().getPixels()).clone();
+		DetectAction.Outcome out = ((DetectCommand) detect(imp, "opacity", 0.6, "results", false, "map", false, "mask", false).getCommand()).outcome();
+		ImagePlus heatOnly = new ImagePlus("heat", imp.getProcessor().duplicate());
+		heatOnly.setOverlay(new Overlay(imp.getOverlay().get(0)));
+		int[] drawn = (int[]) heatOnly.flatten().getProcessor().getPixels();
+		Inspection r = out.inspections().get(0);
+		int[] expected = org.anomalyj.postprocess.HeatmapOverlay.aroundThreshold(out.pixelThreshold(), 0.6).render(base, r.map(), null, 565, 230);
+		int worst = 0;
+		for (int i = 0; i < drawn.length; i++)
+			for (int shift = 0; shift <= 16; shift += 8)
+				worst = Math.max(worst, Math.abs(((drawn[i] >> shift) & 0xff) - ((expected[i] >> shift) & 0xff)));
+		assertTrue(worst <= 2, "largest channel difference " + worst);
 	}
 
 	@Test
@@ -215,7 +231,7 @@ class FijiCommandsTest {
 		CommandModule m = detect(grey, "map", false, "mask", false, "results", false);
 		assertFalse(m.isCanceled(), m::getCancelReason);
 		assertNull(m.getOutput("anomaly_map"));
-		assertEquals(565, ((ImageRoi) grey.getOverlay().get(0)).getProcessor().getWidth());
+		assertEquals(new java.awt.Rectangle(0, 0, 565, 230), grey.getOverlay().get(0).getBounds());
 
 		ImagePlus sixteen = IJ.openImage(PITTING.toString());
 		new ImageConverter(sixteen).convertToGray16();
