@@ -1,5 +1,6 @@
 package org.anomalyj.fiji.ij1;
 
+import ij.IJ;
 import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
@@ -35,15 +36,17 @@ public class BatchDetectPlugin implements PlugIn {
 		double opacity = gd.getNextNumber();
 		long minArea = (long) gd.getNextNumber();
 		String device = gd.getNextChoice();
-		Prefs.set(PrefKeys.INPUT, input);
-		Prefs.set(PrefKeys.MODEL, model);
-		Prefs.set(PrefKeys.OUTPUT, output);
-		Prefs.set(PrefKeys.MAPS, maps);
-		Prefs.set(PrefKeys.MASKS, masks);
-		Prefs.set(PrefKeys.OVERLAYS, overlays);
-		Prefs.set(PrefKeys.OPACITY, opacity);
-		Prefs.set(PrefKeys.MIN_AREA, minArea);
-		Prefs.set(PrefKeys.DEVICE, device);
+		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
+			Prefs.set(PrefKeys.INPUT, input);
+			Prefs.set(PrefKeys.MODEL, model);
+			Prefs.set(PrefKeys.OUTPUT, output);
+			Prefs.set(PrefKeys.MAPS, maps);
+			Prefs.set(PrefKeys.MASKS, masks);
+			Prefs.set(PrefKeys.OVERLAYS, overlays);
+			Prefs.set(PrefKeys.OPACITY, opacity);
+			Prefs.set(PrefKeys.MIN_AREA, minArea);
+			Prefs.set(PrefKeys.DEVICE, device);
+		}
 		PluginRun.attempt(CommandLabels.BATCH, () -> BatchDetectAction.run(new BatchDetectAction.Parameters(PrefKeys.path(input),
 			PrefKeys.path(model), PrefKeys.path(output), maps, masks, overlays, opacity, minArea, DeviceChoice.parse(device)), new ImageJFeedback(),
 			ModelCache.shared()));

@@ -44,15 +44,17 @@ public class DetectPlugin implements PlugIn {
 		boolean mask = gd.getNextBoolean();
 		long minArea = (long) gd.getNextNumber();
 		String device = gd.getNextChoice();
-		Prefs.set(PrefKeys.MODEL, model);
-		Prefs.set(PrefKeys.OVERLAY, overlay);
-		Prefs.set(PrefKeys.OPACITY, opacity);
-		Prefs.set(PrefKeys.ROI_MANAGER, roiManager);
-		Prefs.set(PrefKeys.RESULTS, results);
-		Prefs.set(PrefKeys.MAP, map);
-		Prefs.set(PrefKeys.MASK, mask);
-		Prefs.set(PrefKeys.MIN_AREA, minArea);
-		Prefs.set(PrefKeys.DEVICE, device);
+		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
+			Prefs.set(PrefKeys.MODEL, model);
+			Prefs.set(PrefKeys.OVERLAY, overlay);
+			Prefs.set(PrefKeys.OPACITY, opacity);
+			Prefs.set(PrefKeys.ROI_MANAGER, roiManager);
+			Prefs.set(PrefKeys.RESULTS, results);
+			Prefs.set(PrefKeys.MAP, map);
+			Prefs.set(PrefKeys.MASK, mask);
+			Prefs.set(PrefKeys.MIN_AREA, minArea);
+			Prefs.set(PrefKeys.DEVICE, device);
+		}
 		DetectAction.Outcome outcome = PluginRun.attempt(CommandLabels.DETECT, () -> DetectAction.run(imp,
 			new DetectAction.Parameters(PrefKeys.path(model), overlay, opacity, roiManager, results, map, mask, minArea, DeviceChoice.parse(device)),
 			new ImageJFeedback(), ModelCache.shared()));

@@ -1,5 +1,6 @@
 package org.anomalyj.fiji.ij1;
 
+import ij.IJ;
 import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.gui.Plot;
@@ -24,9 +25,11 @@ public class EvaluatePlugin implements PlugIn {
 		String data = gd.getNextString().trim();
 		String model = gd.getNextString().trim();
 		String device = gd.getNextChoice();
-		Prefs.set(PrefKeys.TEST_DATA, data);
-		Prefs.set(PrefKeys.MODEL, model);
-		Prefs.set(PrefKeys.DEVICE, device);
+		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
+			Prefs.set(PrefKeys.TEST_DATA, data);
+			Prefs.set(PrefKeys.MODEL, model);
+			Prefs.set(PrefKeys.DEVICE, device);
+		}
 		EvaluateAction.Outcome outcome = PluginRun.attempt(CommandLabels.EVALUATE, () -> EvaluateAction.run(
 			new EvaluateAction.Parameters(PrefKeys.path(data), PrefKeys.path(model), DeviceChoice.parse(device)), new ImageJFeedback(),
 			ModelCache.shared()));

@@ -1,5 +1,6 @@
 package org.anomalyj.fiji.ij1;
 
+import ij.IJ;
 import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
@@ -33,11 +34,13 @@ public class TrainPlugin implements PlugIn {
 		long seed = (long) gd.getNextNumber();
 		String device = gd.getNextChoice();
 		String model = gd.getNextString().trim();
-		Prefs.set(PrefKeys.DATA, data);
-		Prefs.set(PrefKeys.INPUT_SIZE, size);
-		Prefs.set(PrefKeys.CORESET, coreset);
-		Prefs.set(PrefKeys.DEVICE, device);
-		Prefs.set(PrefKeys.MODEL, model);
+		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
+			Prefs.set(PrefKeys.DATA, data);
+			Prefs.set(PrefKeys.INPUT_SIZE, size);
+			Prefs.set(PrefKeys.CORESET, coreset);
+			Prefs.set(PrefKeys.DEVICE, device);
+			Prefs.set(PrefKeys.MODEL, model);
+		}
 		PluginRun.attempt(CommandLabels.TRAIN, () -> TrainAction.run(new TrainAction.Parameters(PrefKeys.path(data), method, size, coreset, seed,
 			DeviceChoice.parse(device), PrefKeys.path(model)), new ImageJFeedback(), ModelCache.shared()));
 	}

@@ -36,6 +36,7 @@ class ImageJMacroTest {
 
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw").toAbsolutePath();
 	static final Path PITTING = SAMPLE.resolve("test/pitting");
+	static final String PITTING_IMAGE = "01_200907130634_560000_000_crop_2.jpg";
 
 	@TempDir
 	static Path tmp;
@@ -104,6 +105,27 @@ class ImageJMacroTest {
 			}
 		}
 		assertTrue(run.log().contains("AnomalyJ: inspected 8 images"), run::log);
+	}
+
+	@Test
+	void theImageJ1RecorderRecordsCallsThatReplay() throws Exception {
+		ImageJSession ij = ImageJSession.install(tmp.resolve("ImageJ-recording"), ImageJSession.display());
+		Path done = tmp.resolve("recorded.txt");
+		Path batch = tmp.resolve("recorded-batch");
+		ImageJSession.Run r = ij.runMain(RecordingDriver.class, List.of(done.toString(), "image=" + PITTING.resolve(PITTING_IMAGE),
+			"data=" + SAMPLE, "input_size=128", "model=" + tmp.resolve("recorded.zip"), "input=" + PITTING, "output=" + batch,
+			"test_data=" + SAMPLE, "device=cpu"), done, Duration.ofMinutes(4));
+		assertNotNull(r.log(), () -> "the recording did not finish; ImageJ printed:\n" + r.output());
+		List<String> lines = r.log().lines().toList();
+		String model = tmp.resolve("recorded.zip").toString(), sep = java.io.File.separator;
+		assertEquals(List.of(
+			"run(\"Train Anomaly Model...\", \"data=" + SAMPLE + sep + " method=patchcore input_size=128 coreset=0.100 seed=0 device=cpu model=" + model + "\");",
+			"run(\"Detect Anomalies...\", \"model=" + model + " overlay opacity=0.50 roi_manager results min_area=0 device=cpu\");",
+			"run(\"Batch Detect Anomalies...\", \"input=" + PITTING + sep + " model=" + model + " output=" + batch + sep
+				+ " maps masks overlays opacity=0.50 min_area=0 device=cpu\");",
+			"run(\"Evaluate Anomaly Model...\", \"data=" + SAMPLE + sep + " model=" + model + " device=cpu\");"), lines.subList(0, 4));
+		assertTrue(r.log().contains("replayed overlay=true"), r::log);
+		assertEquals(9, Files.readAllLines(batch.resolve("scores.csv")).size());
 	}
 
 	static long differingPixels(BufferedImage a, BufferedImage b) {

@@ -85,9 +85,25 @@ final class ImageJSession {
 	 * has finished, after which ImageJ is stopped.
 	 */
 	Run run(Path macro, String argument, Path done, Duration timeout) throws IOException, InterruptedException {
+		return start(ijJar.toString(), List.of("ij.ImageJ", "-macro", macro.toString(), argument), done, timeout);
+	}
+
+	/**
+	 * Runs a test class's {@code main} in a JVM set up like ImageJ's (it starts ImageJ itself), with
+	 * the test classes added to the class path.
+	 */
+	Run runMain(Class<?> main, List<String> arguments, Path done, Duration timeout) throws IOException, InterruptedException {
+		String testClasses = Path.of("target", "test-classes").toAbsolutePath().toString();
+		List<String> args = new ArrayList<>(List.of(main.getName()));
+		args.addAll(arguments);
+		return start(ijJar + File.pathSeparator + testClasses, args, done, timeout);
+	}
+
+	private Run start(String classPath, List<String> mainAndArguments, Path done, Duration timeout) throws IOException, InterruptedException {
 		List<String> cmd = new ArrayList<>(display);
 		cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Duser.home=" + home,
-			"-Dplugins.dir=" + plugins, "-Doffline=true", "-cp", ijJar.toString(), "ij.ImageJ", "-macro", macro.toString(), argument));
+			"-Dplugins.dir=" + plugins, "-Doffline=true", "-cp", classPath));
+		cmd.addAll(mainAndArguments);
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("imagej.out").toFile());
 		Map<String, String> env = pb.environment();
 		String cache = System.getProperty("DJL_CACHE_DIR", Path.of("target", "djl-cache").toAbsolutePath().toString());
