@@ -5,16 +5,17 @@ import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
 import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
 
 import java.io.IOException;
 
 /**
- * What the SciJava commands share: feedback through the status service, and a failure shown as one
+ * What the SciJava commands share: the outcome of the last run, feedback through the status service, and a failure shown as one
  * message (and the command cancelled with it, so a script can read the reason) instead of a trace.
  */
-abstract class ActionCommand extends ContextCommand {
+abstract class ActionCommand<O> extends ContextCommand {
 
 	@Parameter
 	private StatusService status;
@@ -25,18 +26,28 @@ abstract class ActionCommand extends ContextCommand {
 	@Parameter(required = false)
 	private UIService ui;
 
-	/** Runs the action. */
-	protected abstract void perform(Feedback feedback) throws IOException;
+	private O outcome;
 
-	/** The menu label, for messages. */
-	protected abstract String label();
+	/** Runs the action and returns what it did. */
+	protected abstract O perform(Feedback feedback) throws IOException;
+
+	/** What the last run did (for scripts and tests); null before a run or after a failure. */
+	public O outcome() {
+		return outcome;
+	}
+
+	/** The menu label (from the plug-in annotation), for messages. */
+	private String label() {
+		String path = getClass().getAnnotation(Plugin.class).menuPath();
+		return path.substring(path.lastIndexOf('>') + 1);
+	}
 
 	@Override
 	public final void run() {
 		String title = CommandLabels.title(label());
 		Feedback feedback = new SciJavaFeedback(status);
 		try {
-			perform(feedback);
+			outcome = perform(feedback);
 		} catch (Progress.Cancelled e) {
 			feedback.log(title + ": cancelled");
 			cancel("cancelled");

@@ -12,7 +12,7 @@ import java.io.IOException;
 
 /** Fiji's Batch Detect Anomalies... (see {@link BatchDetectAction}). */
 @Plugin(type = Command.class, menuPath = CommandLabels.MENU + CommandLabels.BATCH)
-public class BatchDetectCommand extends ActionCommand {
+public class BatchDetectCommand extends ActionCommand<BatchDetectAction.Outcome> {
 
 	@Parameter(label = "Input folder (images)", style = FileWidget.DIRECTORY_STYLE)
 	private File input;
@@ -41,22 +41,10 @@ public class BatchDetectCommand extends ActionCommand {
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
 
-	private BatchDetectAction.Outcome outcome;
-
 	@Override
-	protected String label() {
-		return CommandLabels.BATCH;
-	}
-
-	@Override
-	protected void perform(Feedback feedback) throws IOException {
+	protected BatchDetectAction.Outcome perform(Feedback feedback) throws IOException {
 		BatchDetectAction.Parameters p = new BatchDetectAction.Parameters(Paths.of(input), Paths.of(model), Paths.of(output), maps, masks,
 			overlays, opacity, min_area, DeviceChoice.parse(device));
-		outcome = BatchDetectAction.run(p, feedback, ModelCache.shared());
-	}
-
-	/** What the last run did (for scripts and tests); null before a run or after a failure. */
-	public BatchDetectAction.Outcome outcome() {
-		return outcome;
+		return BatchDetectAction.run(p, feedback, ModelCache.shared());
 	}
 }

@@ -14,7 +14,7 @@ import java.io.IOException;
 
 /** Fiji's Detect Anomalies... on the active image (see {@link DetectAction}). */
 @Plugin(type = Command.class, menuPath = CommandLabels.MENU + CommandLabels.DETECT)
-public class DetectCommand extends ActionCommand {
+public class DetectCommand extends ActionCommand<DetectAction.Outcome> {
 
 	@Parameter(label = "Image")
 	private ImagePlus image;
@@ -52,24 +52,13 @@ public class DetectCommand extends ActionCommand {
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus defect_mask;
 
-	private DetectAction.Outcome outcome;
-
 	@Override
-	protected String label() {
-		return CommandLabels.DETECT;
-	}
-
-	@Override
-	protected void perform(Feedback feedback) throws IOException {
+	protected DetectAction.Outcome perform(Feedback feedback) throws IOException {
 		DetectAction.Parameters p = new DetectAction.Parameters(Paths.of(model), overlay, opacity, roi_manager, results, map, mask, min_area,
 			DeviceChoice.parse(device));
-		outcome = DetectAction.run(image, p, feedback, ModelCache.shared());
+		DetectAction.Outcome outcome = DetectAction.run(image, p, feedback, ModelCache.shared());
 		anomaly_map = outcome.map();
 		defect_mask = outcome.mask();
-	}
-
-	/** What the last run found (for scripts and tests); null before a run or after a failure. */
-	public DetectAction.Outcome outcome() {
 		return outcome;
 	}
 }

@@ -12,7 +12,7 @@ import java.io.IOException;
 
 /** Fiji's Evaluate Anomaly Model... (see {@link EvaluateAction}). */
 @Plugin(type = Command.class, menuPath = CommandLabels.MENU + CommandLabels.EVALUATE)
-public class EvaluateCommand extends ActionCommand {
+public class EvaluateCommand extends ActionCommand<EvaluateAction.Outcome> {
 
 	@Parameter(label = "Test data (MVTec category folder)", style = FileWidget.DIRECTORY_STYLE)
 	private File data;
@@ -23,22 +23,11 @@ public class EvaluateCommand extends ActionCommand {
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
 
-	private EvaluateAction.Outcome outcome;
-
 	@Override
-	protected String label() {
-		return CommandLabels.EVALUATE;
-	}
-
-	@Override
-	protected void perform(Feedback feedback) throws IOException {
-		outcome = EvaluateAction.run(new EvaluateAction.Parameters(Paths.of(data), Paths.of(model), DeviceChoice.parse(device)), feedback,
-			ModelCache.shared());
+	protected EvaluateAction.Outcome perform(Feedback feedback) throws IOException {
+		EvaluateAction.Outcome outcome = EvaluateAction.run(new EvaluateAction.Parameters(Paths.of(data), Paths.of(model),
+			DeviceChoice.parse(device)), feedback, ModelCache.shared());
 		for (Plot plot : outcome.plots()) Windows.show(plot);
-	}
-
-	/** What the last run measured (for scripts and tests); null before a run or after a failure. */
-	public EvaluateAction.Outcome outcome() {
 		return outcome;
 	}
 }

@@ -11,7 +11,7 @@ import java.io.IOException;
 
 /** Fiji's Train Anomaly Model... (see {@link TrainAction}). */
 @Plugin(type = Command.class, menuPath = CommandLabels.MENU + CommandLabels.TRAIN)
-public class TrainCommand extends ActionCommand {
+public class TrainCommand extends ActionCommand<TrainAction.Outcome> {
 
 	@Parameter(label = "Good images (folder or MVTec category)", style = FileWidget.DIRECTORY_STYLE)
 	private File data;
@@ -34,22 +34,10 @@ public class TrainCommand extends ActionCommand {
 	@Parameter(label = "Model file to write (.zip)", style = FileWidget.SAVE_STYLE)
 	private File model;
 
-	private TrainAction.Outcome outcome;
-
 	@Override
-	protected String label() {
-		return CommandLabels.TRAIN;
-	}
-
-	@Override
-	protected void perform(Feedback feedback) throws IOException {
+	protected TrainAction.Outcome perform(Feedback feedback) throws IOException {
 		TrainAction.Parameters p = new TrainAction.Parameters(Paths.of(data), method, input_size, coreset, seed, DeviceChoice.parse(device),
 			Paths.of(model));
-		outcome = TrainAction.run(p, feedback, ModelCache.shared());
-	}
-
-	/** What the last run did (for scripts and tests); null before a run or after a failure. */
-	public TrainAction.Outcome outcome() {
-		return outcome;
+		return TrainAction.run(p, feedback, ModelCache.shared());
 	}
 }

@@ -1,8 +1,5 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.IJ;
-import ij.Prefs;
-import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import org.anomalyj.fiji.BatchDetectAction;
 import org.anomalyj.fiji.CommandLabels;
@@ -15,40 +12,20 @@ public class BatchDetectPlugin implements PlugIn {
 	@Override
 	public void run(String arg) {
 		MacroOptions.acceptSwitchValues("maps", "masks", "overlays");
-		GenericDialog gd = new GenericDialog(CommandLabels.title(CommandLabels.BATCH));
-		gd.addDirectoryField("Input folder (images)", Prefs.get(PrefKeys.INPUT, ""), 40);
-		gd.addFileField("Model (.zip)", Prefs.get(PrefKeys.MODEL, ""), 40);
-		gd.addDirectoryField("Output folder", Prefs.get(PrefKeys.OUTPUT, ""), 40);
-		gd.addCheckbox("Maps (32-bit anomaly maps, TIFF)", Prefs.get(PrefKeys.MAPS, true));
-		gd.addCheckbox("Masks (defect masks, PNG)", Prefs.get(PrefKeys.MASKS, true));
-		gd.addCheckbox("Overlays (heat-map overlays, PNG)", Prefs.get(PrefKeys.OVERLAYS, true));
-		gd.addSlider("Opacity of the heat map", 0, 1, Prefs.get(PrefKeys.OPACITY, 0.5), 0.05);
-		gd.addNumericField("Min_area of a defect (px)", Prefs.get(PrefKeys.MIN_AREA, 0), 0);
-		gd.addChoice("Device", TrainPlugin.DEVICES, Prefs.get(PrefKeys.DEVICE, "auto"));
-		gd.showDialog();
-		if (gd.wasCanceled()) return;
-		String input = gd.getNextString().trim();
-		String model = gd.getNextString().trim();
-		String output = gd.getNextString().trim();
-		boolean maps = gd.getNextBoolean();
-		boolean masks = gd.getNextBoolean();
-		boolean overlays = gd.getNextBoolean();
-		double opacity = gd.getNextNumber();
-		long minArea = (long) gd.getNextNumber();
-		String device = gd.getNextChoice();
-		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
-			Prefs.set(PrefKeys.INPUT, input);
-			Prefs.set(PrefKeys.MODEL, model);
-			Prefs.set(PrefKeys.OUTPUT, output);
-			Prefs.set(PrefKeys.MAPS, maps);
-			Prefs.set(PrefKeys.MASKS, masks);
-			Prefs.set(PrefKeys.OVERLAYS, overlays);
-			Prefs.set(PrefKeys.OPACITY, opacity);
-			Prefs.set(PrefKeys.MIN_AREA, minArea);
-			Prefs.set(PrefKeys.DEVICE, device);
-		}
-		PluginRun.attempt(CommandLabels.BATCH, () -> BatchDetectAction.run(new BatchDetectAction.Parameters(PrefKeys.path(input),
-			PrefKeys.path(model), PrefKeys.path(output), maps, masks, overlays, opacity, minArea, DeviceChoice.parse(device)), new ImageJFeedback(),
-			ModelCache.shared()));
+		RememberingDialog d = new RememberingDialog(CommandLabels.title(CommandLabels.BATCH));
+		d.directory("input", "Input folder (images)");
+		d.file("model", "Model (.zip)");
+		d.directory("output", "Output folder");
+		d.checkbox("maps", "Maps (32-bit anomaly maps, TIFF)", true);
+		d.checkbox("masks", "Masks (defect masks, PNG)", true);
+		d.checkbox("overlays", "Overlays (heat-map overlays, PNG)", true);
+		d.slider("opacity", "Opacity of the heat map", 0, 1, 0.5, 0.05);
+		d.number("min_area", "Min_area of a defect (px)", 0, 0);
+		d.choice("device", "Device", TrainPlugin.DEVICES);
+		if (!d.show()) return;
+		BatchDetectAction.Parameters p = new BatchDetectAction.Parameters(d.path("input"), d.path("model"), d.path("output"), d.checkbox("maps"),
+			d.checkbox("masks"), d.checkbox("overlays"), d.number("opacity"), (long) d.number("min_area"), DeviceChoice.parse(d.choice("device")));
+		d.remember();
+		PluginRun.attempt(CommandLabels.BATCH, () -> BatchDetectAction.run(p, new ImageJFeedback(), ModelCache.shared()));
 	}
 }

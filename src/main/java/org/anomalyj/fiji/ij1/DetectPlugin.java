@@ -2,9 +2,7 @@ package org.anomalyj.fiji.ij1;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.Prefs;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectAction;
@@ -23,41 +21,23 @@ public class DetectPlugin implements PlugIn {
 			return;
 		}
 		MacroOptions.acceptSwitchValues("overlay", "roi_manager", "results", "map", "mask");
-		GenericDialog gd = new GenericDialog(CommandLabels.title(CommandLabels.DETECT));
-		gd.addFileField("Model (.zip)", Prefs.get(PrefKeys.MODEL, ""), 40);
-		gd.addCheckbox("Overlay (heat map and defect outlines)", Prefs.get(PrefKeys.OVERLAY, true));
-		gd.addSlider("Opacity of the heat map", 0, 1, Prefs.get(PrefKeys.OPACITY, 0.5), 0.05);
-		gd.addCheckbox("ROI_Manager (add defect outlines)", Prefs.get(PrefKeys.ROI_MANAGER, true));
-		gd.addCheckbox("Results (a row per image in the Results table)", Prefs.get(PrefKeys.RESULTS, true));
-		gd.addCheckbox("Map (show the 32-bit anomaly map)", Prefs.get(PrefKeys.MAP, false));
-		gd.addCheckbox("Mask (show the defect mask)", Prefs.get(PrefKeys.MASK, false));
-		gd.addNumericField("Min_area of a defect (px)", Prefs.get(PrefKeys.MIN_AREA, 0), 0);
-		gd.addChoice("Device", TrainPlugin.DEVICES, Prefs.get(PrefKeys.DEVICE, "auto"));
-		gd.showDialog();
-		if (gd.wasCanceled()) return;
-		String model = gd.getNextString().trim();
-		boolean overlay = gd.getNextBoolean();
-		double opacity = gd.getNextNumber();
-		boolean roiManager = gd.getNextBoolean();
-		boolean results = gd.getNextBoolean();
-		boolean map = gd.getNextBoolean();
-		boolean mask = gd.getNextBoolean();
-		long minArea = (long) gd.getNextNumber();
-		String device = gd.getNextChoice();
-		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
-			Prefs.set(PrefKeys.MODEL, model);
-			Prefs.set(PrefKeys.OVERLAY, overlay);
-			Prefs.set(PrefKeys.OPACITY, opacity);
-			Prefs.set(PrefKeys.ROI_MANAGER, roiManager);
-			Prefs.set(PrefKeys.RESULTS, results);
-			Prefs.set(PrefKeys.MAP, map);
-			Prefs.set(PrefKeys.MASK, mask);
-			Prefs.set(PrefKeys.MIN_AREA, minArea);
-			Prefs.set(PrefKeys.DEVICE, device);
-		}
-		DetectAction.Outcome outcome = PluginRun.attempt(CommandLabels.DETECT, () -> DetectAction.run(imp,
-			new DetectAction.Parameters(PrefKeys.path(model), overlay, opacity, roiManager, results, map, mask, minArea, DeviceChoice.parse(device)),
-			new ImageJFeedback(), ModelCache.shared()));
+		RememberingDialog d = new RememberingDialog(CommandLabels.title(CommandLabels.DETECT));
+		d.file("model", "Model (.zip)");
+		d.checkbox("overlay", "Overlay (heat map and defect outlines)", true);
+		d.slider("opacity", "Opacity of the heat map", 0, 1, 0.5, 0.05);
+		d.checkbox("roi_manager", "ROI_Manager (add defect outlines)", true);
+		d.checkbox("results", "Results (a row per image in the Results table)", true);
+		d.checkbox("map", "Map (show the 32-bit anomaly map)", false);
+		d.checkbox("mask", "Mask (show the defect mask)", false);
+		d.number("min_area", "Min_area of a defect (px)", 0, 0);
+		d.choice("device", "Device", TrainPlugin.DEVICES);
+		if (!d.show()) return;
+		DetectAction.Parameters p = new DetectAction.Parameters(d.path("model"), d.checkbox("overlay"), d.number("opacity"),
+			d.checkbox("roi_manager"), d.checkbox("results"), d.checkbox("map"), d.checkbox("mask"), (long) d.number("min_area"),
+			DeviceChoice.parse(d.choice("device")));
+		d.remember();
+		DetectAction.Outcome outcome = PluginRun.attempt(CommandLabels.DETECT,
+			() -> DetectAction.run(imp, p, new ImageJFeedback(), ModelCache.shared()));
 		if (outcome == null) return;
 		Windows.show(outcome.map());
 		Windows.show(outcome.mask());

@@ -1,8 +1,5 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.IJ;
-import ij.Prefs;
-import ij.gui.GenericDialog;
 import ij.gui.Plot;
 import ij.plugin.PlugIn;
 import org.anomalyj.fiji.CommandLabels;
@@ -16,22 +13,14 @@ public class EvaluatePlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		GenericDialog gd = new GenericDialog(CommandLabels.title(CommandLabels.EVALUATE));
-		gd.addDirectoryField("Data (MVTec category with test/ and ground_truth/)", Prefs.get(PrefKeys.TEST_DATA, ""), 40);
-		gd.addFileField("Model (.zip)", Prefs.get(PrefKeys.MODEL, ""), 40);
-		gd.addChoice("Device", TrainPlugin.DEVICES, Prefs.get(PrefKeys.DEVICE, "auto"));
-		gd.showDialog();
-		if (gd.wasCanceled()) return;
-		String data = gd.getNextString().trim();
-		String model = gd.getNextString().trim();
-		String device = gd.getNextChoice();
-		if (!IJ.isMacro()) { // a macro's values do not become the dialog's defaults
-			Prefs.set(PrefKeys.TEST_DATA, data);
-			Prefs.set(PrefKeys.MODEL, model);
-			Prefs.set(PrefKeys.DEVICE, device);
-		}
-		EvaluateAction.Outcome outcome = PluginRun.attempt(CommandLabels.EVALUATE, () -> EvaluateAction.run(
-			new EvaluateAction.Parameters(PrefKeys.path(data), PrefKeys.path(model), DeviceChoice.parse(device)), new ImageJFeedback(),
+		RememberingDialog d = new RememberingDialog(CommandLabels.title(CommandLabels.EVALUATE));
+		d.directory("data", "Data (MVTec category with test/ and ground_truth/)");
+		d.file("model", "Model (.zip)");
+		d.choice("device", "Device", TrainPlugin.DEVICES);
+		if (!d.show()) return;
+		EvaluateAction.Parameters p = new EvaluateAction.Parameters(d.path("data"), d.path("model"), DeviceChoice.parse(d.choice("device")));
+		d.remember();
+		EvaluateAction.Outcome outcome = PluginRun.attempt(CommandLabels.EVALUATE, () -> EvaluateAction.run(p, new ImageJFeedback(),
 			ModelCache.shared()));
 		if (outcome != null) for (Plot plot : outcome.plots()) Windows.show(plot);
 	}

@@ -114,7 +114,7 @@ class ImageJMacroTest {
 		Path batch = tmp.resolve("recorded-batch");
 		ImageJSession.Run r = ij.runMain(RecordingDriver.class, List.of(done.toString(), "image=" + PITTING.resolve(PITTING_IMAGE),
 			"data=" + SAMPLE, "input_size=128", "model=" + tmp.resolve("recorded.zip"), "input=" + PITTING, "output=" + batch,
-			"test_data=" + SAMPLE, "device=cpu"), done, Duration.ofMinutes(4));
+			"device=cpu"), done, Duration.ofMinutes(4));
 		assertNotNull(r.log(), () -> "the recording did not finish; ImageJ printed:\n" + r.output());
 		List<String> lines = r.log().lines().toList();
 		String model = tmp.resolve("recorded.zip").toString(), sep = java.io.File.separator;
