@@ -52,7 +52,7 @@ public final class BatchInspection {
 		String csv() {
 			if (!"ok".equals(status)) return String.join(",", quote(file), Integer.toString(plane), status, "", "", "", "", "", quote(reason));
 			return String.join(",", quote(file), Integer.toString(plane), status, fmt(score), fmt(normalisedScore),
-				anomalous ? "anomalous" : "good", Integer.toString(defects), Long.toString(defectArea), "");
+				Inspection.verdict(anomalous), Integer.toString(defects), Long.toString(defectArea), "");
 		}
 	}
 
@@ -233,7 +233,7 @@ public final class BatchInspection {
 				List<String> f = CsvLine.split(line);
 				if (f.size() != 9 || !"ok".equals(f.get(2))) continue;
 				rows.put(key(f.get(0), Integer.parseInt(f.get(1))), new Row(f.get(0), Integer.parseInt(f.get(1)), "ok", Float.parseFloat(f.get(3)),
-					Float.parseFloat(f.get(4)), "anomalous".equals(f.get(5)), Integer.parseInt(f.get(6)), Long.parseLong(f.get(7)), ""));
+					Float.parseFloat(f.get(4)), Inspection.verdict(true).equals(f.get(5)), Integer.parseInt(f.get(6)), Long.parseLong(f.get(7)), ""));
 			}
 		} catch (IOException | RuntimeException e) {
 			return new LinkedHashMap<>(); // unreadable previous results are redone, not trusted

@@ -22,6 +22,15 @@ import org.anomalyj.postprocess.DefectRegions;
 public record Inspection(float score, float normalisedScore, boolean anomalous, float[] map, int width, int height,
 	DefectRegions defects, float[] modelMap, int modelSize) {
 
+	/** "anomalous" or "good", as results tables and CSV files write the verdict. */
+	public static String verdict(boolean anomalous) {
+		return anomalous ? "anomalous" : "good";
+	}
+
+	public String verdict() {
+		return verdict(anomalous);
+	}
+
 	/** The anomaly map as an ImgLib2 image (no copy). */
 	public ArrayImg<FloatType, FloatArray> mapImage() {
 		return ArrayImgs.floats(map, width, height);

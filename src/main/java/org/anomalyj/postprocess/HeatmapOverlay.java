@@ -10,6 +10,12 @@ public final class HeatmapOverlay {
 	/** Outline colour of defect regions: pure white shows on the heat map's warm and cold ends. */
 	public static final int OUTLINE = 0xffffff;
 
+	/**
+	 * Position on the colour scale below which the heat map is fully transparent, so clean areas
+	 * stay readable; at the threshold (the middle) it is half-strength.
+	 */
+	public static final double FADE_START = 0.25;
+
 	private final float low, high;
 	private final double opacity;
 
@@ -49,11 +55,8 @@ public final class HeatmapOverlay {
 		if (rgb.length != n || map.length != n || (mask != null && mask.length != n))
 			throw new IllegalArgumentException("image, map and mask sizes differ");
 		for (int i = 0; i < n; i++) {
-			float v = map[i];
-			double t = Float.isNaN(v) ? 0 : Math.max(0, Math.min(1, (v - low) / (high - low)));
-			// The heat fades in from a quarter of the scale and is half-strength at the threshold,
-			// so clean areas stay readable and defects stand out.
-			double a = opacity * Math.max(0, Math.min(1, (t - 0.25) / 0.5));
+			double t = position(map[i]);
+			double a = opacity * strength(t);
 			int heat = jet(t);
 			int b = rgb[i];
 			int r = blend((b >> 16) & 0xff, (heat >> 16) & 0xff, a);
@@ -66,6 +69,29 @@ public final class HeatmapOverlay {
 				for (int x = 0; x < w; x++)
 					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) rgb[y * w + x] = OUTLINE;
 		}
+	}
+
+	/**
+	 * The heat-map colour of a map value as ARGB: jet colour, alpha (before the opacity) fading in
+	 * from {@link #FADE_START}; for overlays drawn by other means (ImageJ's ImageRoi).
+	 */
+	public int argb(float v) {
+		double t = position(v);
+		return ((int) Math.round(255 * strength(t)) << 24) | jet(t);
+	}
+
+	/** How strongly the heat shows at scale position {@code t}: 0 up to the fade start, full at the top end. */
+	private static double strength(double t) {
+		return clamp((t - FADE_START) / (1 - 2 * FADE_START));
+	}
+
+	public double opacity() {
+		return opacity;
+	}
+
+	/** Where a map value lies on the colour scale: 0 at the low end, 1 at the high end (clamped); NaN counts as low. */
+	public double position(float v) {
+		return Float.isNaN(v) ? 0 : clamp((v - low) / (high - low));
 	}
 
 	private static boolean onBorder(byte[] mask, int x, int y, int w, int h) {

@@ -1,0 +1,340 @@
+package org.anomalyj.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.ImageRoi;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.measure.Calibration;
+import ij.measure.ResultsTable;
+import ij.process.ImageConverter;
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.inspect.Inspection;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.task.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.Command;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import java.awt.Point;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every command run headless through a SciJava context and its command service, on a model the
+ * Train command makes from sample-data (input size 128 to keep it quick), checked against the core
+ * library called directly.
+ */
+class FijiCommandsTest {
+
+	static final Path SAMPLE = Path.of("sample-data", "ball_screw").toAbsolutePath();
+	static final Path PITTING = SAMPLE.resolve("test/pitting/01_200907130328_430000_180_crop_2.jpg");
+	static final Path GOOD = SAMPLE.resolve("test/good/01_200829120127_517500_315_crop_2.jpg");
+
+	@TempDir
+	static Path tmp;
+
+	static Context context;
+	static CommandService commands;
+	static Path modelFile;
+	static TrainAction.Outcome trained;
+	/** The same model loaded independently, for reference values. */
+	static AnomalyModel reference;
+
+	@BeforeAll
+	static void trainModel() throws Exception {
+		ModelCache.shared().clear();
+		context = new Context();
+		commands = context.service(CommandService.class);
+		modelFile = tmp.resolve("ball screw.zip");
+		CommandModule m = run(TrainCommand.class, "data", SAMPLE.toFile(), "method", "patchcore", "input_size", 128, "coreset", 0.1, "seed", 0L,
+			"device", "cpu", "model", modelFile.toFile());
+		trained = ((TrainCommand) m.getCommand()).outcome();
+		reference = AnomalyModel.load(modelFile, DeviceChoice.CPU);
+	}
+
+	@AfterAll
+	static void close() {
+		if (reference != null) reference.close();
+		ModelCache.shared().clear();
+		if (context != null) context.dispose();
+	}
+
+	static CommandModule run(Class<? extends Command> command, Object... inputs) throws Exception {
+		CommandModule m = commands.run(command, true, inputs).get();
+		assertFalse(m.isCanceled(), () -> "command failed: " + m.getCancelReason());
+		return m;
+	}
+
+	static CommandModule detect(ImagePlus imp, Object... overrides) throws Exception {
+		List<Object> inputs = new ArrayList<>(List.of("image", imp, "model", modelFile.toFile(), "overlay", true, "opacity", 0.4, "roi_manager",
+			false, "results", true, "map", true, "mask", true, "min_area", 0L, "device", "cpu"));
+		for (int i = 0; i < overrides.length; i += 2) inputs.set(inputs.indexOf(overrides[i]) + 1, overrides[i + 1]);
+		return commands.run(DetectCommand.class, true, inputs.toArray()).get();
+	}
+
+	@Test
+	void trainWritesTheModelAndSummarises() {
+		assertTrue(Files.isRegularFile(modelFile));
+		// 40 good images, 10 % (4) held out for calibration; 128 px input: a 16 x 16 patch grid.
+		assertEquals(36, trained.images());
+		assertEquals((int) Math.floor(36 * 16 * 16 * 0.1), trained.bankSize());
+		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("memory bank: 921 of 9216 patches")), trained.summary()::toString);
+		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("time:")));
+	}
+
+	@Test
+	void detectShowsWhatTheCoreFindsOnTheOriginalPixels() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		int loadsBefore = ModelCache.shared().loads();
+		ResultsTable table = ResultsTable.getResultsTable();
+		int rowsBefore = table.size();
+		CommandModule m = detect(imp);
+		assertFalse(m.isCanceled(), m::getCancelReason);
+		DetectAction.Outcome out = ((DetectCommand) m.getCommand()).outcome();
+		assertEquals(loadsBefore, ModelCache.shared().loads(), "the trained model is reused, not loaded again");
+
+		Inspection expected = new Inspector(reference).inspect(ImageFileReader.read(PITTING).singlePlane());
+		Inspection got = out.inspections().get(0);
+		assertEquals(expected.score(), got.score(), 1e-4 * Math.abs(expected.score()));
+		assertTrue(got.anomalous(), "a pitting image");
+		int regions = expected.defects().regions().size();
+		assertTrue(regions >= 1);
+
+		// Overlay: one heat map covering exactly the image, then one outline per defect region.
+		Overlay overlay = imp.getOverlay();
+		assertNotNull(overlay);
+		assertEquals(1 + regions, overlay.size());
+		ImageRoi heat = (ImageRoi) overlay.get(0);
+		assertEquals(new java.awt.Rectangle(0, 0, 565, 230), heat.getBounds());
+		assertEquals(0.4, heat.getOpacity(), 1e-9);
+		for (int i = 1; i <= regions; i++) assertTrue(overlay.get(i).getName().startsWith("defect " + i + " peak "), overlay.get(i).getName());
+
+		// The outlines hold exactly the mask's pixels, and the mask is the map above the pixel threshold.
+		ImagePlus mask = (ImagePlus) m.getOutput("defect_mask");
+		ImagePlus map = (ImagePlus) m.getOutput("anomaly_map");
+		assertEquals(565, mask.getWidth());
+		assertEquals(230, map.getHeight());
+		assertEquals(ImagePlus.GRAY32, map.getType());
+		boolean[] inOutlines = new boolean[565 * 230];
+		for (Roi roi : out.outlines().get(0))
+			for (Point p : roi.getContainedPoints()) {
+				assertFalse(inOutlines[p.y * 565 + p.x], "regions do not overlap");
+				inOutlines[p.y * 565 + p.x] = true;
+			}
+		byte[] maskPixels = (byte[]) mask.getProcessor().getPixels();
+		float[] mapPixels = (float[]) map.getProcessor().getPixels();
+		long area = 0;
+		for (int i = 0; i < inOutlines.length; i++) {
+			assertEquals(maskPixels[i] != 0, inOutlines[i], "pixel " + i);
+			assertEquals(mapPixels[i] > out.pixelThreshold(), maskPixels[i] != 0, "pixel " + i);
+			if (inOutlines[i]) area++;
+		}
+		assertArrayEquals(expected.map(), mapPixels, 1e-3f * out.pixelThreshold());
+
+		// One Results row with the same figures.
+		assertEquals(rowsBefore + 1, table.size());
+		int row = table.size() - 1;
+		assertEquals(imp.getTitle(), table.getStringValue(DetectionResults.IMAGE, row));
+		assertEquals(got.score(), table.getValue(DetectionResults.SCORE, row), 1e-4);
+		assertEquals(got.normalisedScore(), table.getValue(DetectionResults.NORMALISED, row), 1e-6);
+		assertEquals("anomalous", table.getStringValue(DetectionResults.VERDICT, row));
+		assertEquals(regions, (int) table.getValue(DetectionResults.DEFECTS, row));
+		assertEquals(area, (long) table.getValue(DetectionResults.AREA_PX, row));
+		assertEquals(area, (long) table.getValue(DetectionResults.AREA, row));
+		assertEquals("pixel^2", table.getStringValue(DetectionResults.AREA_UNIT, row));
+	}
+
+	@Test
+	void theHeatMapLooksAsInTheCliOverlayPngs() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		int[] base = ((int[]) imp.getProcessor().getPixels()).clone();
+		DetectAction.Outcome out = ((DetectCommand) detect(imp, "opacity", 0.6, "results", false, "map", false, "mask", false).getCommand()).outcome();
+		ImagePlus heatOnly = new ImagePlus("heat", imp.getProcessor().duplicate());
+		heatOnly.setOverlay(new Overlay(imp.getOverlay().get(0)));
+		int[] drawn = (int[]) heatOnly.flatten().getProcessor().getPixels();
+		Inspection r = out.inspections().get(0);
+		int[] expected = org.anomalyj.postprocess.HeatmapOverlay.aroundThreshold(out.pixelThreshold(), 0.6).render(base, r.map(), null, 565, 230);
+		int worst = 0;
+		for (int i = 0; i < drawn.length; i++)
+			for (int shift = 0; shift <= 16; shift += 8)
+				worst = Math.max(worst, Math.abs(((drawn[i] >> shift) & 0xff) - ((expected[i] >> shift) & 0xff)));
+		assertTrue(worst <= 2, "largest channel difference " + worst);
+	}
+
+	@Test
+	void detectScoresAStackSliceBySliceInCalibratedUnits() throws Exception {
+		ImagePlus pitting = IJ.openImage(PITTING.toString()), good = IJ.openImage(GOOD.toString());
+		ImageStack stack = new ImageStack(565, 230);
+		stack.addSlice(good.getProcessor());
+		stack.addSlice(pitting.getProcessor());
+		ImagePlus imp = new ImagePlus("two.tif", stack);
+		Calibration cal = new Calibration();
+		cal.pixelWidth = cal.pixelHeight = 0.05;
+		cal.setUnit("mm");
+		imp.setCalibration(cal);
+		ResultsTable table = ResultsTable.getResultsTable();
+		int rowsBefore = table.size();
+		CommandModule m = detect(imp);
+		assertFalse(m.isCanceled(), m::getCancelReason);
+		DetectAction.Outcome out = ((DetectCommand) m.getCommand()).outcome();
+
+		assertEquals(2, out.inspections().size());
+		assertEquals(0, out.outlines().get(0).size(), "the good slice has no defect");
+		assertFalse(out.outlines().get(1).isEmpty());
+		for (Roi roi : imp.getOverlay().toArray()) {
+			boolean heat = roi instanceof ImageRoi;
+			assertEquals(heat ? roi.getPosition() : 2, roi.getPosition(), "outlines are on the pitting slice");
+		}
+		assertEquals(2, Stream.of(imp.getOverlay().toArray()).filter(r -> r instanceof ImageRoi).count());
+
+		assertEquals(rowsBefore + 2, table.size());
+		int row = table.size() - 1;
+		assertEquals(2, (int) table.getValue(DetectionResults.SLICE, row));
+		long px = (long) table.getValue(DetectionResults.AREA_PX, row);
+		assertTrue(px > 0);
+		assertEquals(px * 0.05 * 0.05, table.getValue(DetectionResults.AREA, row), 1e-9 * px);
+		assertEquals("mm^2", table.getStringValue(DetectionResults.AREA_UNIT, row));
+
+		ImagePlus map = (ImagePlus) m.getOutput("anomaly_map");
+		assertEquals(2, map.getStackSize());
+		assertEquals(0.05, map.getCalibration().pixelWidth, 0);
+		assertEquals("mm", map.getCalibration().getUnit());
+		assertEquals(2, ((ImagePlus) m.getOutput("defect_mask")).getStackSize());
+	}
+
+	@Test
+	void detectTakesGreyImagesAndRefusesBitDepthsTheModelNeverSaw() throws Exception {
+		ImagePlus grey = IJ.openImage(PITTING.toString());
+		new ImageConverter(grey).convertToGray8();
+		CommandModule m = detect(grey, "map", false, "mask", false, "results", false);
+		assertFalse(m.isCanceled(), m::getCancelReason);
+		assertNull(m.getOutput("anomaly_map"));
+		assertEquals(new java.awt.Rectangle(0, 0, 565, 230), grey.getOverlay().get(0).getBounds());
+
+		ImagePlus sixteen = IJ.openImage(PITTING.toString());
+		new ImageConverter(sixteen).convertToGray16();
+		CommandModule refused = detect(sixteen);
+		assertTrue(refused.isCanceled());
+		assertTrue(refused.getCancelReason().contains("trained on 8-bit images only"), refused.getCancelReason());
+		assertNull(sixteen.getOverlay(), "nothing is drawn on a refused image");
+	}
+
+	@Test
+	void detectAgainReplacesItsOverlayButKeepsTheUsersOwn() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		Roi mine = new Roi(1, 1, 10, 10);
+		imp.setOverlay(new Overlay(mine));
+		detect(imp, "results", false, "map", false, "mask", false);
+		int once = imp.getOverlay().size();
+		detect(imp, "results", false, "map", false, "mask", false);
+		assertEquals(once, imp.getOverlay().size());
+		assertTrue(imp.getOverlay().contains(mine));
+
+		detect(imp, "overlay", false, "results", false, "map", false, "mask", false);
+		assertEquals(once, imp.getOverlay().size(), "without the overlay option the overlay is left alone");
+	}
+
+	@Test
+	void detectStopsWhenCancelled() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		Feedback cancelled = new Feedback() {
+			@Override
+			protected void showStatus(String message, long done, long total) {}
+
+			@Override
+			public void finished() {}
+
+			@Override
+			public boolean isCancelled() {
+				return true;
+			}
+		};
+		DetectAction.Parameters p = new DetectAction.Parameters(modelFile, true, 0.5, false, true, true, true, 0, DeviceChoice.CPU);
+		assertThrows(Progress.Cancelled.class, () -> DetectAction.run(imp, p, cancelled, ModelCache.shared()));
+		assertNull(imp.getOverlay());
+	}
+
+	@Test
+	void batchWritesMapsMasksOverlaysAndOneCsvWithoutTouchingInputs() throws Exception {
+		Path input = SAMPLE.resolve("test/pitting");
+		List<String> before = listing(input);
+		Path out = tmp.resolve("batch");
+		CommandModule m = run(BatchDetectCommand.class, "input", input.toFile(), "model", modelFile.toFile(), "output", out.toFile(), "maps", true,
+			"masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu");
+		BatchDetectAction.Outcome o = ((BatchDetectCommand) m.getCommand()).outcome();
+		assertEquals(8, o.result().scored());
+		assertEquals(9, Files.readAllLines(out.resolve("scores.csv")).size());
+		String stem = "01_200907130328_430000_180_crop_2";
+		for (String suffix : List.of(".map.tif", ".mask.png", ".overlay.png")) assertTrue(Files.isRegularFile(out.resolve(stem + suffix)), suffix);
+		assertEquals(before, listing(input));
+		assertTrue(o.summary().get(0).contains("8 images scored (8 anomalous)"), o.summary().get(0));
+
+		Path copy = Files.createDirectories(tmp.resolve("same"));
+		Files.copy(PITTING, copy.resolve("a.jpg"));
+		CommandModule same = commands.run(BatchDetectCommand.class, true, "input", copy.toFile(), "model", modelFile.toFile(), "output",
+			copy.toFile(), "maps", true, "masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu").get();
+		assertTrue(same.isCanceled());
+		assertTrue(same.getCancelReason().contains("must not be the input folder"), same.getCancelReason());
+		assertEquals(List.of("a.jpg"), listing(copy));
+	}
+
+	@Test
+	void evaluateTabulatesTheMetricsAndPlotsTheCurves() throws Exception {
+		CommandModule m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
+		EvaluateAction.Outcome o = ((EvaluateCommand) m.getCommand()).outcome();
+		assertEquals(14, o.result().images());
+		// Image AUROC by its definition: the share of (defect, good) pairs the scores order correctly.
+		double pairs = 0, right = 0;
+		for (var a : o.result().perImage())
+			for (var b : o.result().perImage())
+				if (a.sample().isAnomalous() && !b.sample().isAnomalous()) {
+					pairs++;
+					right += a.score() > b.score() ? 1 : a.score() == b.score() ? 0.5 : 0;
+				}
+		ResultsTable t = o.table();
+		Map<String, Double> values = new java.util.HashMap<>();
+		for (int r = 0; r < t.size(); r++) values.put(t.getStringValue("metric", r), t.getValue("value", r));
+		assertEquals(right / pairs, values.get("image_auroc"), 1e-12);
+		for (String k : List.of("pixel_auroc", "aupro", "image_f1_max", "pixel_ap", "images", "ms_per_image")) assertTrue(values.containsKey(k), k);
+		assertEquals(14, values.get("images"), 0);
+		assertEquals(3, o.plots().size());
+		assertTrue(o.plots().get(0).getTitle().contains("image ROC"));
+		assertTrue(o.plots().get(2).getTitle().contains("PRO"));
+	}
+
+	@Test
+	void aMissingModelFileIsOneClearMessage() throws Exception {
+		CommandModule m = commands.run(DetectCommand.class, true, "image", IJ.openImage(GOOD.toString()), "model", tmp.resolve("none.zip").toFile(),
+			"overlay", true, "opacity", 0.5, "roi_manager", false, "results", false, "map", false, "mask", false, "min_area", 0L, "device", "cpu").get();
+		assertTrue(m.isCanceled());
+		assertTrue(m.getCancelReason().endsWith("none.zip: no such model file"), m.getCancelReason());
+	}
+
+	static List<String> listing(Path dir) throws IOException {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.map(p -> p.getFileName().toString()).sorted().toList();
+		}
+	}
+}
