@@ -1,0 +1,245 @@
+package org.anomalyj.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.task.Progress;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * PaDiM (Defard et al., "PaDiM: a Patch Distribution Modeling Framework for Anomaly Detection and
+ * Localization", ICPR 2021): at every grid position, a multivariate Gaussian over a seeded random
+ * subset of the feature channels, fitted on the good images; a patch's anomaly score is its
+ * Mahalanobis distance to its position's Gaussian, an image's the largest patch score.
+ * <p>
+ * Training is one pass of sums and outer products per position (in float64, shifted by the first
+ * image to avoid cancellation), then one batched inversion; scoring is one batched matrix product
+ * per position. The covariance is regularised by {@code regularisation * I} (the paper's 0.01),
+ * which also makes it invertible with fewer images than channels, down to a single image (whose
+ * covariance is then just the regularisation).
+ */
+public final class Padim implements AnomalyMethod {
+
+	public static final String NAME = "padim";
+	static final String MEAN = "mean", INVERSE_COVARIANCE = "inverse_covariance";
+	/** Images per accumulation step: bounds the float64 temporaries to a few tens of MB. */
+	private static final int CHUNK = 16;
+
+	/**
+	 * @param dims channels kept (the paper keeps 100 of ResNet-18's 448); at most the features'
+	 *        channels, fewer are used when the features have fewer
+	 * @param regularisation added to the covariance diagonal (the paper's 0.01)
+	 */
+	public record Settings(int dims, double regularisation) {
+
+		public static final Settings DEFAULT = new Settings(100, 0.01);
+
+		public Settings {
+			if (dims < 1) throw new IllegalArgumentException("padim dims must be at least 1, was " + dims);
+			if (!(regularisation > 0 && Double.isFinite(regularisation)))
+				throw new IllegalArgumentException("padim regularisation must be positive, was " + regularisation);
+		}
+	}
+
+	private final Settings settings;
+	private final FeatureGrid grid;
+	private final int[] channels;
+	private final long seed;
+	private final int images;
+	private final NDManager manager;
+	/** (D, d) one-hot: picks the kept channels by a matrix product, exact and batched. */
+	private final NDArray select;
+	/** (P, 1, d) and (P, d, d). */
+	private final NDArray mean, inverseCovariance;
+
+	private Padim(NDManager parent, Settings settings, FeatureGrid grid, int[] channels, long seed, int images, float[] mean, float[] inverse) {
+		this.settings = settings;
+		this.grid = grid;
+		this.channels = channels;
+		this.seed = seed;
+		this.images = images;
+		this.manager = parent.newSubManager();
+		int p = grid.positions(), d = channels.length;
+		this.select = selection(manager, channels, grid.channels());
+		this.mean = manager.create(mean, new Shape(p, 1, d));
+		this.inverseCovariance = manager.create(inverse, new Shape(p, d, d));
+	}
+
+	/** Fits the per-position Gaussians. */
+	public static Padim fit(NDManager manager, FeatureRows features, Settings settings, long seed, Progress progress) {
+		FeatureGrid g = features.grid();
+		int n = features.images();
+		if (n < 1) throw new IllegalArgumentException("padim needs at least one training image");
+		int[] channels = pickChannels(g.channels(), Math.min(settings.dims(), g.channels()), seed);
+		int p = g.positions(), d = channels.length;
+		try (NDManager work = manager.newSubManager()) {
+			NDArray select = selection(work, channels, g.channels());
+			NDArray sum = work.zeros(new Shape(p, d), DataType.FLOAT64);
+			NDArray outer = work.zeros(new Shape(p, d, d), DataType.FLOAT64);
+			NDArray shift = null;
+			for (int from = 0; from < n; from += CHUNK) {
+				progress.checkCancelled();
+				int to = Math.min(n, from + CHUNK);
+				try (NDManager step = work.newSubManager()) {
+					NDArray x = positionsFirst(features.batch(step, from, to), select);
+					x = x.toType(DataType.FLOAT64, false);
+					if (shift == null) {
+						shift = x.get(":, 0:1, :").duplicate();
+						shift.attach(work);
+					}
+					x = x.sub(shift);
+					sum.addi(x.sum(new int[] {1}));
+					outer.addi(x.transpose(0, 2, 1).matMul(x));
+				}
+				progress.update("padim", to, n);
+			}
+			NDArray m = sum.div(n); // mean of the shifted features, (P, d)
+			NDArray cov = outer.sub(m.expandDims(2).matMul(m.expandDims(1)).mul(n)).div(Math.max(n - 1, 1))
+				.add(work.eye(d, d, 0, DataType.FLOAT64).mul(settings.regularisation()));
+			float[] inverse = cov.inverse().toType(DataType.FLOAT32, false).toFloatArray();
+			float[] mu = m.add(shift.squeeze(1)).toType(DataType.FLOAT32, false).toFloatArray();
+			return new Padim(manager, new Settings(d, settings.regularisation()), g, channels, seed, n, mu, inverse);
+		}
+	}
+
+	/**
+	 * Restores a trained model, checking the parameters and tensors against the feature grid.
+	 *
+	 * @param parameters the manifest's {@code padim} object
+	 */
+	public static Padim restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
+		Settings settings;
+		int[] channels;
+		long seed;
+		int images;
+		try {
+			settings = new Settings(parameters.get("dims").getAsInt(), parameters.get("regularisation").getAsDouble());
+			seed = parameters.get("seed").getAsLong();
+			images = parameters.get("images").getAsInt();
+			JsonArray c = parameters.getAsJsonArray("channels");
+			channels = new int[c.size()];
+			for (int i = 0; i < channels.length; i++) {
+				JsonElement e = c.get(i);
+				double v = e.getAsDouble();
+				if (v != Math.rint(v) || v < 0 || v >= grid.channels())
+					throw new IllegalArgumentException("channel " + e + " is not a whole number from 0 to " + (grid.channels() - 1));
+				channels[i] = (int) v;
+			}
+		} catch (RuntimeException e) {
+			throw new IOException("invalid padim parameters: " + (e.getMessage() == null ? "missing field" : e.getMessage()));
+		}
+		int d = channels.length;
+		if (d != settings.dims()) throw new IOException("padim lists " + d + " channels but dims is " + settings.dims());
+		if (Arrays.stream(channels).distinct().count() != d) throw new IOException("padim channels repeat");
+		float[] mean = floats(tensors, MEAN, new long[] {grid.positions(), d});
+		float[] inverse = floats(tensors, INVERSE_COVARIANCE, new long[] {grid.positions(), d, d});
+		return new Padim(manager, settings, grid, channels, seed, images, mean, inverse);
+	}
+
+	private static float[] floats(Map<String, Safetensors.Tensor> tensors, String name, long[] shape) throws IOException {
+		Safetensors.Tensor t = tensors.get(name);
+		if (t == null) throw new IOException("the model has no tensor '" + name + "'");
+		if (!Arrays.equals(t.shape(), shape))
+			throw new IOException("tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + ", the features need " + Arrays.toString(shape));
+		if (t.dtype() != Safetensors.DType.F32 && t.dtype() != Safetensors.DType.F16)
+			throw new IOException("tensor '" + name + "' must be F32 or F16, was " + t.dtype());
+		float[] v = t.toFloats();
+		for (float x : v) if (!Float.isFinite(x)) throw new IOException("tensor '" + name + "' holds a non-finite value");
+		return v;
+	}
+
+	/** {@code d} distinct channels of {@code D}, drawn with the seed, in ascending order; all when {@code d == D}. */
+	static int[] pickChannels(int total, int d, long seed) {
+		int[] all = new int[total];
+		for (int i = 0; i < total; i++) all[i] = i;
+		SplittableRandom r = new SplittableRandom(seed);
+		for (int i = 0; i < d; i++) {
+			int j = i + r.nextInt(total - i);
+			int t = all[i];
+			all[i] = all[j];
+			all[j] = t;
+		}
+		int[] picked = Arrays.copyOf(all, d);
+		Arrays.sort(picked);
+		return picked;
+	}
+
+	private static NDArray selection(NDManager manager, int[] channels, int total) {
+		float[] s = new float[total * channels.length];
+		for (int j = 0; j < channels.length; j++) s[channels[j] * channels.length + j] = 1f;
+		return manager.create(s, new Shape(total, channels.length));
+	}
+
+	/** (N, D, h, w) features to (P, N, d): the kept channels, grouped by grid position. */
+	private static NDArray positionsFirst(NDArray features, NDArray select) {
+		Shape s = features.getShape();
+		long n = s.get(0), p = s.get(2) * s.get(3);
+		return PatchFeatures.asRows(features).matMul(select).reshape(n, p, select.getShape().get(1)).transpose(1, 0, 2);
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	public Settings settings() {
+		return settings;
+	}
+
+	/** The channels kept, ascending. */
+	public int[] channels() {
+		return channels.clone();
+	}
+
+	@Override
+	public NDArray patchScores(NDArray features) {
+		Shape s = features.getShape();
+		if (s.dimension() != 4 || s.get(1) != grid.channels() || s.get(2) != grid.height() || s.get(3) != grid.width())
+			throw new IllegalArgumentException("features of shape " + s + ", expected (N, " + grid.channels() + ", " + grid.height() + ", " + grid.width() + ")");
+		long n = s.get(0);
+		NDManager out = features.getManager();
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray f = features.duplicate();
+			f.attach(tmp);
+			NDArray diff = positionsFirst(f, select).sub(mean); // (P, N, d)
+			NDArray squared = diff.matMul(inverseCovariance).mul(diff).sum(new int[] {2}); // (P, N)
+			NDArray d = squared.maximum(0f).sqrt().transpose(1, 0).reshape(n, grid.height(), grid.width());
+			d.attach(out);
+			return d;
+		}
+	}
+
+	@Override
+	public JsonObject parameters() {
+		JsonObject o = new JsonObject();
+		o.addProperty("dims", settings.dims());
+		o.addProperty("regularisation", settings.regularisation());
+		o.addProperty("seed", seed);
+		o.addProperty("images", images);
+		JsonArray c = new JsonArray();
+		for (int ch : channels) c.add(ch);
+		o.add("channels", c);
+		return o;
+	}
+
+	@Override
+	public Map<String, Safetensors.Tensor> tensors() {
+		int p = grid.positions(), d = channels.length;
+		return Map.of(MEAN, Safetensors.Tensor.of(mean.toFloatArray(), p, d), INVERSE_COVARIANCE,
+			Safetensors.Tensor.of(inverseCovariance.toFloatArray(), p, d, d));
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}

@@ -1,0 +1,118 @@
+package org.example.thirdparty;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.FeatureGrid;
+import org.anomalyj.method.FeatureRows;
+import org.anomalyj.method.MethodOption;
+import org.anomalyj.method.OptionValues;
+import org.anomalyj.task.Progress;
+import org.scijava.plugin.Plugin;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A method as a third party would add one, outside AnomalyJ's packages and using only its public
+ * API: a patch's score is its (scaled) Euclidean distance to the mean training feature at its grid
+ * position. The tests check that AnomalyJ finds, trains, saves and loads it without any change to
+ * AnomalyJ's code.
+ */
+@Plugin(type = AnomalyMethodPlugin.class, name = MeanDistancePlugin.NAME)
+public final class MeanDistancePlugin implements AnomalyMethodPlugin {
+
+	public static final String NAME = "mean-distance";
+	private static final List<MethodOption> OPTIONS = List.of(MethodOption.value("scale", "1", "multiplies the distances"));
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public String description() {
+		return "test method: distance to the mean feature per position";
+	}
+
+	@Override
+	public List<MethodOption> options() {
+		return OPTIONS;
+	}
+
+	@Override
+	public JsonObject settings(Map<String, String> given) {
+		double scale = new OptionValues(NAME, OPTIONS, given).real("scale");
+		if (!(scale > 0)) throw new IllegalArgumentException(NAME + " option scale must be positive, was " + scale);
+		JsonObject o = new JsonObject();
+		o.addProperty("scale", scale);
+		return o;
+	}
+
+	@Override
+	public AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
+		FeatureGrid g = features.grid();
+		float[] mean = new float[g.valuesPerImage()];
+		float[] v = features.values();
+		for (int i = 0; i < v.length; i++) mean[i % mean.length] += v[i] / features.images();
+		return new Scorer(manager, g, mean, settings.get("scale").getAsFloat());
+	}
+
+	@Override
+	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
+		Safetensors.Tensor t = tensors.get("mean");
+		if (t == null || t.elementCount() != grid.valuesPerImage()) throw new IOException("mean-distance: no mean tensor of the right size");
+		return new Scorer(manager, grid, t.toFloats(), parameters.get("scale").getAsFloat());
+	}
+
+	private static final class Scorer implements AnomalyMethod {
+		private final NDManager manager;
+		private final FeatureGrid grid;
+		private final float[] mean;
+		private final float scale;
+		private final NDArray meanArray;
+
+		Scorer(NDManager parent, FeatureGrid grid, float[] mean, float scale) {
+			this.manager = parent.newSubManager();
+			this.grid = grid;
+			this.mean = mean;
+			this.scale = scale;
+			// Stored as rows (position, channel); as a feature map (1, D, h, w) for scoring.
+			this.meanArray = manager.create(mean, new Shape(1, grid.height(), grid.width(), grid.channels())).transpose(0, 3, 1, 2);
+		}
+
+		@Override
+		public String name() {
+			return NAME;
+		}
+
+		@Override
+		public NDArray patchScores(NDArray features) {
+			NDArray d = features.sub(meanArray).square().sum(new int[] {1}).sqrt().mul(scale);
+			d.attach(features.getManager());
+			return d;
+		}
+
+		@Override
+		public JsonObject parameters() {
+			JsonObject o = new JsonObject();
+			o.addProperty("scale", scale);
+			return o;
+		}
+
+		@Override
+		public Map<String, Safetensors.Tensor> tensors() {
+			return Map.of("mean", Safetensors.Tensor.of(mean, mean.length));
+		}
+
+		@Override
+		public void close() {
+			manager.close();
+		}
+	}
+}
