@@ -56,7 +56,8 @@ final class BenchVerb implements Main.Verb {
 			json.addProperty("train_images", t.get("images").getAsInt());
 			json.addProperty("train_patches", t.get("patches").getAsInt());
 			json.addProperty("train_feature_s", t.get("feature_seconds").getAsDouble());
-			json.addProperty("train_coreset_s", t.get("coreset_seconds").getAsDouble());
+			json.addProperty("train_fit_s", t.get("fit_seconds").getAsDouble());
+			json.addProperty("train_calibration_s", t.get("calibration_seconds").getAsDouble());
 			json.addProperty("train_total_s", t.get("seconds").getAsDouble());
 			json.addProperty("train_peak_rss_mib", ProcessMemory.peakResidentMiB());
 			model.save(tmpModel);

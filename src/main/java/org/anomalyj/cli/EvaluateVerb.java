@@ -1,39 +1,116 @@
 package org.anomalyj.cli;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.TestSample;
 import org.anomalyj.inspect.Evaluation;
 import org.anomalyj.inspect.EvaluationReport;
 import org.anomalyj.inspect.Inspector;
+import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.FalseAlarmStudy;
+import org.anomalyj.model.FewShotEvaluation;
+import org.anomalyj.model.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
-/** {@code evaluate --model MODEL.zip --data CATEGORY_DIR [--json FILE]}. */
+/**
+ * {@code evaluate}: a trained model on an MVTec-layout test set; or, without a model, the few-shot
+ * setting ({@code --few-shot}) or a check of the false-alarm guarantee ({@code --false-alarms}),
+ * both training from the category itself.
+ */
 final class EvaluateVerb implements Main.Verb {
 
 	@Override
 	public String summary() {
-		return "evaluate on an MVTec-layout test set: --model MODEL.zip --data CATEGORY_DIR [--json FILE]";
+		return "evaluate on an MVTec-layout test set: --model MODEL.zip --data CATEGORY_DIR [--json FILE], or --few-shot K,K,... / --false-alarms";
 	}
 
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("evaluate --model MODEL.zip --data CATEGORY_DIR [--json FILE] [--batch 8] [--device auto|cpu|gpu]\n"
-				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP and ms per image.");
+				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP and ms per image.\n"
+				+ "evaluate --data CATEGORY_DIR --few-shot 1,2,4,8,16 [--repeats 5] [--method " + String.join("|", MethodCatalog.names())
+				+ "] [--seed 0] [--size 256] [--json FILE] [method options]\n"
+				+ "  Trains on k good images drawn from train/good (seeded, --repeats draws per k) and prints mean ± sd of the metrics.\n"
+				+ "evaluate --data CATEGORY_DIR --false-alarms [--alpha-list 0.05,0.01] [--repeats 10] [--test-share 0.2]\n"
+				+ "      [--calibration auto|crossfit|holdout|FRACTION] [--folds 5] [--method ...] [--json FILE]\n"
+				+ "  Splits the good images (train/good and test/good) at random, trains on one part as `train` does and counts\n"
+				+ "  false alarms on the other, against the band the conformal guarantee allows.");
 			return;
 		}
-		Arguments a = new Arguments("evaluate", args, 1, Set.of("model", "data", "json", "batch", "device"), Set.of());
+		Arguments a = TrainVerb.arguments("evaluate", args,
+			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence"), Set.of("false-alarms"));
 		MvtecCategory category = MvtecCategory.open(a.path("data"));
 		Path json = a.path("json", null);
-		try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
-			Evaluation.Result r = Evaluation.run(new Inspector(model), category, a.integer("batch", 8), Main.progress(err));
-			out.print(EvaluationReport.table(category.name(), r));
-			if (json != null) EvaluationReport.writeJson(json, category.name(), r);
+		String fewShot = a.string("few-shot", null);
+		boolean falseAlarms = a.flag("false-alarms");
+		if (fewShot != null && falseAlarms) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms are separate runs");
+		if (fewShot == null && !falseAlarms) {
+			try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
+				Evaluation.Result r = Evaluation.run(new Inspector(model), category, a.integer("batch", 8), Main.progress(err));
+				out.print(EvaluationReport.table(category.name(), r));
+				if (json != null) EvaluationReport.writeJson(json, category.name(), r);
+			}
+			return;
 		}
+		if (a.string("model", null) != null) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms train their own models; drop --model");
+		Trainer.Settings settings = TrainVerb.settings(a, "evaluate");
+		int repeats = a.integer("repeats", fewShot != null ? 5 : 10);
+		JsonObject result;
+		if (fewShot != null) {
+			FewShotEvaluation.Result r = FewShotEvaluation.run(category, integers(fewShot, "few-shot"), repeats, settings, Main.progress(err));
+			out.print(r.table());
+			result = r.json();
+		} else {
+			List<Path> pool = new ArrayList<>(category.trainImages());
+			category.testSamples("good").stream().map(TestSample::image).forEach(pool::add);
+			double[] alphas = reals(a.string("alpha-list", "0.05,0.01"), "alpha-list");
+			FalseAlarmStudy.Result r = FalseAlarmStudy.run(pool, settings, alphas, repeats, a.real("test-share", 0.2), a.real("confidence", 0.95),
+				Main.progress(err));
+			out.print(r.table());
+			result = r.json();
+			result.addProperty("category", category.name());
+		}
+		if (json != null) {
+			String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result);
+			AtomicFiles.write(json, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+		}
+	}
+
+	private static List<Integer> integers(String list, String option) {
+		List<Integer> out = new ArrayList<>();
+		for (String s : list.split(",")) {
+			try {
+				out.add(Integer.parseInt(s.trim()));
+			} catch (NumberFormatException e) {
+				throw new Arguments.UsageException("evaluate: --" + option + " takes whole numbers separated by commas, not '" + list + "'");
+			}
+		}
+		return out;
+	}
+
+	private static double[] reals(String list, String option) {
+		String[] parts = list.split(",");
+		double[] out = new double[parts.length];
+		for (int i = 0; i < parts.length; i++) {
+			try {
+				out[i] = Double.parseDouble(parts[i].trim());
+			} catch (NumberFormatException e) {
+				throw new Arguments.UsageException("evaluate: --" + option + " takes numbers separated by commas, not '" + list + "'");
+			}
+			if (!(out[i] > 0 && out[i] < 1)) throw new Arguments.UsageException("evaluate: --" + option + " values must be in (0, 1)");
+		}
+		return out;
 	}
 }

@@ -5,6 +5,7 @@ import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.Thresholds;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,11 +26,13 @@ final class ScoreVerb implements Main.Verb {
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("score --model MODEL.zip --input IMAGE|DIR --out OUTDIR [--opacity 0.5] [--min-area 0] [--batch 8]\n"
-				+ "      [--no-maps] [--no-masks] [--no-overlays] [--device auto|cpu|gpu]\n"
-				+ "  Writes NAME.map.tif (32-bit map), NAME.mask.png, NAME.overlay.png and scores.csv; a rerun resumes.");
+				+ "      [--threshold conformal|f1] [--no-maps] [--no-masks] [--no-overlays] [--device auto|cpu|gpu]\n"
+				+ "  Writes NAME.map.tif (32-bit map), NAME.mask.png, NAME.overlay.png and scores.csv (score, normalised score\n"
+				+ "  with 0.5 at the threshold, conformal p-value, verdict, defects); a rerun resumes.\n"
+				+ "  --threshold: which stored thresholds decide (default: the one chosen at training).");
 			return;
 		}
-		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device"),
+		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device", "threshold"),
 			Set.of("no-maps", "no-masks", "no-overlays"));
 		Path modelFile = a.path("model");
 		Path input = a.path("input");
@@ -42,6 +45,9 @@ final class ScoreVerb implements Main.Verb {
 		BatchInspection.Settings s = new BatchInspection.Settings(!a.flag("no-maps"), !a.flag("no-masks"), !a.flag("no-overlays"),
 			a.real("opacity", 0.5), a.integer("batch", 8));
 		try (AnomalyModel model = AnomalyModel.load(modelFile, DeviceChoice.parse(a.string("device", "auto")))) {
+			String choice = a.string("threshold", null);
+			if (choice != null) model.useThresholds(Thresholds.Choice.parse(choice));
+			if (!model.thresholds().isCalibrated()) err.println("note: the model has no thresholds; verdicts are 'uncalibrated' and masks empty");
 			Inspector inspector = new Inspector(model, a.longValue("min-area", 0));
 			BatchInspection.Summary sum = BatchInspection.run(inspector, inputs, outDir, s, Main.progress(err));
 			long anomalous = sum.rows().stream().filter(r -> "ok".equals(r.status()) && r.anomalous()).count();

@@ -3,52 +3,82 @@ package org.anomalyj.cli;
 import org.anomalyj.data.TrainingImages;
 import org.anomalyj.image.InputNormalization;
 import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.MethodCatalog;
+import org.anomalyj.method.MethodOption;
 import org.anomalyj.method.PatchCore;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Calibration;
+import org.anomalyj.model.DefectThresholds;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.F1Thresholds;
+import org.anomalyj.model.Thresholds;
 import org.anomalyj.model.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-/** {@code train --data DIR --out MODEL.zip [options]}. */
+/** {@code train --data DIR --out MODEL.zip [options]}; each method adds its own options. */
 final class TrainVerb implements Main.Verb {
 
-	static final Set<String> OPTIONS = Set.of("data", "out", "method", "size", "coreset", "seed", "device", "alpha", "calibration",
-		"normalization", "batch");
+	/** Options every method shares (train and few-shot evaluation). */
+	static final Set<String> OPTIONS = Set.of("method", "size", "seed", "device", "alpha", "calibration", "folds", "normalization", "batch");
 
 	@Override
 	public String summary() {
-		return "train a model on good images: --data DIR --out MODEL.zip [--size 256] [--coreset 0.1] [--seed 0]";
+		return "train a model on good images: --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--size 256]";
 	}
 
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
-			out.println("train --data DIR --out MODEL.zip [--method patchcore] [--size 256] [--coreset 0.1] [--seed 0]\n"
-				+ "      [--reweight] [--calibration 0.1] [--alpha 0.01] [--normalization unit|symmetric] [--device auto|cpu|gpu] [--batch 8]\n"
-				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.");
+			out.println("train --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--size 256] [--seed 0]\n"
+				+ "      [--calibration auto|crossfit|holdout|none|FRACTION] [--folds 5] [--alpha 0.01]\n"
+				+ "      [--defects DIR] [--threshold conformal|f1]\n"
+				+ "      [--normalization unit|symmetric] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
+				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.\n"
+				+ "  --calibration: how the false-alarm threshold is set (auto: hold out a share when that reaches --alpha,\n"
+				+ "    else cross-fit with --folds models); --defects: an MVTec category or folder of defect images to learn\n"
+				+ "    F1-optimal thresholds from; --threshold f1 makes them decide verdicts.\n"
+				+ methodHelp());
 			return;
 		}
-		Arguments a = new Arguments("train", args, 1, OPTIONS, Set.of("reweight"));
+		Set<String> extra = Set.of("data", "out", "defects", "threshold");
+		Arguments a = arguments("train", args, extra, Set.of());
 		Path data = a.path("data");
 		Path target = a.path("out");
-		Trainer.Settings settings = settings(a);
+		Trainer.Settings settings = settings(a, "train");
+		Thresholds.Choice choice = threshold(a);
+		Path defectsDir = a.path("defects", null);
+		if (choice == Thresholds.Choice.F1 && defectsDir == null) throw new Arguments.UsageException("train: --threshold f1 needs --defects DIR");
 		TrainingImages images = TrainingImages.find(data);
 		for (Path in : images.images()) AtomicFiles.requireNotSame(target, in);
 		requireWritable(target);
-		err.printf("training %s on %d images from %s (%s)%n", "patchcore", images.images().size(), images.dir(), images.layout());
+		List<DefectThresholds.Example> defects = defectsDir == null ? List.of() : DefectThresholds.find(defectsDir);
+		err.printf("training %s on %d images from %s (%s)%n", settings.method(), images.images().size(), images.dir(), images.layout());
 		try (AnomalyModel model = Trainer.train(images.images(), settings, Main.progress(err))) {
+			F1Thresholds f1 = defects.isEmpty() ? null
+				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);
 			var t = model.training();
-			out.printf(Locale.ROOT, "model %s: %d images, %d patches -> bank %d, %.1f s (features %.1f s, coreset %.1f s), threshold %.4g%s%n",
-				target, t.get("images").getAsInt(), t.get("patches").getAsInt(), ((PatchCore) model.method()).bankSize(),
-				t.get("seconds").getAsDouble(), t.get("feature_seconds").getAsDouble(), t.get("coreset_seconds").getAsDouble(),
-				model.thresholds().image(), skippedNote(t.get("skipped_files").getAsInt()));
+			out.printf(Locale.ROOT, "model %s: %s, %d images, %d patches%s, %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)%s%n", target,
+				settings.method(), t.get("images").getAsInt(), t.get("patches").getAsInt(),
+				model.method() instanceof PatchCore pc ? " -> bank " + pc.bankSize() : "", t.get("seconds").getAsDouble(),
+				t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("calibration_seconds").getAsDouble(),
+				skippedNote(t.get("skipped_files").getAsInt()));
+			out.println(describe(model.thresholds()));
+			if (f1 != null)
+				out.printf(Locale.ROOT, "F1 thresholds from %d defect and %d good images: image %.4g (F1 %.3f), pixel %.4g (F1 %.3f)%s%n",
+					f1.defectImages(), f1.goodImages(), f1.image(), f1.imageF1(), f1.pixel(), f1.pixelF1(),
+					choice == Thresholds.Choice.F1 ? "; they decide verdicts" : "; stored, use --threshold f1 to make them decide");
 		}
 	}
 
@@ -64,20 +94,92 @@ final class TrainVerb implements Main.Verb {
 		if (!Files.isWritable(dir)) throw new IOException(target + ": no permission to write in " + dir);
 	}
 
-	static Trainer.Settings settings(Arguments a) {
-		String method = a.string("method", PatchCore.NAME);
-		if (!method.equals(PatchCore.NAME)) throw new Arguments.UsageException("train: unknown method '" + method + "' (known: patchcore)");
-		PatchCore.Settings pc = new PatchCore.Settings(a.real("coreset", PatchCore.Settings.DEFAULT.coresetRatio()), a.longValue("seed", 0),
-			a.flag("reweight"), PatchCore.Settings.DEFAULT.neighbours());
+	/** One line on how the thresholds were set. */
+	static String describe(Thresholds t) {
+		if (t.calibrationImages() == 0) return "thresholds: none (too few images or --calibration none); verdicts will be 'uncalibrated'";
+		String warn = t.falseAlarmRate() > t.alpha() + 1e-12
+			? String.format(Locale.ROOT, " (%d calibration images are too few for alpha %.3g; %d would reach it)", t.calibrationImages(), t.alpha(),
+				(int) Math.ceil(1 / t.alpha() - 1 - 1e-9))
+			: "";
+		return String.format(Locale.ROOT, "thresholds (%s, %d images): image %.4g, pixel %.4g; expected false-alarm rate on good images %.4g%s",
+			t.calibration(), t.calibrationImages(), t.conformalImage(), t.conformalPixel(), t.falseAlarmRate(), warn);
+	}
+
+	private static Thresholds.Choice threshold(Arguments a) {
+		try {
+			return Thresholds.Choice.parse(a.string("threshold", "conformal"));
+		} catch (IllegalArgumentException e) {
+			throw new Arguments.UsageException("train: --" + e.getMessage());
+		}
+	}
+
+	/** Help lines for every method's own options. */
+	static String methodHelp() {
+		StringBuilder b = new StringBuilder();
+		for (AnomalyMethodPlugin p : MethodCatalog.methods().values()) {
+			b.append("  method ").append(p.name()).append(": ").append(p.description()).append('\n');
+			for (MethodOption o : p.options())
+				b.append(String.format(Locale.ROOT, "    --%-16s %s%s%n", o.name() + (o.flag() ? "" : " " + o.defaultValue()), o.description(),
+					o.flag() ? " (flag)" : ""));
+		}
+		return b.toString().stripTrailing();
+	}
+
+	/**
+	 * Parses a verb's arguments, accepting the shared training options, {@code extra} options and flags, and the
+	 * options of the method named by {@code --method} (which is looked up first for that).
+	 */
+	static Arguments arguments(String verb, String[] args, Set<String> extra, Set<String> extraFlags) {
+		AnomalyMethodPlugin plugin = plugin(verb, methodName(args));
+		Set<String> known = new HashSet<>(OPTIONS), flags = new HashSet<>(extraFlags);
+		known.addAll(extra);
+		for (MethodOption o : plugin.options()) (o.flag() ? flags : known).add(o.name());
+		return new Arguments(verb, args, 1, known, flags);
+	}
+
+	private static String methodName(String[] args) {
+		for (int i = 1; i < args.length; i++) {
+			if (args[i].equals("--method") && i + 1 < args.length) return args[i + 1];
+			if (args[i].startsWith("--method=")) return args[i].substring("--method=".length());
+		}
+		return MethodCatalog.DEFAULT;
+	}
+
+	private static AnomalyMethodPlugin plugin(String verb, String name) {
+		try {
+			return MethodCatalog.get(name);
+		} catch (IllegalArgumentException e) {
+			throw new Arguments.UsageException(verb + ": " + e.getMessage());
+		}
+	}
+
+	/** Training settings from the shared options and the method's own. */
+	static Trainer.Settings settings(Arguments a, String verb) {
+		AnomalyMethodPlugin plugin = plugin(verb, a.string("method", MethodCatalog.DEFAULT));
+		Map<String, String> options = new HashMap<>();
+		for (MethodOption o : plugin.options()) {
+			String v = a.string(o.name(), null);
+			if (v != null) options.put(o.name(), v);
+		}
 		InputNormalization norm;
 		try {
 			norm = InputNormalization.valueOf(a.string("normalization", "unit").toUpperCase(Locale.ROOT));
 		} catch (IllegalArgumentException e) {
-			throw new Arguments.UsageException("train: --normalization must be unit or symmetric");
+			throw new Arguments.UsageException(verb + ": --normalization must be unit or symmetric");
 		}
-		return Trainer.Settings.DEFAULT.withInputSize(a.integer("size", 256)).withPatchCore(pc)
-			.withDevice(DeviceChoice.parse(a.string("device", "auto")))
-			.withCalibration(a.real("calibration", Trainer.Settings.DEFAULT.calibrationFraction()), a.real("alpha", Trainer.Settings.DEFAULT.alpha()))
-			.withNormalization(norm).withBatchSize(a.integer("batch", Trainer.Settings.DEFAULT.batchSize()));
+		Calibration calibration;
+		try {
+			calibration = Calibration.parse(a.string("calibration", "auto"), a.integer("folds", Calibration.DEFAULT_FOLDS));
+		} catch (IllegalArgumentException e) {
+			throw new Arguments.UsageException(verb + ": --" + e.getMessage());
+		}
+		try {
+			return Trainer.Settings.DEFAULT.withMethod(plugin.name(), options).withSeed(a.longValue("seed", 0)).withInputSize(a.integer("size", 256))
+				.withDevice(DeviceChoice.parse(a.string("device", "auto"))).withCalibration(calibration)
+				.withAlpha(a.real("alpha", Trainer.Settings.DEFAULT.alpha())).withNormalization(norm)
+				.withBatchSize(a.integer("batch", Trainer.Settings.DEFAULT.batchSize()));
+		} catch (IllegalArgumentException e) {
+			throw new Arguments.UsageException(verb + ": " + e.getMessage());
+		}
 	}
 }

@@ -120,8 +120,8 @@ public final class DetectAction {
 
 		for (int i = 0; i < inspections.size(); i++) {
 			Inspection r = inspections.get(i);
-			feedback.log(String.format(Locale.ROOT, "%s%s: score %.4g (normalised %.3f), %s, %d defect%s", imp.getTitle(),
-				stack ? " slice " + (i + 1) : "", r.score(), r.normalisedScore(), r.verdict(), r.defects().regions().size(),
+			feedback.log(String.format(Locale.ROOT, "%s%s: score %.4g (normalised %.3f, p %.3g), %s, %d defect%s", imp.getTitle(),
+				stack ? " slice " + (i + 1) : "", r.score(), r.normalisedScore(), r.pValue(), r.verdict(), r.defects().regions().size(),
 				r.defects().regions().size() == 1 ? "" : "s"));
 		}
 		return new Outcome(List.copyOf(inspections), List.copyOf(outlines), map, mask, pixelThreshold);

@@ -11,7 +11,7 @@ import org.anomalyj.inspect.Inspection;
  */
 final class DetectionResults {
 
-	static final String IMAGE = "image", SLICE = "slice", SCORE = "score", NORMALISED = "normalised_score", VERDICT = "verdict",
+	static final String IMAGE = "image", SLICE = "slice", SCORE = "score", NORMALISED = "normalised_score", P_VALUE = "p_value", VERDICT = "verdict",
 		DEFECTS = "defects", AREA = "defect_area", AREA_UNIT = "area_unit", AREA_PX = "defect_area_px";
 
 	private DetectionResults() {}
@@ -23,6 +23,7 @@ final class DetectionResults {
 		table.addValue(SLICE, slice);
 		table.addValue(SCORE, r.score());
 		table.addValue(NORMALISED, r.normalisedScore());
+		table.addValue(P_VALUE, r.pValue());
 		table.addValue(VERDICT, r.verdict());
 		table.addValue(DEFECTS, r.defects().regions().size());
 		table.addValue(AREA, px * calibration.pixelWidth() * calibration.pixelHeight());

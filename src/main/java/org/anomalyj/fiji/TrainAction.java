@@ -2,6 +2,7 @@ package org.anomalyj.fiji;
 
 import org.anomalyj.data.TrainingImages;
 import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.PatchCore;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
@@ -17,15 +18,22 @@ import java.util.Locale;
 /** Train Anomaly Model: good images to a model file, with a summary in the Log. */
 public final class TrainAction {
 
-	/** Methods the dialog offers. */
-	public static final List<String> METHODS = List.of(PatchCore.NAME);
+	/** Methods the dialog offers: every method plug-in on the class path, the default first. */
+	public static final List<String> METHODS = methods();
+
+	private static List<String> methods() {
+		List<String> m = new ArrayList<>(MethodCatalog.names());
+		m.remove(MethodCatalog.DEFAULT);
+		m.add(0, MethodCatalog.DEFAULT);
+		return List.copyOf(m);
+	}
 
 	/**
 	 * @param data folder of good images, or an MVTec AD category (its train/good is used)
 	 * @param method one of {@link #METHODS}
 	 * @param inputSize side of the network input (multiple of 16)
-	 * @param coreset fraction of training patches kept in the memory bank
-	 * @param seed seed of the coreset and the calibration split
+	 * @param coreset fraction of training patches kept in the memory bank (PatchCore; other methods take their defaults)
+	 * @param seed seed of the method and the calibration split
 	 * @param device where the model computes
 	 * @param model the model file to write (.zip)
 	 */
@@ -42,8 +50,9 @@ public final class TrainAction {
 
 		Trainer.Settings settings() {
 			PatchCore.Settings d = PatchCore.Settings.DEFAULT;
-			return Trainer.Settings.DEFAULT.withInputSize(inputSize).withDevice(device)
-				.withPatchCore(new PatchCore.Settings(coreset, seed, d.reweight(), d.neighbours()));
+			Trainer.Settings s = Trainer.Settings.DEFAULT.withInputSize(inputSize).withDevice(device);
+			return method.equals(PatchCore.NAME) ? s.withPatchCore(new PatchCore.Settings(coreset, seed, d.reweight(), d.neighbours()))
+				: s.withMethod(method, java.util.Map.of()).withSeed(seed);
 		}
 	}
 
@@ -79,13 +88,13 @@ public final class TrainAction {
 			int bank = model.method() instanceof PatchCore pc ? pc.bankSize() : -1;
 			double seconds = t.get("seconds").getAsDouble();
 			List<String> summary = new ArrayList<>();
-			summary.add(String.format(Locale.ROOT, "  images used: %d (+%d held out for calibration, %d unreadable)", fitted,
-				model.thresholds().calibrationImages(), t.get("skipped_files").getAsInt()));
+			summary.add(String.format(Locale.ROOT, "  images used: %d (%d unreadable); thresholds from %d images (%s calibration)", fitted,
+				t.get("skipped_files").getAsInt(), model.thresholds().calibrationImages(), model.thresholds().calibration()));
 			if (bank >= 0) summary.add(String.format(Locale.ROOT, "  memory bank: %d of %d patches", bank, t.get("patches").getAsInt()));
-			summary.add(String.format(Locale.ROOT, "  time: %.1f s (features %.1f s, coreset %.1f s)", seconds,
-				t.get("feature_seconds").getAsDouble(), t.get("coreset_seconds").getAsDouble()));
-			summary.add(String.format(Locale.ROOT, "  image threshold: %.4g (false-alarm rate %.3g)", model.thresholds().image(),
-				model.thresholds().alpha()));
+			summary.add(String.format(Locale.ROOT, "  time: %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)", seconds,
+				t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("calibration_seconds").getAsDouble()));
+			summary.add(String.format(Locale.ROOT, "  image threshold: %.4g (expected false-alarm rate %.3g, asked for %.3g)",
+				model.thresholds().image(), model.thresholds().falseAlarmRate(), model.thresholds().alpha()));
 			summary.add("  model: " + p.model().toAbsolutePath());
 			summary.forEach(feedback::log);
 			Outcome out = new Outcome(p.model(), fitted, bank, seconds, model.thresholds().image(), List.copyOf(summary));

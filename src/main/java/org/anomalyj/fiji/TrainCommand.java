@@ -16,7 +16,9 @@ public class TrainCommand extends ActionCommand<TrainAction.Outcome> {
 	@Parameter(label = "Good images (folder or MVTec category)", style = FileWidget.DIRECTORY_STYLE)
 	private File data;
 
-	@Parameter(label = "Method", choices = {"patchcore"})
+	// The built-in methods; a SciJava dialog takes its choices from the annotation. The ImageJ 1.x
+	// dialog and the command line list every method plug-in (TrainAction.METHODS).
+	@Parameter(label = "Method", choices = {"patchcore", "padim"})
 	private String method = "patchcore";
 
 	@Parameter(label = "Input size (px)", min = "32", max = "2048", stepSize = "16")

@@ -32,7 +32,8 @@ import java.util.Map;
 public final class BatchInspection {
 
 	public static final String CSV = "scores.csv";
-	static final String HEADER = "file,plane,status,score,normalised_score,verdict,defects,defect_area_px,reason";
+	static final String HEADER = "file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason";
+	private static final int COLUMNS = 10;
 
 	/**
 	 * @param maps write 32-bit anomaly maps
@@ -45,14 +46,21 @@ public final class BatchInspection {
 		public static final Settings DEFAULT = new Settings(true, true, true, 0.5, 8);
 	}
 
-	/** One CSV row. {@code status} is {@code ok} or {@code skipped} (then {@code reason} says why). */
-	public record Row(String file, int plane, String status, float score, float normalisedScore, boolean anomalous, int defects,
+	/**
+	 * One CSV row. {@code status} is {@code ok} or {@code skipped} (then {@code reason} says why);
+	 * {@code verdict} is as {@link Inspection#verdict()} gives it.
+	 */
+	public record Row(String file, int plane, String status, float score, float normalisedScore, double pValue, String verdict, int defects,
 		long defectArea, String reason) {
 
+		public boolean anomalous() {
+			return "anomalous".equals(verdict);
+		}
+
 		String csv() {
-			if (!"ok".equals(status)) return String.join(",", quote(file), Integer.toString(plane), status, "", "", "", "", "", quote(reason));
-			return String.join(",", quote(file), Integer.toString(plane), status, fmt(score), fmt(normalisedScore),
-				Inspection.verdict(anomalous), Integer.toString(defects), Long.toString(defectArea), "");
+			if (!"ok".equals(status)) return String.join(",", quote(file), Integer.toString(plane), status, "", "", "", "", "", "", quote(reason));
+			return String.join(",", quote(file), Integer.toString(plane), status, fmt(score), fmt(normalisedScore), fmt(pValue), verdict,
+				Integer.toString(defects), Long.toString(defectArea), "");
 		}
 	}
 
@@ -155,7 +163,7 @@ public final class BatchInspection {
 				if (settings.overlays())
 					InspectionFiles.writeOverlay(r, p.data(), inspector.model().spec().intensity(), inspector.model().thresholds().pixel(),
 						settings.opacity(), outs.get(k));
-				rows.put(key(p.name(), p.plane()), new Row(p.name(), p.plane(), "ok", r.score(), r.normalisedScore(), r.anomalous(),
+				rows.put(key(p.name(), p.plane()), new Row(p.name(), p.plane(), "ok", r.score(), r.normalisedScore(), r.pValue(), r.verdict(),
 					r.defects().regions().size(), r.defects().totalArea(), ""));
 				finished++;
 			}
@@ -178,7 +186,7 @@ public final class BatchInspection {
 	}
 
 	private static Row skipped(String name, int plane, String reason) {
-		return new Row(name, plane, "skipped", Float.NaN, Float.NaN, false, 0, 0, reason);
+		return new Row(name, plane, "skipped", Float.NaN, Float.NaN, Double.NaN, "", 0, 0, reason);
 	}
 
 	static List<Path> outputs(Path outDir, String stem, int plane, int planes, Settings s) {
@@ -231,9 +239,9 @@ public final class BatchInspection {
 			if (!HEADER.equals(r.readLine())) return rows; // not ours: start afresh (it is replaced atomically at the end)
 			for (String line; (line = r.readLine()) != null;) {
 				List<String> f = CsvLine.split(line);
-				if (f.size() != 9 || !"ok".equals(f.get(2))) continue;
+				if (f.size() != COLUMNS || !"ok".equals(f.get(2))) continue;
 				rows.put(key(f.get(0), Integer.parseInt(f.get(1))), new Row(f.get(0), Integer.parseInt(f.get(1)), "ok", Float.parseFloat(f.get(3)),
-					Float.parseFloat(f.get(4)), Inspection.verdict(true).equals(f.get(5)), Integer.parseInt(f.get(6)), Long.parseLong(f.get(7)), ""));
+					Float.parseFloat(f.get(4)), Double.parseDouble(f.get(5)), f.get(6), Integer.parseInt(f.get(7)), Long.parseLong(f.get(8)), ""));
 			}
 		} catch (IOException | RuntimeException e) {
 			return new LinkedHashMap<>(); // unreadable previous results are redone, not trusted
@@ -277,7 +285,7 @@ public final class BatchInspection {
 		});
 	}
 
-	static String fmt(float v) {
+	static String fmt(double v) {
 		return String.format(Locale.ROOT, "%.6g", v);
 	}
 

@@ -10,8 +10,11 @@ import org.anomalyj.postprocess.DefectRegions;
  * The verdict on one image plane.
  *
  * @param score raw image score (the method's unit, e.g. a feature distance)
- * @param normalisedScore score in [0, 1] with the threshold at 0.5
- * @param anomalous whether the score exceeds the calibrated threshold
+ * @param normalisedScore score in [0, 1] with the threshold at 0.5; NaN when the model has no threshold
+ * @param pValue conformal p-value of the score against the model's good calibration images,
+ *        {@code (1 + #{calibration scores >= score}) / (n + 1)}: small means unlike the good images;
+ *        NaN when the model has no calibration scores
+ * @param anomalous whether the score exceeds the model's threshold (false when it has none)
  * @param map anomaly map at the image's own size, row-major {@code width x height}
  * @param width image width
  * @param height image height
@@ -19,16 +22,13 @@ import org.anomalyj.postprocess.DefectRegions;
  * @param modelMap anomaly map at the model's input size ({@code modelSize x modelSize}), for evaluation
  * @param modelSize side of {@code modelMap}
  */
-public record Inspection(float score, float normalisedScore, boolean anomalous, float[] map, int width, int height,
+public record Inspection(float score, float normalisedScore, double pValue, boolean anomalous, float[] map, int width, int height,
 	DefectRegions defects, float[] modelMap, int modelSize) {
 
-	/** "anomalous" or "good", as results tables and CSV files write the verdict. */
-	public static String verdict(boolean anomalous) {
-		return anomalous ? "anomalous" : "good";
-	}
-
+	/** "anomalous", "good", or "uncalibrated" when the model has no threshold, as tables and CSV files write it. */
 	public String verdict() {
-		return verdict(anomalous);
+		if (Float.isNaN(normalisedScore)) return "uncalibrated";
+		return anomalous ? "anomalous" : "good";
 	}
 
 	/** The anomaly map as an ImgLib2 image (no copy). */

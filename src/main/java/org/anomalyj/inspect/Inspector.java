@@ -71,7 +71,7 @@ public final class Inspector {
 			float[] map = w == s && h == s ? modelMap.clone() : FloatResizer.bilinear(modelMap, s, s, w, h);
 			float score = scored.imageScores()[i];
 			DefectRegions defects = DefectRegions.find(map, w, h, t.pixel(), minDefectArea);
-			out.add(new Inspection(score, t.normalise(score), t.anomalous(score), map, w, h, defects, modelMap, s));
+			out.add(new Inspection(score, t.normalise(score), t.pValue(score), t.anomalous(score), map, w, h, defects, modelMap, s));
 		}
 		return out;
 	}

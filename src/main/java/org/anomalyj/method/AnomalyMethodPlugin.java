@@ -2,6 +2,7 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
 import org.scijava.plugin.SciJavaPlugin;
@@ -61,10 +62,10 @@ public interface AnomalyMethodPlugin extends SciJavaPlugin {
 	 * tensor is checked against the feature grid before use.
 	 *
 	 * @param grid the features the model's backbone and taps produce
-	 * @param parameters the manifest object stored under {@link #name()}
+	 * @param parameters the manifest object stored under {@link #name()}, with typed, checked reads
 	 * @param tensors every tensor of the model file (the method's and the shared ones)
 	 * @throws IOException naming the parameter or tensor that is wrong
 	 */
-	AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors)
+	AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
 		throws IOException;
 }

@@ -7,9 +7,12 @@ import org.scijava.plugin.PluginInfo;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -17,7 +20,8 @@ import java.util.TreeMap;
  * {@code @Plugin(type = AnomalyMethodPlugin.class)} is listed in the jar's
  * {@code META-INF/json/org.scijava.plugin.Plugin} index by SciJava's annotation processor at
  * compile time, and read here with a {@link PluginIndex}. No SciJava {@code Context} is needed
- * (nor started), so the command line stays light; in Fiji the same index lists the same plugins.
+ * (nor started), so the command line and plain ImageJ stay light (they need the scijava-common jar,
+ * not its services); in Fiji the same index lists the same plugins.
  * Where two plugins claim one name, the one of higher {@code priority} wins.
  */
 public final class MethodCatalog {
@@ -61,26 +65,41 @@ public final class MethodCatalog {
 		Discovery d = discovered;
 		if (d == null) {
 			synchronized (MethodCatalog.class) {
-				if (discovered == null) discovered = discover(classLoader());
+				if (discovered == null) discovered = discover(classLoaders());
 				d = discovered;
 			}
 		}
 		return d;
 	}
 
-	private static ClassLoader classLoader() {
+	/**
+	 * AnomalyJ's own class loader, which sees the jars beside it (in plain ImageJ the plug-in class
+	 * loader, whatever the calling thread's context loader is), and the context class loader when
+	 * it differs (a host that loads plug-ins in a child loader).
+	 */
+	private static List<ClassLoader> classLoaders() {
+		List<ClassLoader> loaders = new ArrayList<>();
+		loaders.add(MethodCatalog.class.getClassLoader());
 		ClassLoader context = Thread.currentThread().getContextClassLoader();
-		return context != null ? context : MethodCatalog.class.getClassLoader();
+		if (context != null && context != loaders.get(0)) loaders.add(context);
+		return loaders;
 	}
 
-	static Discovery discover(ClassLoader loader) {
-		PluginIndex index = new PluginIndex(new DefaultPluginFinder(loader));
-		index.discover();
-		Map<String, AnomalyMethodPlugin> methods = new LinkedHashMap<>();
+	static Discovery discover(List<ClassLoader> loaders) {
+		List<PluginInfo<AnomalyMethodPlugin>> infos = new ArrayList<>();
+		Set<String> seen = new HashSet<>();
 		List<String> problems = new ArrayList<>();
-		index.getExceptions().forEach((cls, e) -> problems.add(cls + ": " + e));
-		// getPlugins lists by descending priority, so the first plugin of a name wins.
-		for (PluginInfo<AnomalyMethodPlugin> info : index.getPlugins(AnomalyMethodPlugin.class)) {
+		for (ClassLoader loader : loaders) {
+			PluginIndex index = new PluginIndex(new DefaultPluginFinder(loader));
+			index.discover();
+			index.getExceptions().forEach((cls, e) -> problems.add(cls + ": " + e));
+			for (PluginInfo<AnomalyMethodPlugin> info : index.getPlugins(AnomalyMethodPlugin.class))
+				if (seen.add(info.getClassName())) infos.add(info);
+		}
+		// Higher priority first, so that the first plugin of a name wins.
+		infos.sort(Comparator.comparingDouble((PluginInfo<AnomalyMethodPlugin> i) -> -i.getPriority()).thenComparing(PluginInfo::getClassName));
+		Map<String, AnomalyMethodPlugin> methods = new LinkedHashMap<>();
+		for (PluginInfo<AnomalyMethodPlugin> info : infos) {
 			try {
 				AnomalyMethodPlugin p = info.createInstance();
 				String name = p.name();

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
 
@@ -116,32 +116,21 @@ public final class Padim implements AnomalyMethod {
 	 *
 	 * @param parameters the manifest's {@code padim} object
 	 */
-	public static Padim restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
-		Settings settings;
-		int[] channels;
-		long seed;
-		int images;
-		try {
-			settings = new Settings(parameters.get("dims").getAsInt(), parameters.get("regularisation").getAsDouble());
-			seed = parameters.get("seed").getAsLong();
-			images = parameters.get("images").getAsInt();
-			JsonArray c = parameters.getAsJsonArray("channels");
-			channels = new int[c.size()];
-			for (int i = 0; i < channels.length; i++) {
-				JsonElement e = c.get(i);
-				double v = e.getAsDouble();
-				if (v != Math.rint(v) || v < 0 || v >= grid.channels())
-					throw new IllegalArgumentException("channel " + e + " is not a whole number from 0 to " + (grid.channels() - 1));
-				channels[i] = (int) v;
-			}
-		} catch (RuntimeException e) {
-			throw new IOException("invalid padim parameters: " + (e.getMessage() == null ? "missing field" : e.getMessage()));
+	public static Padim restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
+		int dims = (int) parameters.integer("dims", 1, grid.channels());
+		Settings settings = new Settings(dims, parameters.number("regularisation", Double.MIN_VALUE, Double.MAX_VALUE));
+		long seed = parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+		int images = (int) parameters.integer("images", 1, Integer.MAX_VALUE);
+		double[] c = parameters.numbers("channels", dims);
+		int[] channels = new int[dims];
+		for (int i = 0; i < dims; i++) {
+			if (c[i] != Math.rint(c[i]) || c[i] < 0 || c[i] >= grid.channels())
+				throw parameters.problem("channels", "must hold whole numbers from 0 to " + (grid.channels() - 1) + " (found " + c[i] + ")");
+			channels[i] = (int) c[i];
 		}
-		int d = channels.length;
-		if (d != settings.dims()) throw new IOException("padim lists " + d + " channels but dims is " + settings.dims());
-		if (Arrays.stream(channels).distinct().count() != d) throw new IOException("padim channels repeat");
-		float[] mean = floats(tensors, MEAN, new long[] {grid.positions(), d});
-		float[] inverse = floats(tensors, INVERSE_COVARIANCE, new long[] {grid.positions(), d, d});
+		if (Arrays.stream(channels).distinct().count() != dims) throw parameters.problem("channels", "must not repeat a channel");
+		float[] mean = floats(tensors, MEAN, new long[] {grid.positions(), dims});
+		float[] inverse = floats(tensors, INVERSE_COVARIANCE, new long[] {grid.positions(), dims, dims});
 		return new Padim(manager, settings, grid, channels, seed, images, mean, inverse);
 	}
 

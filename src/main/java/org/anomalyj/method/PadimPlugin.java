@@ -2,6 +2,7 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
 import org.scijava.plugin.Plugin;
@@ -50,7 +51,7 @@ public final class PadimPlugin implements AnomalyMethodPlugin {
 	}
 
 	@Override
-	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors)
+	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
 		throws IOException {
 		return Padim.restore(manager, grid, parameters, tensors);
 	}

@@ -2,6 +2,7 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
 import org.scijava.plugin.Plugin;
@@ -59,7 +60,7 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 	}
 
 	@Override
-	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors)
+	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
 		throws IOException {
 		return PatchCore.restore(manager, parameters, tensors, grid.channels());
 	}

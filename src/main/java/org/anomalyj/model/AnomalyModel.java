@@ -9,13 +9,18 @@ import org.anomalyj.backbone.BackboneCatalog;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.ModelArchive;
 import org.anomalyj.io.ModelFormatException;
+import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
-import org.anomalyj.method.PatchCore;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.FeatureGrid;
+import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.PatchFeatures;
 import org.anomalyj.postprocess.AnomalyMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A trained model, loaded on one device and ready to score: backbone, patch features, method,
@@ -86,14 +91,19 @@ public final class AnomalyModel implements AutoCloseable {
 		if (batch.length != n * 3 * s * s) throw new IllegalArgumentException("batch holds " + batch.length + " values, expected " + n * 3 * s * s);
 		try (NDManager tmp = manager.newSubManager()) {
 			NDArray x = tmp.create(batch, new Shape(n, 3, s, s));
-			NDArray f = features.embed(x);
-			NDArray patch = method.patchScores(f);
-			float[] scores = method.imageScores(f, patch);
-			float[] flat = mapper.map(patch).toFloatArray();
-			float[][] maps = new float[n][];
-			for (int i = 0; i < n; i++) maps[i] = java.util.Arrays.copyOfRange(flat, i * s * s, (i + 1) * s * s);
-			return new Scored(scores, maps, s);
+			return score(method, mapper, features.embed(x));
 		}
+	}
+
+	/** Scores patch features {@code (N, D, h, w)} with a method; shared by scoring and calibration. */
+	static Scored score(AnomalyMethod method, AnomalyMapper mapper, NDArray features) {
+		int n = (int) features.getShape().get(0), h = mapper.outHeight(), w = mapper.outWidth();
+		NDArray patch = method.patchScores(features);
+		float[] scores = method.imageScores(features, patch);
+		float[] flat = mapper.map(patch).toFloatArray();
+		float[][] maps = new float[n][];
+		for (int i = 0; i < n; i++) maps[i] = java.util.Arrays.copyOfRange(flat, i * h * w, (i + 1) * h * w);
+		return new Scored(scores, maps, h);
 	}
 
 	/** Writes the model atomically to a {@code .zip} model file. */
@@ -103,7 +113,11 @@ public final class AnomalyModel implements AutoCloseable {
 		manifest.add(method.name(), method.parameters());
 		manifest.add("thresholds", thresholds.toJson());
 		manifest.add("training", training);
-		new ModelArchive(manifest, method.tensors()).write(file);
+		Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>(method.tensors());
+		for (Map.Entry<String, Safetensors.Tensor> e : thresholds.tensors().entrySet())
+			if (tensors.put(e.getKey(), e.getValue()) != null)
+				throw new IllegalStateException("method " + method.name() + " uses the tensor name '" + e.getKey() + "', which is reserved for thresholds");
+		new ModelArchive(manifest, tensors).write(file);
 	}
 
 	/**
@@ -145,11 +159,14 @@ public final class AnomalyModel implements AutoCloseable {
 			ModelSpec spec = ModelSpec.fromJson(backbone.id(), archive.inputSize(), m.object("features"));
 			features = new PatchFeatures(manager, backbone, spec.taps(), spec.poolSize(), spec.inputSize(), spec.inputSize());
 			String name = archive.method();
-			method = switch (name) {
-				case PatchCore.NAME -> PatchCore.restore(manager, m.object(name), archive.tensors(), features.dim());
-				default -> throw new IOException("unknown method '" + name + "'; this AnomalyJ knows " + PatchCore.NAME);
-			};
-			Thresholds thresholds = Thresholds.fromJson(m.object("thresholds"));
+			AnomalyMethodPlugin plugin;
+			try {
+				plugin = MethodCatalog.get(name);
+			} catch (IllegalArgumentException e) {
+				throw new IOException(e.getMessage() + "; install the plug-in that provides it");
+			}
+			method = plugin.restore(manager, FeatureGrid.of(features), m.object(name), archive.tensors());
+			Thresholds thresholds = Thresholds.read(m.object("thresholds"), archive.tensors());
 			JsonObject training = m.has("training") && archive.manifest().get("training").isJsonObject()
 				? archive.manifest().getAsJsonObject("training") : new JsonObject();
 			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
@@ -182,10 +199,19 @@ public final class AnomalyModel implements AutoCloseable {
 		manager.close();
 	}
 
-	/** Set once by the trainer after calibrating on held-out images. */
+	/** Set by the trainer after calibrating. */
 	AnomalyModel withThresholds(Thresholds t) {
 		this.thresholds = t;
 		return this;
+	}
+
+	/**
+	 * Chooses which stored thresholds decide verdicts and masks from now on (and in a saved copy).
+	 *
+	 * @throws IllegalArgumentException when choosing F1 thresholds the model does not have
+	 */
+	public void useThresholds(Thresholds.Choice choice) {
+		this.thresholds = thresholds.withActive(choice);
 	}
 
 	/** Used by the trainer, which builds the parts itself. */

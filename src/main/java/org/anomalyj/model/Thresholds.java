@@ -1,86 +1,258 @@
 package org.anomalyj.model;
 
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import org.anomalyj.io.JsonFields;
+import org.anomalyj.io.Safetensors;
 
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Decision thresholds calibrated on good images held out of training (split conformal
- * prediction): with {@code n} calibration scores, the threshold is the
- * {@code ceil((n + 1)(1 - alpha))}-th smallest, so a new good image, exchangeable with them, is
- * flagged with probability at most {@code alpha}. The same holds for the defect mask, whose
- * threshold is calibrated on the maxima of the calibration images' maps: a good image then has an
- * empty mask with probability at least {@code 1 - alpha}.
- *
- * @param image threshold on the image score
- * @param pixel threshold on anomaly-map pixels
- * @param alpha the false-alarm rate asked for
- * @param achievedAlpha the rate actually guaranteed: {@code alpha}, or {@code 1/(n+1)} when too
- *        few calibration images exist to reach {@code alpha}
- * @param calibrationImages {@code n}
+ * A model's decision thresholds and the evidence behind them.
+ * <p>
+ * The conformal thresholds come from scores of good images the scoring model did not train on
+ * ({@link ConformalScores}): the image threshold from their image scores, so a new good image is
+ * flagged with probability at most {@code alpha}; the pixel (mask) threshold from the maxima of
+ * their anomaly maps, so a good image gets an empty defect mask with probability at least
+ * {@code 1 - alpha}. Those scores are kept in the model file to give every scored image its
+ * p-value. How they were obtained is {@link #calibration()}: {@code holdout} (images held out of
+ * training: the guarantee holds exactly), {@code crossfit} (out-of-fold scores of K models trained
+ * on the other folds, the model itself trained on all images: approximately, see
+ * docs/BENCHMARKS.md), or {@code none} (too few images, or the user declined; then there is no
+ * threshold, verdicts are "uncalibrated" and masks empty).
+ * <p>
+ * Optionally, {@link F1Thresholds} learned from labelled defects; {@link #active()} says which
+ * pair decides verdicts and masks.
  */
-public record Thresholds(float image, float pixel, double alpha, double achievedAlpha, int calibrationImages) {
+public final class Thresholds {
 
 	public static final double DEFAULT_ALPHA = 0.01;
+	static final String IMAGE_SCORES = "calibration.image_scores", MAP_MAXIMA = "calibration.map_maxima";
 
-	/** Conformal thresholds from calibration image scores and map maxima. */
-	public static Thresholds calibrate(float[] imageScores, float[] mapMaxima, double alpha) {
+	/** Which thresholds decide. */
+	public enum Choice {
+		CONFORMAL, F1;
+
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		public static Choice parse(String s) {
+			for (Choice c : values()) if (c.id().equals(s.trim().toLowerCase(Locale.ROOT))) return c;
+			throw new IllegalArgumentException("threshold must be conformal or f1, was '" + s + "'");
+		}
+	}
+
+	private final double alpha;
+	private final String calibration;
+	private final ConformalScores imageScores, mapMaxima;
+	private final float image, pixel;
+	private final F1Thresholds f1;
+	private final Choice active;
+
+	private Thresholds(double alpha, String calibration, ConformalScores imageScores, ConformalScores mapMaxima, float image, float pixel,
+		F1Thresholds f1, Choice active) {
 		if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("false-alarm rate must be in (0, 1), was " + alpha);
-		int n = imageScores.length;
-		if (n == 0) throw new IllegalArgumentException("no calibration images");
-		int rank = (int) Math.ceil((n + 1) * (1 - alpha));
-		double achieved = rank <= n ? alpha : 1.0 / (n + 1);
-		rank = Math.min(rank, n);
-		return new Thresholds(kth(imageScores, rank), kth(mapMaxima, rank), alpha, achieved, n);
-	}
-
-	private static float kth(float[] v, int rank) {
-		float[] s = v.clone();
-		Arrays.sort(s);
-		return s[rank - 1];
-	}
-
-	/** Whether an image score is anomalous. */
-	public boolean anomalous(float imageScore) {
-		return imageScore > image;
+		if (active == Choice.F1 && f1 == null) throw new IllegalArgumentException("no F1 thresholds to use");
+		this.alpha = alpha;
+		this.calibration = calibration;
+		this.imageScores = imageScores;
+		this.mapMaxima = mapMaxima;
+		this.image = image;
+		this.pixel = pixel;
+		this.f1 = f1;
+		this.active = active;
 	}
 
 	/**
-	 * A score in [0, 1] with the threshold at 0.5, as anomalib shows them: linear in the raw score,
-	 * 0 at raw 0, 1 at twice the threshold and beyond.
+	 * Conformal thresholds.
+	 *
+	 * @param imageScores image scores of good calibration images
+	 * @param mapMaxima the maxima of the same images' anomaly maps
+	 * @param calibration how the scores were obtained ({@code holdout}, {@code crossfit})
 	 */
-	public float normalise(float imageScore) {
-		if (!(image > 0)) return imageScore > image ? 1f : 0f;
-		return (float) Math.min(1, Math.max(0, 0.5 * imageScore / image));
+	public static Thresholds calibrate(float[] imageScores, float[] mapMaxima, double alpha, String calibration) {
+		if (imageScores.length != mapMaxima.length)
+			throw new IllegalArgumentException(imageScores.length + " image scores but " + mapMaxima.length + " map maxima");
+		ConformalScores s = ConformalScores.of(imageScores), m = ConformalScores.of(mapMaxima);
+		return new Thresholds(alpha, calibration, s, m, s.threshold(alpha), m.threshold(alpha), null, Choice.CONFORMAL);
 	}
 
-	public JsonObject toJson() {
+	/** No calibration images: no threshold, no p-values. */
+	public static Thresholds uncalibrated(double alpha) {
+		return new Thresholds(alpha, "none", null, null, Float.NaN, Float.NaN, null, Choice.CONFORMAL);
+	}
+
+	/** Adds F1 thresholds (keeping the active choice). */
+	public Thresholds withF1(F1Thresholds t) {
+		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, t, active);
+	}
+
+	/**
+	 * @throws IllegalArgumentException when choosing F1 thresholds the model does not have
+	 */
+	public Thresholds withActive(Choice c) {
+		if (c == Choice.F1 && f1 == null)
+			throw new IllegalArgumentException("the model has no F1 thresholds; train it with --defects DIR to learn them");
+		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, f1, c);
+	}
+
+	/** The active image threshold; NaN when uncalibrated. */
+	public float image() {
+		return active == Choice.F1 ? f1.image() : image;
+	}
+
+	/** The active map threshold for defect masks; NaN when uncalibrated. F1 falls back to the conformal one without masks. */
+	public float pixel() {
+		return active == Choice.F1 && !Float.isNaN(f1.pixel()) ? f1.pixel() : pixel;
+	}
+
+	/** The conformal image threshold; NaN when uncalibrated. */
+	public float conformalImage() {
+		return image;
+	}
+
+	/** The conformal map threshold; NaN when uncalibrated. */
+	public float conformalPixel() {
+		return pixel;
+	}
+
+	/** The false-alarm rate asked for. */
+	public double alpha() {
+		return alpha;
+	}
+
+	/**
+	 * The rate of good images the conformal image threshold flags, in expectation: at most
+	 * {@link #alpha()}, or {@code 1/(n+1)} when {@code n} calibration images are too few for it;
+	 * NaN when uncalibrated.
+	 */
+	public double falseAlarmRate() {
+		return imageScores == null ? Double.NaN : imageScores.falseAlarmRate(alpha);
+	}
+
+	/** {@code holdout}, {@code crossfit} or {@code none}. */
+	public String calibration() {
+		return calibration;
+	}
+
+	public boolean isCalibrated() {
+		return !Float.isNaN(image());
+	}
+
+	/** Number of good images behind the conformal thresholds. */
+	public int calibrationImages() {
+		return imageScores == null ? 0 : imageScores.size();
+	}
+
+	/** The conformal calibration scores, or null when uncalibrated. */
+	public ConformalScores imageScores() {
+		return imageScores;
+	}
+
+	/** The F1 thresholds, or null. */
+	public F1Thresholds f1() {
+		return f1;
+	}
+
+	public Choice active() {
+		return active;
+	}
+
+	/** Whether an image score is anomalous; always false when uncalibrated. */
+	public boolean anomalous(float imageScore) {
+		return imageScore > image();
+	}
+
+	/**
+	 * A score in [0, 1] with the active threshold at 0.5, as anomalib shows them: linear in the raw
+	 * score, 0 at raw 0, 1 at twice the threshold and beyond. NaN when uncalibrated.
+	 */
+	public float normalise(float imageScore) {
+		float t = image();
+		if (Float.isNaN(t) || Float.isNaN(imageScore)) return Float.NaN;
+		if (!(t > 0)) return imageScore > t ? 1f : 0f;
+		return (float) Math.min(1, Math.max(0, 0.5 * imageScore / t));
+	}
+
+	/** The conformal p-value of an image score ({@link ConformalScores#pValue}); NaN when uncalibrated. */
+	public double pValue(float imageScore) {
+		return imageScores == null ? Double.NaN : imageScores.pValue(imageScore);
+	}
+
+	JsonObject toJson() {
 		JsonObject o = new JsonObject();
-		o.addProperty("image", image);
-		o.addProperty("pixel", pixel);
 		o.addProperty("alpha", alpha);
-		// NaN (no held-out images) is not JSON: written as null, which reads back as NaN.
-		if (Double.isNaN(achievedAlpha)) o.add("achieved_alpha", JsonNull.INSTANCE);
-		else o.addProperty("achieved_alpha", achievedAlpha);
-		o.addProperty("calibration_images", calibrationImages);
+		o.addProperty("calibration", calibration);
+		o.addProperty("calibration_images", calibrationImages());
+		if (imageScores != null) {
+			o.addProperty("image", image);
+			o.addProperty("pixel", pixel);
+			o.addProperty("false_alarm_rate", falseAlarmRate());
+		}
+		o.addProperty("active", active.id());
+		if (f1 != null) o.add("f1", f1.toJson());
 		return o;
 	}
 
+	/** The calibration scores, stored beside the method's tensors. */
+	Map<String, Safetensors.Tensor> tensors() {
+		Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
+		if (imageScores != null) {
+			t.put(IMAGE_SCORES, Safetensors.Tensor.of(imageScores.values(), imageScores.size()));
+			t.put(MAP_MAXIMA, Safetensors.Tensor.of(mapMaxima.values(), mapMaxima.size()));
+		}
+		return t;
+	}
+
 	/**
-	 * Reads the {@code thresholds} object of a model file.
+	 * Reads what {@link #toJson} and {@link #tensors} wrote; the thresholds are recomputed from the
+	 * stored scores and must equal the stored values.
 	 *
-	 * @throws IOException naming the field that is missing or out of range
+	 * @throws IOException naming the field or tensor that is missing or out of range
 	 */
-	public static Thresholds fromJson(JsonFields o) throws IOException {
-		float image = o.floatNumber("image");
-		float pixel = o.floatNumber("pixel");
+	static Thresholds read(JsonFields o, Map<String, Safetensors.Tensor> tensors) throws IOException {
 		double alpha = o.fraction("alpha");
 		if (alpha == 1) throw o.problem("alpha", "must be below 1");
-		double achieved = o.has("achieved_alpha") ? o.number("achieved_alpha", 0, 1) : Double.NaN;
+		String calibration = o.string("calibration");
 		int n = (int) o.integer("calibration_images", 0, Integer.MAX_VALUE);
-		return new Thresholds(image, pixel, alpha, achieved, n);
+		Thresholds t;
+		if (calibration.equals("none")) {
+			if (n != 0) throw o.problem("calibration_images", "must be 0 when 'calibration' is none (found " + n + ")");
+			t = uncalibrated(alpha);
+		} else if (calibration.equals("holdout") || calibration.equals("crossfit")) {
+			if (n < 1) throw o.problem("calibration_images", "must be at least 1 for " + calibration + " calibration");
+			t = calibrate(scores(tensors, IMAGE_SCORES, n), scores(tensors, MAP_MAXIMA, n), alpha, calibration);
+			// The stored values are for people reading the manifest; one that disagrees with the
+			// scores means the file was edited or damaged, and which of the two to trust is unknown.
+			float image = o.floatNumber("image"), pixel = o.floatNumber("pixel");
+			if (image != t.conformalImage())
+				throw o.problem("image", "is " + image + " but the stored calibration scores give " + t.conformalImage());
+			if (pixel != t.conformalPixel())
+				throw o.problem("pixel", "is " + pixel + " but the stored calibration scores give " + t.conformalPixel());
+		} else {
+			throw o.problem("calibration", "must be holdout, crossfit or none (found '" + calibration + "')");
+		}
+		if (o.has("f1")) t = t.withF1(F1Thresholds.fromJson(o.object("f1")));
+		String active = o.string("active");
+		try {
+			return t.withActive(Choice.parse(active));
+		} catch (IllegalArgumentException e) {
+			throw o.problem("active", e.getMessage());
+		}
+	}
+
+	private static float[] scores(Map<String, Safetensors.Tensor> tensors, String name, int n) throws IOException {
+		Safetensors.Tensor t = tensors.get(name);
+		if (t == null) throw new IOException("the model has no tensor '" + name + "' (calibration scores)");
+		long[] shape = t.shape();
+		if (shape.length != 1 || shape[0] != n)
+			throw new IOException("tensor '" + name + "' has shape " + java.util.Arrays.toString(shape) + ", expected [" + n + "] calibration scores");
+		if (t.dtype() != Safetensors.DType.F32) throw new IOException("tensor '" + name + "' must be F32, was " + t.dtype());
+		float[] v = t.toFloats();
+		for (float x : v) if (!Float.isFinite(x)) throw new IOException("tensor '" + name + "' holds a non-finite value");
+		return v;
 	}
 }

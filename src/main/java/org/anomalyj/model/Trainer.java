@@ -1,10 +1,6 @@
 package org.anomalyj.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import org.anomalyj.backbone.Backbone;
 import org.anomalyj.backbone.BackboneCatalog;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.InputNormalization;
@@ -12,8 +8,12 @@ import org.anomalyj.image.IntensityRange;
 import org.anomalyj.image.LoadedImage;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.FeatureRows;
+import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.PatchCore;
-import org.anomalyj.method.PatchFeatures;
+import org.anomalyj.method.PatchCorePlugin;
+import org.anomalyj.postprocess.AnomalyMapper;
 import org.anomalyj.task.Progress;
 
 import java.io.IOException;
@@ -21,58 +21,95 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains a model from good images: splits off calibration images (seeded), measures the intensity
- * range when images are not 8-bit, extracts patch features in batches, fits the method, and
- * calibrates the thresholds on the held-out images.
+ * Trains a model from good images: splits off calibration images when holding out (seeded),
+ * measures the intensity range when images are not 8-bit, extracts patch features once, fits the
+ * method, and calibrates the thresholds ({@link Calibration}) on scores of images the scoring
+ * model did not train on, computed from the stored features.
  */
 public final class Trainer {
 
 	/**
 	 * @param inputSize side of the network input
 	 * @param normalization network input range
-	 * @param patchcore PatchCore settings (its seed also seeds the calibration split)
-	 * @param calibrationFraction share of images held out to calibrate thresholds (0 to use all for training)
+	 * @param method method name ({@link MethodCatalog})
+	 * @param methodOptions the method's options ({@link AnomalyMethodPlugin#options()}); absent ones take their defaults
+	 * @param seed seeds the method, the hold-out split and the cross-fitting folds
+	 * @param calibration how thresholds are calibrated
 	 * @param alpha false-alarm rate the thresholds are calibrated for
 	 * @param device where tensors live
 	 * @param batchSize images per forward pass
 	 */
-	public record Settings(int inputSize, InputNormalization normalization, PatchCore.Settings patchcore, double calibrationFraction,
-		double alpha, DeviceChoice device, int batchSize) {
+	public record Settings(int inputSize, InputNormalization normalization, String method, Map<String, String> methodOptions, long seed,
+		Calibration calibration, double alpha, DeviceChoice device, int batchSize) {
 
-		public static final Settings DEFAULT = new Settings(ModelSpec.DEFAULT_SIZE, InputNormalization.UNIT, PatchCore.Settings.DEFAULT, 0.1,
-			Thresholds.DEFAULT_ALPHA, DeviceChoice.AUTO, 8);
+		public static final Settings DEFAULT = new Settings(ModelSpec.DEFAULT_SIZE, InputNormalization.UNIT, MethodCatalog.DEFAULT, Map.of(), 0,
+			Calibration.DEFAULT, Thresholds.DEFAULT_ALPHA, DeviceChoice.AUTO, 8);
 
+		/**
+		 * @throws IllegalArgumentException for an unknown method, a bad method option, or values out of range
+		 */
 		public Settings {
-			if (!(calibrationFraction >= 0 && calibrationFraction < 1))
-				throw new IllegalArgumentException("calibration fraction must be in [0, 1), was " + calibrationFraction);
+			methodOptions = Map.copyOf(methodOptions);
+			MethodCatalog.get(method).settings(methodOptions); // checks the options now, not after feature extraction
+			if (calibration == null) throw new IllegalArgumentException("no calibration given");
+			if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("false-alarm rate must be in (0, 1), was " + alpha);
 			if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
 		}
 
-		public Settings withInputSize(int size) {
-			return new Settings(size, normalization, patchcore, calibrationFraction, alpha, device, batchSize);
+		public AnomalyMethodPlugin plugin() {
+			return MethodCatalog.get(method);
 		}
 
+		/** The method's settings: its options with defaults filled in. */
+		public JsonObject methodSettings() {
+			return plugin().settings(methodOptions);
+		}
+
+		public Settings withInputSize(int size) {
+			return new Settings(size, normalization, method, methodOptions, seed, calibration, alpha, device, batchSize);
+		}
+
+		/** Another method, with its options (absent ones take their defaults). */
+		public Settings withMethod(String name, Map<String, String> options) {
+			return new Settings(inputSize, normalization, name, options, seed, calibration, alpha, device, batchSize);
+		}
+
+		/** PatchCore with these settings, including their seed. */
 		public Settings withPatchCore(PatchCore.Settings p) {
-			return new Settings(inputSize, normalization, p, calibrationFraction, alpha, device, batchSize);
+			return new Settings(inputSize, normalization, PatchCore.NAME, PatchCorePlugin.options(p), p.seed(), calibration, alpha, device, batchSize);
+		}
+
+		public Settings withSeed(long s) {
+			return new Settings(inputSize, normalization, method, methodOptions, s, calibration, alpha, device, batchSize);
 		}
 
 		public Settings withDevice(DeviceChoice d) {
-			return new Settings(inputSize, normalization, patchcore, calibrationFraction, alpha, d, batchSize);
+			return new Settings(inputSize, normalization, method, methodOptions, seed, calibration, alpha, d, batchSize);
 		}
 
+		public Settings withCalibration(Calibration c) {
+			return new Settings(inputSize, normalization, method, methodOptions, seed, c, alpha, device, batchSize);
+		}
+
+		public Settings withAlpha(double a) {
+			return new Settings(inputSize, normalization, method, methodOptions, seed, calibration, a, device, batchSize);
+		}
+
+		/** Hold-out calibration of this fraction (0: none) at false-alarm rate {@code a}. */
 		public Settings withCalibration(double fraction, double a) {
-			return new Settings(inputSize, normalization, patchcore, fraction, a, device, batchSize);
+			return withCalibration(fraction == 0 ? Calibration.none() : Calibration.holdout(fraction)).withAlpha(a);
 		}
 
 		public Settings withBatchSize(int b) {
-			return new Settings(inputSize, normalization, patchcore, calibrationFraction, alpha, device, b);
+			return new Settings(inputSize, normalization, method, methodOptions, seed, calibration, alpha, device, b);
 		}
 
 		public Settings withNormalization(InputNormalization n) {
-			return new Settings(inputSize, n, patchcore, calibrationFraction, alpha, device, batchSize);
+			return new Settings(inputSize, n, method, methodOptions, seed, calibration, alpha, device, batchSize);
 		}
 	}
 
@@ -85,77 +122,87 @@ public final class Trainer {
 	public static AnomalyModel train(List<Path> images, Settings settings, Progress progress) throws IOException {
 		if (images.isEmpty()) throw new IOException("no training images");
 		long start = System.nanoTime();
-		List<Path> shuffled = new ArrayList<>(images);
-		Collections.shuffle(shuffled, new Random(settings.patchcore().seed()));
-		int nCal = shuffled.size() < 2 || settings.calibrationFraction() == 0 ? 0
-			: (int) Math.max(1, Math.round(shuffled.size() * settings.calibrationFraction()));
-		List<Path> fitFiles = new ArrayList<>(shuffled.subList(nCal, shuffled.size()));
-		List<Path> calFiles = new ArrayList<>(shuffled.subList(0, nCal));
+		AnomalyMethodPlugin plugin = settings.plugin();
+		JsonObject methodSettings = settings.methodSettings();
+		Calibration.Mode mode = settings.calibration().resolve(images.size(), settings.alpha());
+		if (mode == Calibration.Mode.NONE && settings.calibration().mode() != Calibration.Mode.NONE)
+			progress.warn("one training image is too few to calibrate thresholds: the model will give scores and maps but no verdicts");
+
+		List<Path> fitFiles = new ArrayList<>(images), calFiles = new ArrayList<>();
+		if (mode == Calibration.Mode.HOLDOUT) {
+			List<Path> shuffled = new ArrayList<>(images);
+			Collections.shuffle(shuffled, new Random(settings.seed()));
+			int nCal = settings.calibration().heldOut(shuffled.size());
+			fitFiles = new ArrayList<>(shuffled.subList(nCal, shuffled.size()));
+			calFiles = new ArrayList<>(shuffled.subList(0, nCal));
+			Collections.sort(calFiles);
+		}
 		// Keep the training order independent of the split's shuffle, for reproducible features.
 		Collections.sort(fitFiles);
-		Collections.sort(calFiles);
 
 		List<String> skipped = new ArrayList<>();
-		IntensityRange range = measureRange(fitFiles, skipped, progress);
-		ModelSpec spec = new ModelSpec(BackboneCatalog.DEFAULT, settings.inputSize(), settings.normalization(), range,
-			ModelSpec.DEFAULT_TAPS, 3, org.anomalyj.postprocess.AnomalyMapper.defaultSigma(settings.inputSize()));
-		Preprocessor pre = new Preprocessor(spec.inputSize(), spec.intensity(), spec.normalization());
-
-		NDManager manager = NDManager.newBaseManager(settings.device().resolve());
-		Backbone backbone = null;
+		ModelSpec spec = spec(settings, measureRange(fitFiles, skipped, progress));
+		FeatureSession session = new FeatureSession(spec, settings.device());
 		AnomalyMethod method = null;
-		PatchFeatures features = null;
 		try {
-			backbone = BackboneCatalog.load(spec.backbone(), manager);
-			features = new PatchFeatures(manager, backbone, spec.taps(), spec.poolSize(), spec.inputSize(), spec.inputSize());
-			int cells = features.gridHeight() * features.gridWidth(), dim = features.dim();
-			FeatureBuffer buffer = new FeatureBuffer(dim);
 			long tFeatures = System.nanoTime();
-			int fitImages = 0;
-			try (PlaneBatches fit = new PlaneBatches(fitFiles, pre, settings.batchSize(), skipped, progress, "features")) {
-				for (PlaneBatches.Batch b = fit.next(); b != null; b = fit.next()) {
-					try (NDManager tmp = manager.newSubManager()) {
-						NDArray x = tmp.create(b.data(), new Shape(b.count(), 3, spec.inputSize(), spec.inputSize()));
-						buffer.add(PatchFeatures.asRows(features.embed(x)).toFloatArray());
-					}
-					fitImages += b.count();
-				}
-			}
-			if (fitImages == 0) throw new IOException("none of the " + fitFiles.size() + " training images could be read" + firstReason(skipped));
+			FeatureRows fit = session.extract(fitFiles, settings.batchSize(), skipped, progress, "features");
+			if (fit.images() == 0) throw new IOException("none of the " + fitFiles.size() + " training images could be read" + firstReason(skipped));
+			FeatureRows cal = session.extract(calFiles, settings.batchSize(), skipped, progress, "calibration");
 			double featureSeconds = (System.nanoTime() - tFeatures) / 1e9;
 
-			long tCoreset = System.nanoTime();
-			int n = fitImages * cells;
-			method = PatchCore.fit(manager, buffer.array(), n, dim, settings.patchcore(), progress);
-			double coresetSeconds = (System.nanoTime() - tCoreset) / 1e9;
+			long tFit = System.nanoTime();
+			method = plugin.fit(session.manager(), fit, methodSettings, settings.seed(), progress);
+			double fitSeconds = (System.nanoTime() - tFit) / 1e9;
+
+			long tCal = System.nanoTime();
+			HeldOutScores scores = null;
+			if (mode == Calibration.Mode.HOLDOUT && cal.images() > 0) {
+				scores = session.scores(method, cal, settings.batchSize(), progress);
+			} else if (mode == Calibration.Mode.HOLDOUT) {
+				progress.warn("none of the " + calFiles.size() + " calibration images could be read: the model has no thresholds");
+			} else if (mode == Calibration.Mode.CROSSFIT && fit.images() >= 2) {
+				scores = HeldOutScores.crossfit(plugin, methodSettings, settings.seed(), fit, settings.calibration().folds(), session.manager(),
+					session.mapper(), settings.batchSize(), progress);
+			} else if (mode == Calibration.Mode.CROSSFIT) {
+				progress.warn("one readable training image is too few to calibrate thresholds: the model has no thresholds");
+			}
+			String calibration = mode == Calibration.Mode.HOLDOUT ? "holdout" : "crossfit";
+			Thresholds thresholds = scores == null ? Thresholds.uncalibrated(settings.alpha()) : scores.thresholds(settings.alpha(), calibration);
+			double calSeconds = (System.nanoTime() - tCal) / 1e9;
 
 			JsonObject training = new JsonObject();
-			training.addProperty("images", fitImages);
-			training.addProperty("patches", n);
+			training.addProperty("images", fit.images());
+			training.addProperty("patches", fit.rowCount());
 			training.addProperty("skipped_files", skipped.size());
+			training.addProperty("seed", settings.seed());
+			training.addProperty("calibration", thresholds.calibration());
+			if (thresholds.calibration().equals("crossfit")) training.addProperty("folds", Math.min(settings.calibration().folds(), fit.images()));
 			training.addProperty("feature_seconds", featureSeconds);
-			training.addProperty("coreset_seconds", coresetSeconds);
-			training.addProperty("seed", settings.patchcore().seed());
-			AnomalyModel model = AnomalyModel.assemble(manager, backbone, spec, features, method, null, training);
-			Thresholds thresholds = calibrate(model, calFiles, fitFiles, pre, settings, skipped, progress);
-			model = model.withThresholds(thresholds);
+			training.addProperty("fit_seconds", fitSeconds);
+			training.addProperty("calibration_seconds", calSeconds);
 			training.addProperty("seconds", (System.nanoTime() - start) / 1e9);
-			return model;
+			return session.toModel(method, thresholds, training);
 		} catch (IOException | RuntimeException e) {
 			if (method != null) method.close();
-			if (features != null) features.close();
-			if (backbone != null) backbone.close();
-			manager.close();
+			session.close();
 			throw e;
 		}
 	}
 
-	private static String firstReason(List<String> skipped) {
+	/** The spec a training run with these settings uses. */
+	static ModelSpec spec(Settings settings, IntensityRange range) {
+		return new ModelSpec(BackboneCatalog.DEFAULT, settings.inputSize(), settings.normalization(), range, ModelSpec.DEFAULT_TAPS, 3,
+			AnomalyMapper.defaultSigma(settings.inputSize()));
+	}
+
+	static String firstReason(List<String> skipped) {
 		return skipped.isEmpty() ? "" : " (first problem: " + skipped.get(0) + ")";
 	}
 
+
 	/** The range of 16/32-bit training images; null when every image is 8-bit. */
-	private static IntensityRange measureRange(List<Path> files, List<String> skipped, Progress progress) throws IOException {
+	static IntensityRange measureRange(List<Path> files, List<String> skipped, Progress progress) throws IOException {
 		if (files.isEmpty()) return null;
 		IntensityRange.Accumulator acc = null;
 		for (int i = 0; i < files.size(); i++) {
@@ -173,61 +220,5 @@ public final class Trainer {
 			progress.update("intensity", i + 1, files.size());
 		}
 		return acc == null || acc.count() == 0 ? null : acc.range();
-	}
-
-	private static Thresholds calibrate(AnomalyModel model, List<Path> calFiles, List<Path> fitFiles, Preprocessor pre, Settings settings,
-		List<String> skipped, Progress progress) throws IOException {
-		boolean heldOut = !calFiles.isEmpty();
-		// Without held-out images the training images' own scores are the only evidence; they are
-		// optimistic (their patches shaped the bank), so the guarantee is marked as not holding.
-		List<Float> scores = new ArrayList<>(), maxima = new ArrayList<>();
-		try (PlaneBatches cal = new PlaneBatches(heldOut ? calFiles : fitFiles, pre, settings.batchSize(), skipped, progress, "calibration")) {
-			for (PlaneBatches.Batch b = cal.next(); b != null; b = cal.next()) {
-				AnomalyModel.Scored s = model.score(b.data(), b.count());
-				for (int i = 0; i < b.count(); i++) {
-					scores.add(s.imageScores()[i]);
-					float max = Float.NEGATIVE_INFINITY;
-					for (float v : s.maps()[i]) max = Math.max(max, v);
-					maxima.add(max);
-				}
-			}
-		}
-		if (scores.isEmpty()) throw new IOException("no image could be scored for calibration" + firstReason(skipped));
-		Thresholds t = Thresholds.calibrate(toArray(scores), toArray(maxima), settings.alpha());
-		return heldOut ? t : new Thresholds(t.image(), t.pixel(), t.alpha(), Double.NaN, 0);
-	}
-
-	private static float[] toArray(List<Float> l) {
-		float[] a = new float[l.size()];
-		for (int i = 0; i < a.length; i++) a[i] = l.get(i);
-		return a;
-	}
-
-	/** Growable float storage for patch rows; avoids boxing 10^7 values. */
-	private static final class FeatureBuffer {
-		private final int dim;
-		private float[] data = new float[1 << 20];
-		private int size;
-
-		FeatureBuffer(int dim) {
-			this.dim = dim;
-		}
-
-		void add(float[] rows) {
-			if (rows.length % dim != 0) throw new IllegalStateException("feature rows of wrong width");
-			if (size + rows.length > data.length) {
-				long grow = Math.max((long) size + rows.length, (long) data.length * 3 / 2);
-				if (grow > Integer.MAX_VALUE - 16)
-					throw new IllegalStateException("too many training patches for one memory bank (" + (size + (long) rows.length) / dim
-						+ "); use fewer images or a smaller input size");
-				data = java.util.Arrays.copyOf(data, (int) grow);
-			}
-			System.arraycopy(rows, 0, data, size, rows.length);
-			size += rows.length;
-		}
-
-		float[] array() {
-			return size == data.length ? data : java.util.Arrays.copyOf(data, size);
-		}
 	}
 }

@@ -39,7 +39,7 @@ class MainTest {
 		Run s = run("score", "--model", model.toString(), "--input", SAMPLE + "/test/pitting", "--out", out.toString());
 		assertEquals(0, s.code(), s.err());
 		List<String> csv = Files.readAllLines(out.resolve("scores.csv"));
-		assertEquals("file,plane,status,score,normalised_score,verdict,defects,defect_area_px,reason", csv.get(0));
+		assertEquals("file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason", csv.get(0));
 		assertEquals(9, csv.size(), "header + 8 pitted images");
 		for (String line : csv.subList(1, csv.size())) {
 			String stem = line.substring(0, line.indexOf(".jpg"));

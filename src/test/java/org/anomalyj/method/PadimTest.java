@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
 import org.junit.jupiter.api.Test;
@@ -118,19 +119,19 @@ class PadimTest {
 			JsonObject params = p.parameters();
 			Map<String, Safetensors.Tensor> tensors = p.tensors();
 			NDArray x = rows.batch(m, 0, 6);
-			try (Padim back = Padim.restore(m, g, params, tensors)) {
+			try (Padim back = Padim.restore(m, g, JsonFields.of(params, "padim"), tensors)) {
 				assertArrayEquals(p.patchScores(x).toFloatArray(), back.patchScores(x).toFloatArray(), 0f);
 				assertArrayEquals(p.channels(), back.channels());
 			}
-			IOException e = assertThrows(IOException.class, () -> Padim.restore(m, new FeatureGrid(8, 3, 3), params, tensors));
+			IOException e = assertThrows(IOException.class, () -> Padim.restore(m, new FeatureGrid(8, 3, 3), JsonFields.of(params, "padim"), tensors));
 			assertTrue(e.getMessage().contains("shape"), e.getMessage());
 			JsonObject badChannel = params.deepCopy();
 			badChannel.getAsJsonArray("channels").set(0, new com.google.gson.JsonPrimitive(8));
-			e = assertThrows(IOException.class, () -> Padim.restore(m, g, badChannel, tensors));
+			e = assertThrows(IOException.class, () -> Padim.restore(m, g, JsonFields.of(badChannel, "padim"), tensors));
 			assertTrue(e.getMessage().contains("channel"), e.getMessage());
 			Map<String, Safetensors.Tensor> missing = new HashMap<>(tensors);
 			missing.remove(Padim.INVERSE_COVARIANCE);
-			e = assertThrows(IOException.class, () -> Padim.restore(m, g, params, missing));
+			e = assertThrows(IOException.class, () -> Padim.restore(m, g, JsonFields.of(params, "padim"), missing));
 			assertTrue(e.getMessage().contains(Padim.INVERSE_COVARIANCE), e.getMessage());
 		}
 	}

@@ -1,50 +1,97 @@
 package org.anomalyj.model;
 
+import com.google.gson.JsonObject;
 import org.anomalyj.io.JsonFields;
+import org.anomalyj.io.Safetensors;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class ThresholdsTest {
 
+	private static final float[] SCORES = {7, 3, 10, 1, 5, 2, 9, 4, 8, 6}, MAXIMA = {17, 13, 20, 11, 15, 12, 19, 14, 18, 16};
+
 	@Test
-	void conformalRankIsCeilOfNPlusOneTimesOneMinusAlpha() {
-		float[] s = {5, 1, 9, 3, 7, 2, 8, 4, 6}; // n = 9
-		// alpha 0.1: rank ceil(10 * 0.9) = 9 -> the largest; alpha 0.2: rank 8 -> 8; alpha 0.5: rank 5 -> 5
-		assertEquals(9f, Thresholds.calibrate(s, s, 0.1).image());
-		assertEquals(8f, Thresholds.calibrate(s, s, 0.2).image());
-		assertEquals(5f, Thresholds.calibrate(s, s, 0.5).pixel());
-		assertEquals(0.2, Thresholds.calibrate(s, s, 0.2).achievedAlpha(), 0);
+	void conformalThresholdsComeFromTheCalibrationScores() {
+		Thresholds t = Thresholds.calibrate(SCORES, MAXIMA, 0.2, "holdout");
+		assertEquals(9f, t.image());
+		assertEquals(19f, t.pixel());
+		assertEquals(2.0 / 11, t.falseAlarmRate(), 1e-15);
+		assertEquals(10, t.calibrationImages());
+		assertTrue(t.isCalibrated());
+		assertTrue(t.anomalous(9.01f));
+		assertFalse(t.anomalous(9f));
+		assertEquals(0.5f, t.normalise(9f));
+		assertEquals(0.25f, t.normalise(4.5f));
+		assertEquals(1f, t.normalise(30f));
+		assertEquals(0f, t.normalise(-1f));
+		assertEquals(2.0 / 11, t.pValue(9.5f), 1e-15);
 	}
 
 	@Test
-	void tooFewCalibrationImagesFallBackToTheMaximumAndSaySo() {
-		float[] s = {3, 1, 2, 4}; // alpha 0.01 needs rank ceil(5 * 0.99) = 5 > 4
-		Thresholds t = Thresholds.calibrate(s, s, 0.01);
-		assertEquals(4f, t.image());
-		assertEquals(1.0 / 5, t.achievedAlpha(), 1e-12);
+	void uncalibratedThresholdsGiveNoVerdictNormalisedScoreOrPValue() {
+		Thresholds t = Thresholds.uncalibrated(0.01);
+		assertFalse(t.isCalibrated());
+		assertFalse(t.anomalous(1e9f));
+		assertTrue(Float.isNaN(t.normalise(3)));
+		assertTrue(Double.isNaN(t.pValue(3)));
+		assertTrue(Float.isNaN(t.pixel()));
+		assertEquals(0, t.calibrationImages());
+		assertEquals("none", t.calibration());
 	}
 
 	@Test
-	void normalisedScorePutsTheThresholdAtOneHalf() {
-		Thresholds t = new Thresholds(10f, 12f, 0.01, 0.01, 99);
-		assertEquals(0.5f, t.normalise(10f), 1e-7f);
-		assertEquals(0f, t.normalise(0f));
-		assertEquals(1f, t.normalise(25f));
-		assertEquals(0.25f, t.normalise(5f), 1e-7f);
-		assertFalse(t.anomalous(10f));
-		assertTrue(t.anomalous(10.001f));
+	void f1ThresholdsDecideOnlyWhenChosen() {
+		Thresholds t = Thresholds.calibrate(SCORES, MAXIMA, 0.2, "crossfit").withF1(new F1Thresholds(6.5f, 14f, 0.9, 0.7, 10, 4));
+		assertEquals(9f, t.image());
+		Thresholds f = t.withActive(Thresholds.Choice.F1);
+		assertEquals(6.5f, f.image());
+		assertEquals(14f, f.pixel());
+		assertEquals(0.5f, f.normalise(6.5f));
+		assertTrue(f.anomalous(7f));
+		// The p-value stays conformal whatever decides.
+		assertEquals(t.pValue(7f), f.pValue(7f));
+		// Without masks the F1 pixel threshold is NaN and the conformal one stays.
+		Thresholds noMask = t.withF1(new F1Thresholds(6.5f, Float.NaN, 0.9, Double.NaN, 10, 4)).withActive(Thresholds.Choice.F1);
+		assertEquals(19f, noMask.pixel());
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Thresholds.uncalibrated(0.01).withActive(Thresholds.Choice.F1));
+		assertTrue(e.getMessage().contains("--defects"), e.getMessage());
 	}
 
 	@Test
-	void roundTripsThroughJson() throws IOException {
-		Thresholds t = new Thresholds(1.5f, 2.5f, 0.05, 0.05, 20);
-		assertEquals(t, Thresholds.fromJson(JsonFields.of(t.toJson(), "thresholds")));
-		// Without held-out images the guarantee is NaN, which JSON cannot hold: written as absent.
-		Thresholds none = new Thresholds(1.5f, 2.5f, 0.05, Double.NaN, 0);
-		assertFalse(none.toJson().has("achieved_alpha") && !none.toJson().get("achieved_alpha").isJsonNull());
-		assertEquals(none, Thresholds.fromJson(JsonFields.of(none.toJson(), "thresholds")));
+	void roundTripsThroughManifestAndTensors() throws IOException {
+		Thresholds t = Thresholds.calibrate(SCORES, MAXIMA, 0.05, "crossfit").withF1(new F1Thresholds(6.5f, 14f, 0.9, 0.7, 10, 4))
+			.withActive(Thresholds.Choice.F1);
+		JsonObject json = t.toJson();
+		Map<String, Safetensors.Tensor> tensors = t.tensors();
+		Thresholds back = Thresholds.read(JsonFields.of(json, "thresholds"), tensors);
+		assertEquals(t.image(), back.image());
+		assertEquals(t.conformalImage(), back.conformalImage());
+		assertEquals(t.conformalPixel(), back.conformalPixel());
+		assertEquals(t.alpha(), back.alpha());
+		assertEquals("crossfit", back.calibration());
+		assertEquals(Thresholds.Choice.F1, back.active());
+		assertEquals(t.f1(), back.f1());
+		assertArrayEquals(t.imageScores().values(), back.imageScores().values());
+
+		Thresholds none = Thresholds.read(JsonFields.of(Thresholds.uncalibrated(0.01).toJson(), "thresholds"), Map.of());
+		assertFalse(none.isCalibrated());
+
+		Map<String, Safetensors.Tensor> missing = new HashMap<>(tensors);
+		missing.remove(Thresholds.IMAGE_SCORES);
+		IOException e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(json, "thresholds"), missing));
+		assertTrue(e.getMessage().contains(Thresholds.IMAGE_SCORES), e.getMessage());
+		JsonObject wrongCount = json.deepCopy();
+		wrongCount.addProperty("calibration_images", 11);
+		e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(wrongCount, "thresholds"), tensors));
+		assertTrue(e.getMessage().contains("shape"), e.getMessage());
+		JsonObject unknown = json.deepCopy();
+		unknown.addProperty("calibration", "magic");
+		e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(unknown, "thresholds"), tensors));
+		assertTrue(e.getMessage().contains("magic"), e.getMessage());
 	}
 }

@@ -23,13 +23,15 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainerTest {
 
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw");
+	/** PatchCore with 10 % held out for calibration. */
+	static final Trainer.Settings HOLDOUT = Trainer.Settings.DEFAULT.withDevice(DeviceChoice.CPU).withCalibration(Calibration.holdout(0.1));
 	static MvtecCategory category;
 	static AnomalyModel model;
 
 	@BeforeAll
 	static void train() throws IOException {
 		category = MvtecCategory.open(SAMPLE);
-		model = Trainer.train(category.trainImages(), Trainer.Settings.DEFAULT.withDevice(DeviceChoice.CPU), Progress.NONE);
+		model = Trainer.train(category.trainImages(), HOLDOUT, Progress.NONE);
 	}
 
 	@AfterAll
@@ -76,7 +78,7 @@ class TrainerTest {
 	void savedModelScoresIdenticallyAndSameSeedGivesTheSameFile(@TempDir Path dir) throws IOException {
 		Path a = dir.resolve("a.zip"), b = dir.resolve("b.zip");
 		model.save(a);
-		try (AnomalyModel again = Trainer.train(category.trainImages(), Trainer.Settings.DEFAULT.withDevice(DeviceChoice.CPU), Progress.NONE)) {
+		try (AnomalyModel again = Trainer.train(category.trainImages(), HOLDOUT, Progress.NONE)) {
 			again.save(b);
 		}
 		// Training records its own timings; everything else (bank, thresholds, spec) must match.

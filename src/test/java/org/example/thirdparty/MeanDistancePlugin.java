@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
@@ -64,10 +65,10 @@ public final class MeanDistancePlugin implements AnomalyMethodPlugin {
 	}
 
 	@Override
-	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonObject parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
+	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
 		Safetensors.Tensor t = tensors.get("mean");
 		if (t == null || t.elementCount() != grid.valuesPerImage()) throw new IOException("mean-distance: no mean tensor of the right size");
-		return new Scorer(manager, grid, t.toFloats(), parameters.get("scale").getAsFloat());
+		return new Scorer(manager, grid, t.toFloats(), (float) parameters.number("scale", Float.MIN_VALUE, Float.MAX_VALUE));
 	}
 
 	private static final class Scorer implements AnomalyMethod {

@@ -17,13 +17,13 @@ import java.util.stream.Stream;
 /**
  * A plain ImageJ 1.54 installation made for a test: {@code ij.jar} alone on the class path,
  * AnomalyJ's jar (the compiled classes and plugins.config) in {@code plugins/AnomalyJ_.jar}, its libraries in
- * {@code plugins/jars/} — SciJava left out, as in an ImageJ without it — started with a macro on
+ * {@code plugins/jars/} — of SciJava only scijava-common, whose plug-in index lists the methods — started with a macro on
  * a display, Xvfb when there is none.
  */
 final class ImageJSession {
 
 	/** Class path entries that are not AnomalyJ's runtime libraries. */
-	private static final List<String> NOT_RUNTIME = List.of("junit-", "opentest4j", "apiguardian", "surefire", "scijava-common", "parsington");
+	private static final List<String> NOT_RUNTIME = List.of("junit-", "opentest4j", "apiguardian", "surefire", "parsington");
 
 	final Path root, plugins;
 	private final Path ijJar, home;
