@@ -25,11 +25,11 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Training, calibration, persistence and scoring end to end on sample-data, at a small input size for speed. */
+/** Training, calibration, persistence and scoring end to end on sample-data, at 64 px for speed. */
 class TrainingCalibrationTest {
 
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw");
-	static final Trainer.Settings SMALL = Trainer.Settings.DEFAULT.withInputSize(128).withDevice(DeviceChoice.CPU);
+	static final Trainer.Settings SMALL = Trainer.Settings.DEFAULT.withInputSize(64).withDevice(DeviceChoice.CPU);
 
 	static MvtecCategory category;
 	/** PaDiM on all 40 training images, thresholds cross-fitted (auto). */
