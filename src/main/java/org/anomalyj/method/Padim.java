@@ -79,7 +79,7 @@ public final class Padim implements AnomalyMethod {
 		FeatureGrid g = features.grid();
 		int n = features.images();
 		if (n < 1) throw new IllegalArgumentException("padim needs at least one training image");
-		int[] channels = pickChannels(g.channels(), Math.min(settings.dims(), g.channels()), seed);
+		int[] channels = RandomSubset.of(g.channels(), Math.min(settings.dims(), g.channels()), new SplittableRandom(seed));
 		int p = g.positions(), d = channels.length;
 		try (NDManager work = manager.newSubManager()) {
 			NDArray sum = work.zeros(new Shape(p, d), DataType.FLOAT64);
@@ -142,22 +142,6 @@ public final class Padim implements AnomalyMethod {
 		float[] v = t.toFloats();
 		for (float x : v) if (!Float.isFinite(x)) throw new IOException("tensor '" + name + "' holds a non-finite value");
 		return v;
-	}
-
-	/** {@code d} distinct channels of {@code D}, drawn with the seed, in ascending order; all when {@code d == D}. */
-	static int[] pickChannels(int total, int d, long seed) {
-		int[] all = new int[total];
-		for (int i = 0; i < total; i++) all[i] = i;
-		SplittableRandom r = new SplittableRandom(seed);
-		for (int i = 0; i < d; i++) {
-			int j = i + r.nextInt(total - i);
-			int t = all[i];
-			all[i] = all[j];
-			all[j] = t;
-		}
-		int[] picked = Arrays.copyOf(all, d);
-		Arrays.sort(picked);
-		return picked;
 	}
 
 	private static NDArray selection(NDManager manager, int[] channels, int total) {

@@ -7,6 +7,7 @@ import org.anomalyj.data.TestSample;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.FeatureRows;
+import org.anomalyj.method.RandomSubset;
 import org.anomalyj.metrics.MetricsAccumulator;
 import org.anomalyj.metrics.MetricsReport;
 import org.anomalyj.task.Progress;
@@ -198,19 +199,9 @@ public final class FewShotEvaluation {
 		return seed * 1_000_003L + k * 1009L + draw;
 	}
 
-	/** {@code k} distinct indices of {@code n}, sorted (partial Fisher-Yates). */
+	/** The images of one draw: {@code k} distinct indices of {@code n}, sorted. */
 	static int[] draw(int n, int k, Random random) {
-		int[] all = new int[n];
-		for (int i = 0; i < n; i++) all[i] = i;
-		for (int i = 0; i < k; i++) {
-			int j = i + random.nextInt(n - i);
-			int t = all[i];
-			all[i] = all[j];
-			all[j] = t;
-		}
-		int[] pick = Arrays.copyOf(all, k);
-		Arrays.sort(pick);
-		return pick;
+		return RandomSubset.of(n, k, random);
 	}
 
 	private static void requireAll(FeatureRows rows, int files, List<String> skipped) throws IOException {
