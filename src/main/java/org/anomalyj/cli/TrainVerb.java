@@ -74,7 +74,7 @@ final class TrainVerb implements Main.Verb {
 				model.method() instanceof PatchCore pc ? " -> bank " + pc.bankSize() : "", t.get("seconds").getAsDouble(),
 				t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("calibration_seconds").getAsDouble(),
 				skippedNote(t.get("skipped_files").getAsInt()));
-			out.println(describe(model.thresholds()));
+			out.println(model.thresholds().describe());
 			if (f1 != null)
 				out.printf(Locale.ROOT, "F1 thresholds from %d defect and %d good images: image %.4g (F1 %.3f), pixel %.4g (F1 %.3f)%s%n",
 					f1.defectImages(), f1.goodImages(), f1.image(), f1.imageF1(), f1.pixel(), f1.pixelF1(),
@@ -92,17 +92,6 @@ final class TrainVerb implements Main.Verb {
 		if (Files.isDirectory(target)) throw new IOException(target + ": is a folder; give the model file's name, e.g. " + target.resolve("model.zip"));
 		if (dir == null || !Files.isDirectory(dir)) throw new IOException(target + ": folder " + dir + " does not exist");
 		if (!Files.isWritable(dir)) throw new IOException(target + ": no permission to write in " + dir);
-	}
-
-	/** One line on how the thresholds were set. */
-	static String describe(Thresholds t) {
-		if (t.calibrationImages() == 0) return "thresholds: none (too few images or --calibration none); verdicts will be 'uncalibrated'";
-		String warn = t.falseAlarmRate() > t.alpha() + 1e-12
-			? String.format(Locale.ROOT, " (%d calibration images are too few for alpha %.3g; %d would reach it)", t.calibrationImages(), t.alpha(),
-				(int) Math.ceil(1 / t.alpha() - 1 - 1e-9))
-			: "";
-		return String.format(Locale.ROOT, "thresholds (%s, %d images): image %.4g, pixel %.4g; expected false-alarm rate on good images %.4g%s",
-			t.calibration(), t.calibrationImages(), t.conformalImage(), t.conformalPixel(), t.falseAlarmRate(), warn);
 	}
 
 	private static Thresholds.Choice threshold(Arguments a) {

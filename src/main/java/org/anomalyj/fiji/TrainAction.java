@@ -88,13 +88,11 @@ public final class TrainAction {
 			int bank = model.method() instanceof PatchCore pc ? pc.bankSize() : -1;
 			double seconds = t.get("seconds").getAsDouble();
 			List<String> summary = new ArrayList<>();
-			summary.add(String.format(Locale.ROOT, "  images used: %d (%d unreadable); thresholds from %d images (%s calibration)", fitted,
-				t.get("skipped_files").getAsInt(), model.thresholds().calibrationImages(), model.thresholds().calibration()));
+			summary.add(String.format(Locale.ROOT, "  images used: %d (%d unreadable)", fitted, t.get("skipped_files").getAsInt()));
 			if (bank >= 0) summary.add(String.format(Locale.ROOT, "  memory bank: %d of %d patches", bank, t.get("patches").getAsInt()));
 			summary.add(String.format(Locale.ROOT, "  time: %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)", seconds,
 				t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("calibration_seconds").getAsDouble()));
-			summary.add(String.format(Locale.ROOT, "  image threshold: %.4g (expected false-alarm rate %.3g, asked for %.3g)",
-				model.thresholds().image(), model.thresholds().falseAlarmRate(), model.thresholds().alpha()));
+			summary.add("  " + model.thresholds().describe());
 			summary.add("  model: " + p.model().toAbsolutePath());
 			summary.forEach(feedback::log);
 			Outcome out = new Outcome(p.model(), fitted, bank, seconds, model.thresholds().image(), List.copyOf(summary));

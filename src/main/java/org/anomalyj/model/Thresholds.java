@@ -161,6 +161,18 @@ public final class Thresholds {
 		return active;
 	}
 
+	/** One line for people on how the conformal thresholds were set, with a note when the calibration images are too few for alpha. */
+	public String describe() {
+		if (imageScores == null) return "thresholds: none (too few images, or calibration turned off); verdicts will be 'uncalibrated'";
+		int n = imageScores.size();
+		String warn = falseAlarmRate() > alpha + 1e-12
+			? String.format(Locale.ROOT, " (%d calibration images are too few for alpha %s; %d would reach it)", n, alpha,
+				(int) Math.ceil(1 / alpha - 1 - 1e-9))
+			: "";
+		return String.format(Locale.ROOT, "thresholds (%s, %d images): image %.4g, pixel %.4g; expected false-alarm rate on good images %.4g%s",
+			calibration, n, image, pixel, falseAlarmRate(), warn);
+	}
+
 	/** Whether an image score is anomalous; always false when uncalibrated. */
 	public boolean anomalous(float imageScore) {
 		return imageScore > image();

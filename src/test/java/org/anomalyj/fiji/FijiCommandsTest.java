@@ -101,7 +101,7 @@ class FijiCommandsTest {
 		assertEquals(40, trained.images());
 		assertEquals((int) Math.floor(40 * 16 * 16 * 0.1), trained.bankSize());
 		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("memory bank: 1024 of 10240 patches")), trained.summary()::toString);
-		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("thresholds from 40 images (crossfit calibration)")), trained.summary()::toString);
+		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("thresholds (crossfit, 40 images)")), trained.summary()::toString);
 		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("time:")));
 	}
 

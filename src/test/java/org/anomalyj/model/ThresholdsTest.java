@@ -42,6 +42,10 @@ class ThresholdsTest {
 		assertTrue(Float.isNaN(t.pixel()));
 		assertEquals(0, t.calibrationImages());
 		assertEquals("none", t.calibration());
+		assertTrue(t.describe().contains("'uncalibrated'"), t.describe());
+		String few = Thresholds.calibrate(SCORES, MAXIMA, 0.01, "crossfit").describe();
+		assertTrue(few.contains("10 calibration images are too few for alpha 0.01; 99 would reach it"), few);
+		assertTrue(few.contains("expected false-alarm rate on good images 0.09091"), few);
 	}
 
 	@Test
