@@ -2,6 +2,7 @@ package org.anomalyj.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import org.anomalyj.bench.AugmentedImages;
 import org.anomalyj.bench.ProcessMemory;
 import org.anomalyj.bench.ScoringBenchmark;
 import org.anomalyj.data.MvtecCategory;
@@ -38,11 +39,16 @@ final class BenchVerb implements Main.Verb {
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
-			out.println("bench --data CATEGORY_DIR [--size 256] [--batch 8] [--rounds 5] [--json FILE] [--device auto|cpu|gpu] [--no-startup]");
+			out.println("bench --data CATEGORY_DIR [--size 256] [--batch 8] [--rounds 5] [--json FILE] [--device auto|cpu|gpu] [--no-startup]\n"
+				+ "bench --data CATEGORY_DIR --scale N   (train on N augmented copies of the good images: time and peak memory)");
 			return;
 		}
-		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "batch", "rounds", "json", "device"), Set.of("no-startup"));
+		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "batch", "rounds", "json", "device", "scale"), Set.of("no-startup"));
 		MvtecCategory category = MvtecCategory.open(a.path("data"));
+		if (a.integer("scale", 0) > 0) {
+			scale(category, a, out, err);
+			return;
+		}
 		Trainer.Settings settings = Trainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
 			.withDevice(DeviceChoice.parse(a.string("device", "auto")));
 		JsonObject json = new JsonObject();
@@ -92,6 +98,33 @@ final class BenchVerb implements Main.Verb {
 		if (file != null) {
 			String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
 			AtomicFiles.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+		}
+	}
+
+	/**
+	 * Training at scale: {@code --scale N} augments the category's good images into N images
+	 * (seeded flips, shifts, brightness), trains on them and reports time and peak memory.
+	 */
+	private static void scale(MvtecCategory category, Arguments a, PrintStream out, PrintStream err) throws IOException {
+		int n = a.integer("scale", 0);
+		Path dir = Files.createTempDirectory("anomalyj-scale");
+		try {
+			err.println("writing " + n + " augmented images to " + dir);
+			List<Path> images = AugmentedImages.write(category.trainImages(), n, 0, dir);
+			Trainer.Settings settings = Trainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
+				.withDevice(DeviceChoice.parse(a.string("device", "auto")));
+			double before = ProcessMemory.peakResidentMiB();
+			try (AnomalyModel model = Trainer.train(images, settings, Main.progress(err))) {
+				JsonObject t = model.training();
+				out.printf(Locale.ROOT, "scale %d images: %d trained, %d patches, bank %s, features %.1f s, fit %.1f s, total %.1f s, peak RSS %.0f MiB (before %.0f), max heap %d MiB%n",
+					n, t.get("images").getAsInt(), t.get("patches").getAsInt(), model.method().parameters().get("bank_size"),
+					t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("seconds").getAsDouble(),
+					ProcessMemory.peakResidentMiB(), before, Runtime.getRuntime().maxMemory() >> 20);
+			}
+		} finally {
+			try (var files = Files.walk(dir)) {
+				files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+			}
 		}
 	}
 
