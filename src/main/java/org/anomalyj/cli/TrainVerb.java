@@ -41,12 +41,12 @@ final class TrainVerb implements Main.Verb {
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("train --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--size 256] [--seed 0]\n"
-				+ "      [--calibration auto|crossfit|holdout|none|FRACTION] [--folds 5] [--alpha 0.01]\n"
+				+ "      [--calibration holdout|auto|crossfit|none|FRACTION] [--folds 5] [--alpha 0.01]\n"
 				+ "      [--defects DIR] [--threshold conformal|f1]\n"
 				+ "      [--normalization unit|symmetric] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
 				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.\n"
-				+ "  --calibration: how the false-alarm threshold is set (auto: hold out a share when that reaches --alpha,\n"
-				+ "    else cross-fit with --folds models); --defects: an MVTec category or folder of defect images to learn\n"
+				+ "  --calibration: how the false-alarm threshold is set (holdout, the default: 10 % of the images; auto: hold\n"
+				+ "    out a share when that reaches --alpha, else cross-fit with --folds models, slower but exact at small alpha); --defects: an MVTec category or folder of defect images to learn\n"
 				+ "    F1-optimal thresholds from; --threshold f1 makes them decide verdicts.\n"
 				+ methodHelp());
 			return;
@@ -158,7 +158,7 @@ final class TrainVerb implements Main.Verb {
 		}
 		Calibration calibration;
 		try {
-			calibration = Calibration.parse(a.string("calibration", "auto"), a.integer("folds", Calibration.DEFAULT_FOLDS));
+			calibration = Calibration.parse(a.string("calibration", "holdout"), a.integer("folds", Calibration.DEFAULT_FOLDS));
 		} catch (IllegalArgumentException e) {
 			throw new Arguments.UsageException(verb + ": --" + e.getMessage());
 		}

@@ -30,7 +30,7 @@ class MethodOptionsCliTest {
 	void trainsPadimWithItsOptionsAndF1ThresholdsThenScoresWithPValues(@TempDir Path dir) throws IOException {
 		String model = dir.resolve("padim.zip").toString();
 		Outcome t = run("train", "--data", DATA, "--out", model, "--method", "padim", "--dims", "20", "--size", "64", "--device", "cpu",
-			"--defects", DATA, "--threshold", "f1");
+			"--defects", DATA, "--threshold", "f1", "--calibration", "auto");
 		assertEquals(0, t.code(), t.err());
 		assertTrue(t.out().contains("padim, 40 images"), t.out());
 		assertTrue(t.out().contains("thresholds (crossfit, 40 images)"), t.out());

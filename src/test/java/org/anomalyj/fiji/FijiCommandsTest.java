@@ -97,11 +97,11 @@ class FijiCommandsTest {
 	@Test
 	void trainWritesTheModelAndSummarises() {
 		assertTrue(Files.isRegularFile(modelFile));
-		// 40 good images, all trained on (thresholds cross-fitted: too few to hold out for 1 %); 128 px input: a 16 x 16 patch grid.
-		assertEquals(40, trained.images());
-		assertEquals((int) Math.floor(40 * 16 * 16 * 0.1), trained.bankSize());
-		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("memory bank: 1024 of 10240 patches")), trained.summary()::toString);
-		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("thresholds (crossfit, 40 images)")), trained.summary()::toString);
+		// 40 good images, 4 held out for the thresholds (the default hold-out); 128 px input: a 16 x 16 patch grid.
+		assertEquals(36, trained.images());
+		assertEquals((int) Math.floor(36 * 16 * 16 * 0.1), trained.bankSize());
+		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("memory bank: 921 of 9216 patches")), trained.summary()::toString);
+		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("thresholds (holdout, 4 images)")), trained.summary()::toString);
 		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("time:")));
 	}
 

@@ -10,7 +10,7 @@ class CalibrationTest {
 
 	@Test
 	void autoHoldsOutWhenTheShareReachesAlphaElseCrossFits() {
-		Calibration auto = Calibration.DEFAULT;
+		Calibration auto = Calibration.AUTO;
 		// 10 % of 990 = 99 images: exactly enough for 1 %.
 		assertEquals(Calibration.Mode.HOLDOUT, auto.resolve(990, 0.01));
 		assertEquals(Calibration.Mode.CROSSFIT, auto.resolve(980, 0.01));

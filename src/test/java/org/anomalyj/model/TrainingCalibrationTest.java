@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainingCalibrationTest {
 
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw");
-	static final Trainer.Settings SMALL = Trainer.Settings.DEFAULT.withInputSize(64).withDevice(DeviceChoice.CPU);
+	// Small sets are cross-fitted under "auto"; these tests exercise that mode explicitly.
+	static final Trainer.Settings SMALL = Trainer.Settings.DEFAULT.withInputSize(64).withDevice(DeviceChoice.CPU).withCalibration(Calibration.AUTO);
 
 	static MvtecCategory category;
 	/** PaDiM on all 40 training images, thresholds cross-fitted (auto). */
