@@ -130,7 +130,7 @@ public final class FalseAlarmStudy {
 			if (m < 1 || rest < 2) throw new IllegalArgumentException(n + " good images are too few to split " + testShare + " off for testing");
 			Calibration.Mode mode = settings.calibration().resolve(rest, settings.alpha());
 			if (mode == Calibration.Mode.NONE) throw new IllegalArgumentException("the study needs a calibration strategy, not none");
-			int nCal = mode == Calibration.Mode.HOLDOUT ? settings.calibration().heldOut(rest) : rest;
+			int nCal = mode == Calibration.Mode.HOLDOUT ? settings.calibration().heldOut(rest, settings.alpha()) : rest;
 			int nTrain = mode == Calibration.Mode.HOLDOUT ? rest - nCal : rest;
 
 			int[] flagged = new int[alphas.length];

@@ -132,7 +132,7 @@ public final class Trainer {
 		if (mode == Calibration.Mode.HOLDOUT) {
 			List<Path> shuffled = new ArrayList<>(images);
 			Collections.shuffle(shuffled, new Random(settings.seed()));
-			int nCal = settings.calibration().heldOut(shuffled.size());
+			int nCal = settings.calibration().heldOut(shuffled.size(), settings.alpha());
 			fitFiles = new ArrayList<>(shuffled.subList(nCal, shuffled.size()));
 			calFiles = new ArrayList<>(shuffled.subList(0, nCal));
 			Collections.sort(calFiles);

@@ -9,14 +9,19 @@ import static org.junit.jupiter.api.Assertions.*;
 class CalibrationTest {
 
 	@Test
-	void autoHoldsOutWhenTheShareReachesAlphaElseCrossFits() {
+	void autoHoldsOutWhenWhatAlphaNeedsIsAtMostAQuarterElseCrossFits() {
 		Calibration auto = Calibration.AUTO;
-		// 10 % of 990 = 99 images: exactly enough for 1 %.
-		assertEquals(Calibration.Mode.HOLDOUT, auto.resolve(990, 0.01));
-		assertEquals(Calibration.Mode.CROSSFIT, auto.resolve(980, 0.01));
-		// 19 for 5 %.
-		assertEquals(Calibration.Mode.HOLDOUT, auto.resolve(190, 0.05));
-		assertEquals(Calibration.Mode.CROSSFIT, auto.resolve(180, 0.05));
+		// 1 % needs 99 calibration images: a quarter of 396.
+		assertEquals(Calibration.Mode.HOLDOUT, auto.resolve(396, 0.01));
+		assertEquals(99, auto.heldOut(396, 0.01));
+		assertEquals(Calibration.Mode.CROSSFIT, auto.resolve(395, 0.01));
+		// Beyond 990 images the 10 % share is more than 99.
+		assertEquals(200, auto.heldOut(2000, 0.01));
+		// 5 % needs 19: a quarter of 76.
+		assertEquals(Calibration.Mode.HOLDOUT, auto.resolve(76, 0.05));
+		assertEquals(Calibration.Mode.CROSSFIT, auto.resolve(75, 0.05));
+		// An explicit hold-out takes its share whatever alpha needs.
+		assertEquals(21, Calibration.holdout(0.1).heldOut(209, 0.01));
 		// One image: nothing to calibrate on, whatever was asked.
 		for (Calibration c : new Calibration[] {auto, Calibration.holdout(0.5), Calibration.crossfit(5)})
 			assertEquals(Calibration.Mode.NONE, c.resolve(1, 0.01));
