@@ -93,6 +93,10 @@ class ThresholdsTest {
 		wrongCount.addProperty("calibration_images", 11);
 		e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(wrongCount, "thresholds"), tensors));
 		assertTrue(e.getMessage().contains("shape"), e.getMessage());
+		JsonObject edited = json.deepCopy();
+		edited.addProperty("image", 3.5);
+		e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(edited, "thresholds"), tensors));
+		assertTrue(e.getMessage().contains("'image' is 3.5 but the stored calibration scores give"), e.getMessage());
 		JsonObject unknown = json.deepCopy();
 		unknown.addProperty("calibration", "magic");
 		e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(unknown, "thresholds"), tensors));
