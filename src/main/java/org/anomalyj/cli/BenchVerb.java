@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import org.anomalyj.bench.AugmentedImages;
 import org.anomalyj.bench.ProcessMemory;
 import org.anomalyj.bench.ScoringBenchmark;
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.PatchCore;
@@ -44,7 +44,7 @@ final class BenchVerb implements Main.Verb {
 			return;
 		}
 		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "batch", "rounds", "json", "device", "scale"), Set.of("no-startup"));
-		MvtecCategory category = MvtecCategory.open(a.path("data"));
+		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		if (a.integer("scale", 0) > 0) {
 			scale(category, a, out, err);
 			return;
@@ -105,7 +105,7 @@ final class BenchVerb implements Main.Verb {
 	 * Training at scale: {@code --scale N} augments the category's good images into N images
 	 * (seeded flips, shifts, brightness), trains on them and reports time and peak memory.
 	 */
-	private static void scale(MvtecCategory category, Arguments a, PrintStream out, PrintStream err) throws IOException {
+	private static void scale(CategoryFolder category, Arguments a, PrintStream out, PrintStream err) throws IOException {
 		int n = a.integer("scale", 0);
 		Path dir = Files.createTempDirectory("anomalyj-scale");
 		try {

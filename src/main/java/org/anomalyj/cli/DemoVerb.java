@@ -1,6 +1,6 @@
 package org.anomalyj.cli;
 
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Evaluation;
@@ -43,7 +43,7 @@ final class DemoVerb implements Main.Verb {
 			throw new IOException(data + ": sample data not found; run the demo from the repository root or pass --data CATEGORY_DIR");
 		Path outDir = a.path("out", DEFAULT_OUT);
 		Files.createDirectories(outDir);
-		MvtecCategory category = MvtecCategory.open(data);
+		CategoryFolder category = CategoryFolder.open(data);
 		Trainer.Settings settings = Trainer.Settings.DEFAULT.withDevice(DeviceChoice.parse(a.string("device", "auto")));
 		Path modelFile = outDir.resolve("model.zip");
 		err.printf("1/3 training PatchCore on %d good images of %s%n", category.trainImages().size(), data);

@@ -2,7 +2,7 @@ package org.anomalyj.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.inspect.Evaluation;
 import org.anomalyj.inspect.EvaluationReport;
@@ -51,7 +51,7 @@ final class EvaluateVerb implements Main.Verb {
 		}
 		Arguments a = TrainVerb.arguments("evaluate", args,
 			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence"), Set.of("false-alarms"));
-		MvtecCategory category = MvtecCategory.open(a.path("data"));
+		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		Path json = a.path("json", null);
 		String fewShot = a.string("few-shot", null);
 		boolean falseAlarms = a.flag("false-alarms");

@@ -19,7 +19,7 @@ import java.util.Optional;
 public record TestSample(Path image, String type, Path mask) {
 
 	public TestSample {
-		if (MvtecCategory.GOOD.equals(type) != (mask == null))
+		if (CategoryFolder.GOOD.equals(type) != (mask == null))
 			throw new IllegalArgumentException(image + ": good images have no mask, defect images need one");
 	}
 

@@ -23,8 +23,8 @@ public record TrainingImages(Path dir, String layout, List<Path> images) {
 	 * only that folder is read here, so a category whose test set is incomplete can still be trained on.
 	 */
 	public static TrainingImages find(Path dir) throws IOException {
-		if (MvtecCategory.isMvtecCategory(dir))
-			return new TrainingImages(dir, "MVTec AD category", ImageListing.requireImages(dir.resolve("train").resolve(MvtecCategory.GOOD)));
+		if (CategoryFolder.isMvtecCategory(dir))
+			return new TrainingImages(dir, "MVTec AD category", ImageListing.requireImages(dir.resolve("train").resolve(CategoryFolder.GOOD)));
 		return new TrainingImages(dir, "image folder", ImageFolder.open(dir).images());
 	}
 }

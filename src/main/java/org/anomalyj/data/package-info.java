@@ -1,5 +1,5 @@
 /**
- * Dataset layouts on disk: an MVTec AD category ({@link org.anomalyj.data.MvtecCategory}) or a plain
+ * Dataset layouts on disk: an MVTec AD category ({@link org.anomalyj.data.CategoryFolder}) or a plain
  * folder of good images ({@link org.anomalyj.data.ImageFolder}); {@link org.anomalyj.data.TrainingImages}
  * accepts either. Listings are deterministic: files sorted by name (plain string order, so use
  * zero-padded numbers), hidden files (name starting with ".") skipped, only names with an image

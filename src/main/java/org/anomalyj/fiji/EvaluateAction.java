@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.inspect.Evaluation;
 import org.anomalyj.inspect.EvaluationReport;
 import org.anomalyj.inspect.Inspector;
@@ -44,7 +44,7 @@ public final class EvaluateAction {
 
 	public static Outcome run(Parameters p, Feedback feedback, ModelCache cache) throws IOException {
 		try {
-			MvtecCategory category = MvtecCategory.open(p.data());
+			CategoryFolder category = CategoryFolder.open(p.data());
 			Evaluation.Result result;
 			try (ModelCache.Lease lease = cache.acquire(p.model(), p.device())) {
 				AnomalyModel model = lease.model();

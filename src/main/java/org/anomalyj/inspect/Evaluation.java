@@ -1,6 +1,6 @@
 package org.anomalyj.inspect;
 
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.image.BinaryMask;
 import org.anomalyj.image.ImageFileReader;
@@ -37,7 +37,7 @@ public final class Evaluation {
 
 	private Evaluation() {}
 
-	public static Result run(Inspector inspector, MvtecCategory category, int batchSize, Progress progress) throws IOException {
+	public static Result run(Inspector inspector, CategoryFolder category, int batchSize, Progress progress) throws IOException {
 		List<TestSample> samples = category.testSamples();
 		if (samples.isEmpty()) throw new IOException(category.root() + ": no test images under test/");
 		MetricsAccumulator acc = new MetricsAccumulator();

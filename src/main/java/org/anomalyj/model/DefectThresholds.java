@@ -1,7 +1,7 @@
 package org.anomalyj.model;
 
 import org.anomalyj.data.ImageFolder;
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.LoadedImage;
@@ -39,8 +39,8 @@ public final class DefectThresholds {
 	 */
 	public static List<Example> find(Path dir) throws IOException {
 		List<Example> out = new ArrayList<>();
-		if (MvtecCategory.isMvtecCategory(dir)) {
-			for (TestSample t : MvtecCategory.open(dir).testSamples())
+		if (CategoryFolder.isMvtecCategory(dir)) {
+			for (TestSample t : CategoryFolder.open(dir).testSamples())
 				if (t.isAnomalous()) out.add(new Example(t.image(), t.mask()));
 			if (out.isEmpty()) throw new IOException(dir + ": the category has no defect test images (test/<type>/ with ground_truth/<type>/)");
 		} else {

@@ -2,7 +2,7 @@ package org.anomalyj.model;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
@@ -126,7 +126,7 @@ public final class FewShotEvaluation {
 	 * @param settings method, its options, seed, input size and device (calibration is not used)
 	 * @throws IOException when the category has no test set or a test image or mask cannot be read
 	 */
-	public static Result run(MvtecCategory category, List<Integer> shots, int draws, Trainer.Settings settings, Progress progress) throws IOException {
+	public static Result run(CategoryFolder category, List<Integer> shots, int draws, Trainer.Settings settings, Progress progress) throws IOException {
 		List<Path> train = category.trainImages();
 		List<TestSample> test = category.testSamples();
 		if (test.isEmpty()) throw new IOException(category.root() + ": no test images under test/; few-shot evaluation needs a test set");

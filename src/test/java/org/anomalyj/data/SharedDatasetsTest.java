@@ -33,9 +33,9 @@ class SharedDatasetsTest {
 	private static void wholeCategoryReadsAndMasksMatch(String dir, int train, int testGood, int defects, int defectTypes) throws IOException {
 		Path root = Path.of(dir);
 		assumeTrue(Files.isDirectory(root), "no " + root);
-		MvtecCategory cat = MvtecCategory.open(root);
+		CategoryFolder cat = CategoryFolder.open(root);
 		assertEquals(train, cat.trainImages().size());
-		assertEquals(testGood, cat.testSamples(MvtecCategory.GOOD).size());
+		assertEquals(testGood, cat.testSamples(CategoryFolder.GOOD).size());
 		assertEquals(defects, cat.testSamples().size() - testGood);
 		assertEquals(defectTypes, cat.defectTypes().size());
 		Preprocessor pre = new Preprocessor(64);

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.anomalyj.data.MvtecCategoryTest.assertMessage;
-import static org.anomalyj.data.MvtecCategoryTest.names;
-import static org.anomalyj.data.MvtecCategoryTest.png;
+import static org.anomalyj.data.CategoryFolderTest.assertMessage;
+import static org.anomalyj.data.CategoryFolderTest.names;
+import static org.anomalyj.data.CategoryFolderTest.png;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -40,10 +40,10 @@ class TrainingImagesTest {
 
 	@Test
 	void acceptsCategoryOrFolder() throws IOException {
-		TrainingImages sample = TrainingImages.find(MvtecCategoryTest.SAMPLE);
+		TrainingImages sample = TrainingImages.find(CategoryFolderTest.SAMPLE);
 		assertEquals("MVTec AD category", sample.layout());
 		assertEquals(40, sample.images().size());
-		assertEquals(MvtecCategory.open(MvtecCategoryTest.SAMPLE).trainImages(), sample.images());
+		assertEquals(CategoryFolder.open(CategoryFolderTest.SAMPLE).trainImages(), sample.images());
 
 		Path dir = Files.createDirectories(tmp.resolve("plain"));
 		png(dir.resolve("1.png"), 2, 2);
@@ -54,7 +54,7 @@ class TrainingImagesTest {
 		// A category with an incomplete test set can still be trained on.
 		png(Files.createDirectories(tmp.resolve("cat/train/good")).resolve("0.png"), 2, 2);
 		png(Files.createDirectories(tmp.resolve("cat/test/crack")).resolve("0.png"), 2, 2);
-		assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat")));
+		assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat")));
 		assertEquals(1, TrainingImages.find(tmp.resolve("cat")).images().size());
 	}
 }

@@ -1,6 +1,6 @@
 package org.anomalyj.model;
 
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.method.Padim;
 import org.anomalyj.task.Progress;
@@ -28,7 +28,7 @@ class FalseAlarmStudyTest {
 	private static final double[] ALPHAS = {0.2, 0.1, 0.05};
 
 	private static List<Path> pool() throws IOException {
-		MvtecCategory c = MvtecCategory.open(TrainerTest.SAMPLE);
+		CategoryFolder c = CategoryFolder.open(TrainerTest.SAMPLE);
 		List<Path> pool = new ArrayList<>(c.trainImages());
 		c.testSamples("good").stream().map(TestSample::image).forEach(pool::add);
 		return pool;

@@ -1,6 +1,6 @@
 package org.anomalyj.model;
 
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.inspect.Evaluation;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.method.Padim;
@@ -32,7 +32,7 @@ class FewShotEvaluationTest {
 
 	@Test
 	void oneAndTwoShotsWorkForBothMethodsAndMatchTheOrdinaryEvaluation() throws IOException {
-		MvtecCategory c = MvtecCategory.open(TrainerTest.SAMPLE);
+		CategoryFolder c = CategoryFolder.open(TrainerTest.SAMPLE);
 		for (String method : List.of(Padim.NAME, PatchCore.NAME)) {
 			Trainer.Settings s = SMALL.withMethod(method, Map.of());
 			FewShotEvaluation.Result r = FewShotEvaluation.run(c, List.of(1, 2), 2, s, Progress.NONE);
@@ -60,7 +60,7 @@ class FewShotEvaluationTest {
 
 	@Test
 	void refusesMoreShotsThanImages() throws IOException {
-		MvtecCategory c = MvtecCategory.open(TrainerTest.SAMPLE);
+		CategoryFolder c = CategoryFolder.open(TrainerTest.SAMPLE);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FewShotEvaluation.run(c, List.of(41), 1, SMALL, Progress.NONE));
 		assertTrue(e.getMessage().contains("41"), e.getMessage());
 	}

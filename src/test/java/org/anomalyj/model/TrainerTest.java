@@ -1,6 +1,6 @@
 package org.anomalyj.model;
 
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.inspect.Inspection;
@@ -25,12 +25,12 @@ class TrainerTest {
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw");
 	/** PatchCore with 10 % held out for calibration. */
 	static final Trainer.Settings HOLDOUT = Trainer.Settings.DEFAULT.withDevice(DeviceChoice.CPU).withCalibration(Calibration.holdout(0.1));
-	static MvtecCategory category;
+	static CategoryFolder category;
 	static AnomalyModel model;
 
 	@BeforeAll
 	static void train() throws IOException {
-		category = MvtecCategory.open(SAMPLE);
+		category = CategoryFolder.open(SAMPLE);
 		model = Trainer.train(category.trainImages(), HOLDOUT, Progress.NONE);
 	}
 

@@ -1,7 +1,7 @@
 package org.anomalyj.model;
 
 import com.google.gson.JsonObject;
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.inspect.BatchInspection;
@@ -32,13 +32,13 @@ class TrainingCalibrationTest {
 	// Small sets are cross-fitted under "auto"; these tests exercise that mode explicitly.
 	static final Trainer.Settings SMALL = Trainer.Settings.DEFAULT.withInputSize(64).withDevice(DeviceChoice.CPU).withCalibration(Calibration.AUTO);
 
-	static MvtecCategory category;
+	static CategoryFolder category;
 	/** PaDiM on all 40 training images, thresholds cross-fitted (auto). */
 	static AnomalyModel padim;
 
 	@BeforeAll
 	static void train() throws IOException {
-		category = MvtecCategory.open(SAMPLE);
+		category = CategoryFolder.open(SAMPLE);
 		padim = Trainer.train(category.trainImages(), SMALL.withMethod(Padim.NAME, Map.of()), Progress.NONE);
 	}
 

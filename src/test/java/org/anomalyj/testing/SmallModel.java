@@ -1,6 +1,6 @@
 package org.anomalyj.testing;
 
-import org.anomalyj.data.MvtecCategory;
+import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Trainer;
 import org.anomalyj.task.Progress;
@@ -29,7 +29,7 @@ public final class SmallModel {
 	/** The first {@code n} training images of the sample data. */
 	public static List<Path> sampleTrainImages(int n) {
 		try {
-			return MvtecCategory.open(SAMPLE).trainImages().subList(0, n);
+			return CategoryFolder.open(SAMPLE).trainImages().subList(0, n);
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}

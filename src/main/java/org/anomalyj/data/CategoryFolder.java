@@ -21,7 +21,7 @@ import java.util.Map;
  * missing train/good, a folder without images, a defect image without its mask. test/ is optional
  * (a training-only category). Mask sizes are checked when a mask is loaded ({@link TestSample#loadMask}).
  */
-public final class MvtecCategory {
+public final class CategoryFolder {
 
 	public static final String GOOD = "good";
 
@@ -31,7 +31,7 @@ public final class MvtecCategory {
 	private final List<Path> trainImages;
 	private final Map<String, List<TestSample>> test;
 
-	private MvtecCategory(Path root, List<Path> trainImages, Map<String, List<TestSample>> test) {
+	private CategoryFolder(Path root, List<Path> trainImages, Map<String, List<TestSample>> test) {
 		this.root = root;
 		this.trainImages = List.copyOf(trainImages);
 		this.test = test;
@@ -43,7 +43,7 @@ public final class MvtecCategory {
 	}
 
 	/** Lists and checks the category. */
-	public static MvtecCategory open(Path root) throws IOException {
+	public static CategoryFolder open(Path root) throws IOException {
 		if (!Files.isDirectory(root))
 			throw new IOException(root + ": " + (Files.exists(root) ? "is not a folder" : "does not exist"));
 		if (!isMvtecCategory(root))
@@ -65,7 +65,7 @@ public final class MvtecCategory {
 				test.put(type, samples(root, type, images));
 			}
 		}
-		return new MvtecCategory(root, train, test);
+		return new CategoryFolder(root, train, test);
 	}
 
 	private static List<TestSample> samples(Path root, String type, List<Path> images) throws IOException {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MvtecCategoryTest {
+class CategoryFolderTest {
 
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw");
 
@@ -33,8 +33,8 @@ class MvtecCategoryTest {
 
 	@Test
 	void readsTheSampleData() throws IOException {
-		assertTrue(MvtecCategory.isMvtecCategory(SAMPLE));
-		MvtecCategory cat = MvtecCategory.open(SAMPLE);
+		assertTrue(CategoryFolder.isMvtecCategory(SAMPLE));
+		CategoryFolder cat = CategoryFolder.open(SAMPLE);
 		assertEquals("ball_screw", cat.name());
 		assertEquals(40, cat.trainImages().size());
 		assertSorted(cat.trainImages());
@@ -66,7 +66,7 @@ class MvtecCategoryTest {
 		Files.writeString(good.resolve("notes.txt"), "x");
 		Files.writeString(good.resolve(".DS_Store"), "x");
 		png(Files.createDirectories(good.resolve("sub")).resolve("c.png"), 4, 4);
-		MvtecCategory cat = MvtecCategory.open(tmp.resolve("cat"));
+		CategoryFolder cat = CategoryFolder.open(tmp.resolve("cat"));
 		assertEquals(List.of("10.png", "2.png", "a.PNG", "b.png"), names(cat.trainImages()));
 		assertFalse(cat.hasTestSet());
 		assertTrue(cat.testSamples().isEmpty());
@@ -75,23 +75,23 @@ class MvtecCategoryTest {
 	@Test
 	void missingTrainGood() throws IOException {
 		Files.createDirectories(tmp.resolve("cat/train/ok"));
-		assertFalse(MvtecCategory.isMvtecCategory(tmp.resolve("cat")));
-		IOException e = assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat")));
+		assertFalse(CategoryFolder.isMvtecCategory(tmp.resolve("cat")));
+		IOException e = assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat")));
 		assertMessage(e, tmp.resolve("cat/train/good").toString(), "is missing");
-		assertMessage(assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("nothing"))), "does not exist");
+		assertMessage(assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("nothing"))), "does not exist");
 	}
 
 	@Test
 	void emptyFoldersAndFoldersWithoutImages() throws IOException {
 		Path good = Files.createDirectories(tmp.resolve("cat/train/good"));
-		assertMessage(assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat"))), good.toString(), "contains no images", "empty");
+		assertMessage(assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat"))), good.toString(), "contains no images", "empty");
 		Files.writeString(good.resolve("readme.txt"), "no images here");
-		assertMessage(assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat"))), "1 file(s) without an image extension");
+		assertMessage(assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat"))), "1 file(s) without an image extension");
 		png(good.resolve("000.png"), 4, 4);
 		Path test = Files.createDirectories(tmp.resolve("cat/test"));
-		assertMessage(assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat"))), test.toString(), "no sub-folders");
+		assertMessage(assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat"))), test.toString(), "no sub-folders");
 		Path scratch = Files.createDirectories(test.resolve("scratch"));
-		assertMessage(assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat"))), scratch.toString(), "contains no images");
+		assertMessage(assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat"))), scratch.toString(), "contains no images");
 	}
 
 	@Test
@@ -100,15 +100,15 @@ class MvtecCategoryTest {
 		Path crack = Files.createDirectories(tmp.resolve("cat/test/crack"));
 		for (String n : List.of("000.png", "001.png", "002.png")) png(crack.resolve(n), 4, 4);
 		png(Files.createDirectories(tmp.resolve("cat/test/good")).resolve("000.png"), 4, 4);
-		assertMessage(assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat"))),
+		assertMessage(assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat"))),
 			tmp.resolve("cat/ground_truth/crack").toString(), "missing");
 		Path gt = Files.createDirectories(tmp.resolve("cat/ground_truth/crack"));
 		png(gt.resolve("001_mask.png"), 4, 4);
-		IOException e = assertThrows(IOException.class, () -> MvtecCategory.open(tmp.resolve("cat")));
+		IOException e = assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat")));
 		assertMessage(e, crack.resolve("000.png").toString(), "has no mask", gt.resolve("000_mask.png").toString(), "and 1 more");
 		png(gt.resolve("000_mask.png"), 4, 4);
 		png(gt.resolve("002_mask.png"), 4, 4);
-		MvtecCategory cat = MvtecCategory.open(tmp.resolve("cat"));
+		CategoryFolder cat = CategoryFolder.open(tmp.resolve("cat"));
 		assertEquals(List.of("crack"), cat.defectTypes());
 		assertEquals("good", cat.testSamples().get(0).type());
 		assertEquals(gt.resolve("001_mask.png"), cat.testSamples("crack").get(1).mask());
@@ -119,7 +119,7 @@ class MvtecCategoryTest {
 		png(Files.createDirectories(tmp.resolve("cat/train/good")).resolve("000.png"), 8, 6);
 		Path img = png(Files.createDirectories(tmp.resolve("cat/test/dent")).resolve("007.png"), 8, 6);
 		Path mask = png(Files.createDirectories(tmp.resolve("cat/ground_truth/dent")).resolve("007_mask.png"), 4, 3);
-		TestSample s = MvtecCategory.open(tmp.resolve("cat")).testSamples("dent").get(0);
+		TestSample s = CategoryFolder.open(tmp.resolve("cat")).testSamples("dent").get(0);
 		IOException e = assertThrows(IOException.class, s::loadMask);
 		assertMessage(e, mask.toString(), "4x3", img.toString(), "8x6");
 		assertFalse(e.getMessage().contains("\n"));
