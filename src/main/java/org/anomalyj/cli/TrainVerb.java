@@ -45,9 +45,11 @@ final class TrainVerb implements Main.Verb {
 				+ "      [--defects DIR] [--threshold conformal|f1]\n"
 				+ "      [--normalization unit|symmetric] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
 				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.\n"
-				+ "  --calibration: how the false-alarm threshold is set (holdout, the default: 10 % of the images; auto: hold\n"
-				+ "    out a share when that reaches --alpha, else cross-fit with --folds models, slower but exact at small alpha); --defects: an MVTec category or folder of defect images to learn\n"
-				+ "    F1-optimal thresholds from; --threshold f1 makes them decide verdicts.\n"
+				+ "  --calibration: how the false-alarm threshold is set. holdout (default): 10 % of the images are kept out of\n"
+				+ "    training and scored; crossfit: --folds extra fits score every image out of fold, slower, reaches a small\n"
+				+ "    --alpha with few images; auto: hold out what --alpha needs when that is at most a quarter of the images,\n"
+				+ "    else cross-fit. --defects: an MVTec category or folder of defect images to learn F1-optimal thresholds\n"
+				+ "    from; --threshold f1 makes them decide verdicts.\n"
 				+ methodHelp());
 			return;
 		}
