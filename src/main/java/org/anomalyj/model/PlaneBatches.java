@@ -48,7 +48,7 @@ final class PlaneBatches implements AutoCloseable {
 		this.skipped = skipped;
 		this.progress = progress;
 		this.stage = stage;
-		int threads = Integer.getInteger("anomalyj.decoders", Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors())));
+		int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
 		this.workers = Executors.newFixedThreadPool(threads, r -> {
 			Thread t = new Thread(r, "anomalyj-decode");
 			t.setDaemon(true);
