@@ -2,6 +2,7 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -16,8 +17,13 @@ import java.util.List;
  */
 public final class NearestNeighbourSearch implements AutoCloseable {
 
-	/** Bank rows per block: keeps the (queries x block) product within a few tens of MB. */
-	static final int BLOCK = 4096;
+	/**
+	 * Bank rows per block and query rows per tile. Each product is then a (1024 x 2048) block of
+	 * 8 MB: small enough that the allocator recycles it instead of mapping fresh pages for every
+	 * product (a (8192 x 4096) block cost more in page faults than in arithmetic: 53 against 38 ms
+	 * per image on bottle), large enough that the engine's per-call overhead stays negligible.
+	 */
+	static final int BLOCK = 2048, QUERY_TILE = 1024;
 
 	private final NDManager manager;
 	private final List<NDArray> blocksT = new ArrayList<>();
@@ -67,13 +73,22 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 		try (NDManager tmp = manager.newSubManager()) {
 			NDArray q = queries.duplicate();
 			q.attach(tmp);
+			long n = q.getShape().get(0);
 			NDArray qNorm = q.square().sum(new int[] {1});
-			NDArray qa = q.concat(tmp.ones(new Shape(q.getShape().get(0), 1)), 1);
-			NDArray best = null;
-			for (NDArray blockT : blocksT) {
-				NDArray m = qa.matMul(blockT).min(new int[] {1});
-				best = best == null ? m : NDArrays.minimum(best, m);
+			NDArray qa = q.concat(tmp.ones(new Shape(n, 1)), 1);
+			NDList tiles = new NDList();
+			for (long from = 0; from < n; from += QUERY_TILE) {
+				NDArray tile = qa.get(from + ":" + Math.min(n, from + QUERY_TILE));
+				NDArray best = null;
+				for (NDArray blockT : blocksT) {
+					NDArray product = tile.matMul(blockT);
+					NDArray m = product.min(new int[] {1});
+					product.close(); // free at once, so the next product reuses its memory
+					best = best == null ? m : NDArrays.minimum(best, m);
+				}
+				tiles.add(best);
 			}
+			NDArray best = tiles.size() == 1 ? tiles.head() : NDArrays.concat(tiles);
 			NDArray d = best.add(qNorm).maximum(0f).sqrt();
 			d.attach(out);
 			return d;

@@ -12,13 +12,15 @@ class NearestNeighbourSearchTest {
 
 	@Test
 	void matchesBruteForceAcrossBlocks() {
-		int m = NearestNeighbourSearch.BLOCK * 2 + 123, d = 20, n = 300;
+		// More than one bank block and more than one query tile, neither a whole multiple.
+		int m = NearestNeighbourSearch.BLOCK * 2 + 123, d = 20, n = NearestNeighbourSearch.QUERY_TILE + 300;
 		Random r = new Random(3);
 		float[] bank = new float[m * d], q = new float[n * d];
 		for (int i = 0; i < bank.length; i++) bank[i] = (float) r.nextGaussian() * 3;
 		for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian() * 3;
 		// Plant exact matches so zero distances are exercised.
-		System.arraycopy(bank, 5000 * d, q, 7 * d, d);
+		System.arraycopy(bank, 4100 * d, q, 7 * d, d);
+		System.arraycopy(bank, 17 * d, q, (n - 1) * d, d);
 		try (NDManager mgr = NDManager.newBaseManager(); NearestNeighbourSearch s = new NearestNeighbourSearch(mgr, bank, m, d)) {
 			float[] got = s.distances(mgr.create(q, new Shape(n, d))).toFloatArray();
 			long[] idx = s.nearestIndices(mgr.create(q, new Shape(n, d)), 3).toLongArray();
@@ -40,6 +42,7 @@ class NearestNeighbourSearchTest {
 				assertEquals(arg, idx[i * 3], "nearest index of query " + i);
 			}
 			assertEquals(0f, got[7], 2e-2f);
+			assertEquals(0f, got[n - 1], 2e-2f);
 		}
 	}
 }
