@@ -39,7 +39,7 @@ final class BenchVerb implements Main.Verb {
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
-			out.println("bench --data CATEGORY_DIR [--size 256] [--batch 8] [--rounds 5] [--json FILE] [--device auto|cpu|gpu] [--no-startup]\n"
+			out.println("bench --data CATEGORY_DIR [--size 256] [--batch 8] [--rounds 3] [--json FILE] [--device auto|cpu|gpu] [--no-startup]\n"
 				+ "bench --data CATEGORY_DIR --scale N   (train on N augmented copies of the good images: time and peak memory)");
 			return;
 		}
@@ -72,7 +72,7 @@ final class BenchVerb implements Main.Verb {
 			for (TestSample s : category.hasTestSet() ? category.testSamples() : List.<TestSample>of()) images.add(s.image());
 			if (images.isEmpty()) images = category.trainImages();
 			err.println("scoring benchmark");
-			ScoringBenchmark.Result r = ScoringBenchmark.run(model, images, a.integer("batch", 8), a.integer("rounds", 5));
+			ScoringBenchmark.Result r = ScoringBenchmark.run(model, images, a.integer("batch", 8), a.integer("rounds", 3));
 			json.addProperty("bank_size", r.bankSize());
 			json.addProperty("gemm_gflops", r.gemmGflops());
 			json.addProperty("backbone_gflop_per_image", r.backboneGflop());

@@ -47,14 +47,14 @@ public final class PatchCore implements AnomalyMethod {
 	private final Settings settings;
 	private final float[] bank;
 	private final int bankSize, dim;
-	private final NearestNeighbourSearch search;
+	private final ClusteredNearestNeighbourSearch search;
 
 	private PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim) {
 		this.settings = settings;
 		this.bank = bank;
 		this.bankSize = bankSize;
 		this.dim = dim;
-		this.search = new NearestNeighbourSearch(manager, bank, bankSize, dim);
+		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed());
 	}
 
 	/**
@@ -156,9 +156,9 @@ public final class PatchCore implements AnomalyMethod {
 			rows.attach(tmp);
 			for (int i = 0; i < n; i++) {
 				NDArray f = rows.get((long) i * cells + argmax[i]).reshape(1, dim);
-				int nn = (int) search.nearestIndices(f, 1).toLongArray()[0];
+				int nn = (int) search.dense().nearestIndices(f, 1).toLongArray()[0];
 				NDArray anchor = tmp.create(java.util.Arrays.copyOfRange(bank, nn * dim, (nn + 1) * dim), new Shape(1, dim));
-				long[] support = search.nearestIndices(anchor, settings.neighbours()).toLongArray();
+				long[] support = search.dense().nearestIndices(anchor, settings.neighbours()).toLongArray();
 				float[] fv = f.toFloatArray();
 				// Softmax over distances to the support set; weight = 1 - its share of the nearest entry.
 				double[] dist = new double[support.length];
