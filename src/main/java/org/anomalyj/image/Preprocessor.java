@@ -84,7 +84,8 @@ public final class Preprocessor {
 			}
 			int base = offset + c * plane2;
 			resize.resizeColumns(intermediate, out, base);
-			for (int i = base; i < base + plane2; i++) out[i] = normalization.apply(out[i]);
+			if (normalization != InputNormalization.UNIT) // identity otherwise
+				for (int i = base; i < base + plane2; i++) out[i] = normalization.apply(out[i]);
 		}
 		if (channels == 1) {
 			System.arraycopy(out, offset, out, offset + plane2, plane2);
