@@ -6,14 +6,19 @@ import net.imglib2.type.numeric.RealType;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 
 /**
  * BufferedImage (from javax.imageio) to a plane. Sample values are taken from the raster, not through
  * {@code getRGB}, because Java converts grey images to sRGB there (a gamma change) and drops 16-bit
- * precision. Only layouts that have no such direct mapping go through {@code getRGB}.
+ * precision. Only layouts that have no such direct mapping go through {@code getRGB}. The usual
+ * component layouts (grey, BGR, ABGR bytes; 16-bit grey and RGB) are copied straight from the data
+ * buffer rather than sample by sample.
  */
 final class BufferedImagePlanes {
 
@@ -92,6 +97,7 @@ final class BufferedImagePlanes {
 			case GREY8: {
 				int max = (1 << cm.getComponentSize(0)) - 1;
 				byte[] out = new byte[n];
+				if (max == 255 && copyBand(raster, 0, out, 0)) return Planes.grey8(out, w, h);
 				for (int y = 0; y < h; y++) {
 					raster.getSamples(0, y, w, 1, 0, row);
 					for (int x = 0; x < w; x++)
@@ -101,6 +107,7 @@ final class BufferedImagePlanes {
 			}
 			case GREY16: {
 				short[] out = new short[n];
+				if (copyBand(raster, 0, out, 0)) return Planes.grey16(out, w, h);
 				for (int y = 0; y < h; y++) {
 					raster.getSamples(0, y, w, 1, 0, row);
 					for (int x = 0; x < w; x++) out[y * w + x] = (short) row[x];
@@ -109,6 +116,8 @@ final class BufferedImagePlanes {
 			}
 			case RGB8: {
 				byte[] out = new byte[3 * n];
+				if (copyBand(raster, 0, out, 0) && copyBand(raster, 1, out, n) && copyBand(raster, 2, out, 2 * n))
+					return Planes.rgb8(out, w, h);
 				for (int c = 0; c < 3; c++)
 					for (int y = 0; y < h; y++) {
 						raster.getSamples(0, y, w, 1, c, row);
@@ -118,6 +127,8 @@ final class BufferedImagePlanes {
 			}
 			case RGB16: {
 				short[] out = new short[3 * n];
+				if (copyBand(raster, 0, out, 0) && copyBand(raster, 1, out, n) && copyBand(raster, 2, out, 2 * n))
+					return Planes.rgb16(out, w, h);
 				for (int c = 0; c < 3; c++)
 					for (int y = 0; y < h; y++) {
 						raster.getSamples(0, y, w, 1, c, row);
@@ -130,6 +141,56 @@ final class BufferedImagePlanes {
 				for (int y = 0; y < h; y++) bi.getRGB(0, y, w, 1, argb, y * w, w);
 				return Planes.rgbFromPacked(argb, w, h);
 			}
+		}
+	}
+
+	/**
+	 * Copies band {@code band} of a raster whose samples are bytes in a component layout (what the
+	 * decoders give for grey, BGR and ABGR images) straight from its data buffer into
+	 * {@code out[offset ..]}, row-major. False, with nothing meaningful written, for any other layout;
+	 * the caller then goes through {@code Raster.getSamples}, which gives the same values slower.
+	 */
+	private static boolean copyBand(Raster raster, int band, byte[] out, int offset) {
+		if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)) return false;
+		Layout l = Layout.of(raster, band);
+		if (l == null) return false;
+		byte[] data = buffer.getData(l.bank);
+		int w = raster.getWidth();
+		for (int y = 0; y < raster.getHeight(); y++) {
+			int from = l.first + y * l.scanline, to = offset + y * w;
+			if (l.pixelStride == 1) System.arraycopy(data, from, out, to, w);
+			else for (int x = 0; x < w; x++) out[to + x] = data[from + x * l.pixelStride];
+		}
+		return true;
+	}
+
+	/** As {@link #copyBand(Raster, int, byte[], int)} for unsigned 16-bit samples. */
+	private static boolean copyBand(Raster raster, int band, short[] out, int offset) {
+		if (!(raster.getDataBuffer() instanceof DataBufferUShort buffer)) return false;
+		Layout l = Layout.of(raster, band);
+		if (l == null) return false;
+		short[] data = buffer.getData(l.bank);
+		int w = raster.getWidth();
+		for (int y = 0; y < raster.getHeight(); y++) {
+			int from = l.first + y * l.scanline, to = offset + y * w;
+			if (l.pixelStride == 1) System.arraycopy(data, from, out, to, w);
+			else for (int x = 0; x < w; x++) out[to + x] = data[from + x * l.pixelStride];
+		}
+		return true;
+	}
+
+	/** Where one band's samples lie in a {@link ComponentSampleModel} raster's data bank. */
+	private record Layout(int bank, int first, int scanline, int pixelStride) {
+
+		static Layout of(Raster raster, int band) {
+			if (!(raster.getSampleModel() instanceof ComponentSampleModel sm) || band >= sm.getNumBands()) return null;
+			int bank = sm.getBankIndices()[band];
+			// Raster pixel (minX, minY) is sample-model pixel (minX - translateX, minY - translateY).
+			long first = (long) raster.getDataBuffer().getOffsets()[bank] + sm.getBandOffsets()[band]
+				+ (long) (raster.getMinY() - raster.getSampleModelTranslateY()) * sm.getScanlineStride()
+				+ (long) (raster.getMinX() - raster.getSampleModelTranslateX()) * sm.getPixelStride();
+			if (first < 0 || first > Integer.MAX_VALUE) return null;
+			return new Layout(bank, (int) first, sm.getScanlineStride(), sm.getPixelStride());
 		}
 	}
 

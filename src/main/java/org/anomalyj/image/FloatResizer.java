@@ -27,37 +27,7 @@ public final class FloatResizer {
 	/** Pillow BILINEAR resize of a {@code srcW x srcH} image to {@code dstW x dstH}. */
 	public static float[] bilinear(float[] src, int srcW, int srcH, int dstW, int dstH) {
 		checkSizes(src.length, srcW, srcH, dstW, dstH);
-		float[] current = src;
-		int w = srcW;
-		if (dstW != srcW) {
-			Coefficients cx = Coefficients.bilinear(srcW, dstW);
-			float[] out = new float[dstW * srcH];
-			for (int y = 0; y < srcH; y++) {
-				int row = y * srcW;
-				for (int x = 0; x < dstW; x++) {
-					int start = cx.start[x], base = x * cx.kSize;
-					double ss = 0;
-					for (int k = 0; k < cx.count[x]; k++) ss += current[row + start + k] * cx.weights[base + k];
-					out[y * dstW + x] = (float) ss;
-				}
-			}
-			current = out;
-			w = dstW;
-		}
-		if (dstH != srcH) {
-			Coefficients cy = Coefficients.bilinear(srcH, dstH);
-			float[] out = new float[w * dstH];
-			for (int y = 0; y < dstH; y++) {
-				int start = cy.start[y], base = y * cy.kSize;
-				for (int x = 0; x < w; x++) {
-					double ss = 0;
-					for (int k = 0; k < cy.count[y]; k++) ss += current[(start + k) * w + x] * cy.weights[base + k];
-					out[y * w + x] = (float) ss;
-				}
-			}
-			current = out;
-		}
-		return current == src ? src.clone() : current;
+		return new BilinearResize(srcW, srcH, dstW, dstH).apply(src);
 	}
 
 	/** Pillow BILINEAR resize of a 2-D plane {@code (x, y)}, e.g. an anomaly map back to the image size. */
@@ -100,55 +70,5 @@ public final class FloatResizer {
 			throw new IllegalArgumentException("sizes must be >= 1, got " + srcW + "x" + srcH + " -> " + dstW + "x" + dstH);
 		if ((long) srcW * srcH != length)
 			throw new IllegalArgumentException("array has " + length + " values, " + srcW + "x" + srcH + " needs " + (long) srcW * srcH);
-	}
-
-	/** Filter taps per output sample: Pillow's {@code precompute_coeffs} with the bilinear (triangle) filter. */
-	private static final class Coefficients {
-		final int kSize;
-		final int[] start, count;
-		final double[] weights;
-
-		private Coefficients(int kSize, int[] start, int[] count, double[] weights) {
-			this.kSize = kSize;
-			this.start = start;
-			this.count = count;
-			this.weights = weights;
-		}
-
-		static Coefficients bilinear(int inSize, int outSize) {
-			double scale = (double) inSize / outSize;
-			double filterScale = Math.max(scale, 1.0);
-			double support = 1.0 * filterScale; // triangle filter support 1, widened when downscaling
-			int kSize = (int) Math.ceil(support) * 2 + 1;
-			int[] start = new int[outSize], count = new int[outSize];
-			double[] weights = new double[outSize * kSize];
-			for (int xx = 0; xx < outSize; xx++) {
-				double center = (xx + 0.5) * scale;
-				double ss = 1.0 / filterScale;
-				// (int) truncates toward zero, like the C cast Pillow uses.
-				int xmin = (int) (center - support + 0.5);
-				if (xmin < 0) xmin = 0;
-				int xmax = (int) (center + support + 0.5);
-				if (xmax > inSize) xmax = inSize;
-				xmax -= xmin;
-				double ww = 0;
-				int base = xx * kSize;
-				for (int x = 0; x < xmax; x++) {
-					double w = triangle((x + xmin - center + 0.5) * ss);
-					weights[base + x] = w;
-					ww += w;
-				}
-				if (ww != 0)
-					for (int x = 0; x < xmax; x++) weights[base + x] /= ww;
-				start[xx] = xmin;
-				count[xx] = xmax;
-			}
-			return new Coefficients(kSize, start, count, weights);
-		}
-
-		private static double triangle(double x) {
-			if (x < 0) x = -x;
-			return x < 1 ? 1 - x : 0;
-		}
 	}
 }

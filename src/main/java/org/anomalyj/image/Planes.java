@@ -107,12 +107,37 @@ public final class Planes {
 	public static float[] channel(RandomAccessibleInterval<? extends RealType<?>> plane, int c) {
 		int channels = channels(plane);
 		if (c < 0 || c >= channels) throw new IllegalArgumentException("channel " + c + " of a " + channels + "-channel plane");
+		float[] direct = channelOfArrayImg(plane, c);
+		if (direct != null) return direct;
 		RandomAccessibleInterval<? extends RealType<?>> slice =
 			plane.numDimensions() == 2 ? plane : Views.hyperSlice(plane, 2, plane.min(2) + c);
 		float[] out = new float[Math.toIntExact(slice.dimension(0) * slice.dimension(1))];
 		Cursor<? extends RealType<?>> cursor = Views.flatIterable(slice).cursor();
 		for (int i = 0; i < out.length; i++)
 			out[i] = cursor.next().getRealFloat();
+		return out;
+	}
+
+	/**
+	 * Channel {@code c} read straight from the primitive array of an {@link ArrayImg} of one of the
+	 * package's three types (the planes the readers produce), skipping ImgLib2's per-pixel accessors;
+	 * null for any other image. Values equal {@code getRealFloat()} of each pixel.
+	 */
+	private static float[] channelOfArrayImg(RandomAccessibleInterval<? extends RealType<?>> plane, int c) {
+		if (!(plane instanceof ArrayImg<?, ?> img)) return null;
+		int n = Math.toIntExact(plane.dimension(0) * plane.dimension(1)), from = c * n;
+		Object type = plane.getType(), data = img.update(null);
+		float[] out = new float[n];
+		if (type instanceof UnsignedByteType && data instanceof ByteArray a) {
+			byte[] v = a.getCurrentStorageArray();
+			for (int i = 0; i < n; i++) out[i] = v[from + i] & 0xFF;
+		}
+		else if (type instanceof UnsignedShortType && data instanceof ShortArray a) {
+			short[] v = a.getCurrentStorageArray();
+			for (int i = 0; i < n; i++) out[i] = v[from + i] & 0xFFFF;
+		}
+		else if (type instanceof FloatType && data instanceof FloatArray a) System.arraycopy(a.getCurrentStorageArray(), from, out, 0, n);
+		else return null;
 		return out;
 	}
 

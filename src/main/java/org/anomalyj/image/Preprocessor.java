@@ -25,6 +25,8 @@ public final class Preprocessor {
 	private final int size;
 	private final IntensityRange intensity;
 	private final InputNormalization normalization;
+	/** Immutable, so a plan published to another thread without locking is still complete. */
+	private volatile BilinearResize lastResize;
 
 	/**
 	 * @param size          side S of the square network input
@@ -67,17 +69,37 @@ public final class Preprocessor {
 		if (offset < 0 || out.length - offset < 3 * plane2)
 			throw new IllegalArgumentException("output has no room for 3x" + size + "x" + size + " values at offset " + offset);
 		IntensityRange range = rangeFor(plane);
+		int w = Planes.width(plane), h = Planes.height(plane);
+		BilinearResize resize = resizeFor(w, h);
+		// Source rows are converted a small block at a time, so they are still in cache when resized.
+		int block = Math.min(BilinearResize.ROW_BLOCK, h);
+		double[] rowBlock = new double[block * w];
+		float[] intermediate = new float[size * h];
 		for (int c = 0; c < channels; c++) {
-			float[] values = Planes.channel(plane, c);
-			for (int i = 0; i < values.length; i++) values[i] = range.normalize(values[i]);
-			float[] resized = FloatResizer.bilinear(values, Planes.width(plane), Planes.height(plane), size, size);
+			NormalizedRows rows = NormalizedRows.of(plane, c, range);
+			for (int y0 = 0; y0 < h; y0 += block) {
+				int n = Math.min(block, h - y0);
+				for (int i = 0; i < n; i++) rows.read(y0 + i, rowBlock, i * w);
+				resize.resizeRows(rowBlock, 0, n, intermediate, y0 * size);
+			}
 			int base = offset + c * plane2;
-			for (int i = 0; i < plane2; i++) out[base + i] = normalization.apply(resized[i]);
+			resize.resizeColumns(intermediate, out, base);
+			if (normalization != InputNormalization.UNIT) // identity otherwise
+				for (int i = base; i < base + plane2; i++) out[i] = normalization.apply(out[i]);
 		}
 		if (channels == 1) {
 			System.arraycopy(out, offset, out, offset + plane2, plane2);
 			System.arraycopy(out, offset, out, offset + 2 * plane2, plane2);
 		}
+	}
+
+	/** The resize plan for this source size; training images usually share one size, so the last plan is kept. */
+	private BilinearResize resizeFor(int w, int h) {
+		BilinearResize last = lastResize;
+		if (last != null && last.fits(w, h, size, size)) return last;
+		last = new BilinearResize(w, h, size, size);
+		lastResize = last;
+		return last;
 	}
 
 	private IntensityRange rangeFor(RandomAccessibleInterval<? extends RealType<?>> plane) {
