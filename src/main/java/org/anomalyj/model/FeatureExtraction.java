@@ -24,7 +24,7 @@ final class FeatureExtraction {
 	static FeatureRows extract(List<Path> files, Preprocessor pre, PatchFeatures features, NDManager manager, int batchSize, List<String> skipped,
 		Progress progress, String stage) {
 		FeatureRows.Builder rows = new FeatureRows.Builder(FeatureGrid.of(features));
-		try (PlaneBatches batches = new PlaneBatches(files, pre, batchSize, skipped, progress, stage)) {
+		try (PlaneBatches batches = new PlaneBatches(files, pre, batchSize, skipped, progress, stage, manager.getDevice())) {
 			for (PlaneBatches.Batch b = batches.next(); b != null; b = batches.next()) {
 				try (NDManager tmp = manager.newSubManager()) {
 					NDArray x = tmp.create(b.data(), new Shape(b.count(), 3, pre.size(), pre.size()));

@@ -1,5 +1,6 @@
 package org.anomalyj.model;
 
+import ai.djl.Device;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.LoadedImage;
 import org.anomalyj.image.Preprocessor;
@@ -36,19 +37,25 @@ final class PlaneBatches implements AutoCloseable {
 	private final List<String> skipped;
 	private final Progress progress;
 	private final String stage;
+	private final CoreSplit cores;
 	private final ExecutorService workers;
 	private final Deque<Future<Decoded>> ahead = new ArrayDeque<>();
 	private final Deque<float[]> pending = new ArrayDeque<>();
 	private int submitted, consumed;
 
-	PlaneBatches(List<Path> files, Preprocessor pre, int batchSize, List<String> skipped, Progress progress, String stage) {
+	/**
+	 * @param device where the batches go; on the CPU the cores are split between decoding and the
+	 *        engine until {@link #close()} ({@link CoreSplit})
+	 */
+	PlaneBatches(List<Path> files, Preprocessor pre, int batchSize, List<String> skipped, Progress progress, String stage, Device device) {
 		this.files = files;
 		this.pre = pre;
 		this.batchSize = batchSize;
 		this.skipped = skipped;
 		this.progress = progress;
 		this.stage = stage;
-		int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+		this.cores = CoreSplit.open(device);
+		int threads = Math.max(1, Math.min(files.size(), cores.decoders()));
 		this.workers = Executors.newFixedThreadPool(threads, r -> {
 			Thread t = new Thread(r, "anomalyj-decode");
 			t.setDaemon(true);
@@ -117,5 +124,6 @@ final class PlaneBatches implements AutoCloseable {
 	@Override
 	public void close() {
 		workers.shutdownNow();
+		cores.close();
 	}
 }
