@@ -59,6 +59,18 @@ class CoresetSamplerTest {
 	}
 
 	@Test
+	void theTwoThreadSelectionPicksTheSameCentres() {
+		// Large enough for the second thread (when the machine has two cores).
+		int n = CoresetSampler.SECOND_THREAD_MIN_POINTS + 5000, dim = 16, k = 300;
+		float[] x = blobs(n, dim, 40, 21);
+		try (NDManager m = NDManager.newBaseManager()) {
+			int[] fast = new CoresetSampler(m, Progress.NONE).select(x, n, dim, k, 3);
+			float[] permuted = CoresetSampler.permuteColumns(x, n, dim, CoresetSampler.dimensionOrder(x, n, dim));
+			assertArrayEquals(naive(permuted, n, dim, k, startFor(3, n)), fast);
+		}
+	}
+
+	@Test
 	void isDeterministicForASeedAndDiffersAcrossSeeds() {
 		try (NDManager m = NDManager.newBaseManager()) {
 			float[] x = blobs(2000, 8, 5, 1);
