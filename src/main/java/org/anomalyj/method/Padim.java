@@ -2,7 +2,6 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -13,7 +12,6 @@ import org.anomalyj.task.Progress;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * PaDiM (Defard et al., "PaDiM: a Patch Distribution Modeling Framework for Anomaly Detection and
@@ -22,7 +20,7 @@ import java.util.SplittableRandom;
  * Mahalanobis distance to its position's Gaussian, an image's the largest patch score.
  * <p>
  * Training is one pass of sums and outer products per position (in float64, shifted by the first
- * image to avoid cancellation), then one batched inversion; scoring is one batched matrix product
+ * image to avoid cancellation), streamed batch by batch ({@link PadimFitter}), then one batched inversion; scoring is one batched matrix product
  * per position. The covariance is regularised by {@code regularisation * I} (the paper's 0.01),
  * which also makes it invertible with fewer images than channels, down to a single image (whose
  * covariance is then just the regularisation).

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.anomalyj.task.Progress;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -55,8 +56,7 @@ final class PadimFitter implements Fitter {
 		int per = grid.valuesPerImage();
 		for (int from = 0; from < batch.images();) {
 			int take = Math.min(batch.images() - from, STEP - pending.images());
-			float[] v = batch.values();
-			pending.add(java.util.Arrays.copyOfRange(v, from * per, (from + take) * per), take);
+			pending.add(from == 0 && take == batch.images() ? batch.values() : Arrays.copyOfRange(batch.values(), from * per, (from + take) * per), take);
 			from += take;
 			if (pending.images() == STEP) accumulate();
 		}

@@ -25,12 +25,14 @@ final class PatchCoreFitter implements Fitter {
 
 	/** Queries per nearest-neighbour call against the bank: bounds the (queries x block) product to 64 MB. */
 	private static final int QUERY_BLOCK = 4096;
+	/** Bank entries per search slice: patches a slice covers skip the later slices. */
+	static final int BANK_SLICE = 16384;
 
 	private final NDManager manager;
 	private final int dim;
 	private final PatchCore.Settings settings;
 	private final Progress progress;
-	private final int chunkRows;
+	private final int chunkRows, bankSlice;
 	private float[] chunk = new float[0];
 	private int rows;
 	private float[] bank = new float[0];
@@ -44,7 +46,13 @@ final class PatchCoreFitter implements Fitter {
 	 * @param chunkRows patches per chunk ({@link PatchCore#CHUNK_PATCHES}; smaller in tests)
 	 */
 	PatchCoreFitter(NDManager manager, int dim, PatchCore.Settings settings, Progress progress, int chunkRows) {
-		if (chunkRows < 1) throw new IllegalArgumentException("chunk must hold at least one patch, was " + chunkRows);
+		this(manager, dim, settings, progress, chunkRows, BANK_SLICE);
+	}
+
+	/** @param bankSlice bank entries per search slice ({@link #BANK_SLICE}; smaller in tests) */
+	PatchCoreFitter(NDManager manager, int dim, PatchCore.Settings settings, Progress progress, int chunkRows, int bankSlice) {
+		if (chunkRows < 1 || bankSlice < 1) throw new IllegalArgumentException("chunk and bank slice must be positive, were " + chunkRows + ", " + bankSlice);
+		this.bankSlice = bankSlice;
 		this.manager = manager;
 		this.dim = dim;
 		this.settings = settings;
@@ -116,24 +124,46 @@ final class PatchCoreFitter implements Fitter {
 	}
 
 	/**
-	 * Squared distance of each patch of the chunk to its nearest bank entry: the entry found by
-	 * matrix products, the distance then recomputed exactly (the product form loses precision for
-	 * near-duplicates, which are exactly what decides whether a patch is covered).
+	 * Squared distance of each patch of the chunk to the bank, as far as the continued selection
+	 * needs it: exact for patches farther than the stop radius from every bank entry, and for the
+	 * others any value within the radius (such a patch is never selected and never decides when
+	 * selection stops, so the centres are the same as with exact distances). The bank is searched
+	 * in slices, and a patch leaves the search as soon as a slice covers it: on data the bank
+	 * already covers, most patches are compared with the first slice only.
+	 * <p>
+	 * Each slice's nearest entry is found by matrix products, its distance then recomputed exactly
+	 * (the product form loses precision for near-duplicates).
 	 */
 	private float[] distancesToBank() {
 		float[] out = new float[rows];
-		try (NDManager local = manager.newSubManager(); NearestNeighbourSearch search = new NearestNeighbourSearch(local, bank, bankSize, dim)) {
-			for (int from = 0; from < rows; from += QUERY_BLOCK) {
-				progress.checkCancelled();
-				progress.update("coreset: distances to the bank", from, rows);
-				int to = Math.min(rows, from + QUERY_BLOCK);
-				try (NDManager q = local.newSubManager()) {
-					int[] idx = search.nearest(q.create(Arrays.copyOfRange(chunk, from * dim, to * dim), new Shape(to - from, dim)));
-					for (int i = 0; i < idx.length; i++) out[from + i] = SquaredDistance.between(chunk, (from + i) * dim, bank, idx[i] * dim, dim);
+		Arrays.fill(out, Float.POSITIVE_INFINITY);
+		int[] open = new int[rows];
+		for (int i = 0; i < rows; i++) open[i] = i;
+		int remaining = rows;
+		for (int slice = 0; slice < bankSize && remaining > 0; slice += bankSlice) {
+			int size = Math.min(bankSlice, bankSize - slice);
+			try (NDManager local = manager.newSubManager();
+				NearestNeighbourSearch search = new NearestNeighbourSearch(local, Arrays.copyOfRange(bank, slice * dim, (slice + size) * dim), size, dim)) {
+				for (int from = 0; from < remaining; from += QUERY_BLOCK) {
+					progress.checkCancelled();
+					progress.update("coreset: distances to the bank", slice + (long) size * from / remaining, bankSize);
+					int to = Math.min(remaining, from + QUERY_BLOCK);
+					float[] queries = new float[(to - from) * dim];
+					for (int i = from; i < to; i++) System.arraycopy(chunk, open[i] * dim, queries, (i - from) * dim, dim);
+					try (NDManager q = local.newSubManager()) {
+						int[] idx = search.nearest(q.create(queries, new Shape(to - from, dim)));
+						for (int i = 0; i < idx.length; i++) {
+							int p = open[from + i];
+							out[p] = Math.min(out[p], SquaredDistance.between(chunk, p * dim, bank, (slice + idx[i]) * dim, dim));
+						}
+					}
 				}
 			}
+			int kept = 0;
+			for (int i = 0; i < remaining; i++) if (out[open[i]] > radius) open[kept++] = open[i];
+			remaining = kept;
 		}
-		progress.update("coreset: distances to the bank", rows, rows);
+		progress.update("coreset: distances to the bank", bankSize, bankSize);
 		return out;
 	}
 }

@@ -14,7 +14,11 @@ class PatchCoreFitterTest {
 	private static final int DIM = 8;
 
 	private static PatchCore fit(NDManager m, float[] x, int n, double ratio, int chunkRows, int... batches) {
-		PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(ratio, 5, false, 9), Progress.NONE, chunkRows);
+		return fitSliced(m, x, n, ratio, chunkRows, PatchCoreFitter.BANK_SLICE, batches);
+	}
+
+	private static PatchCore fitSliced(NDManager m, float[] x, int n, double ratio, int chunkRows, int bankSlice, int... batches) {
+		PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(ratio, 5, false, 9), Progress.NONE, chunkRows, bankSlice);
 		int at = 0;
 		for (int b : batches) {
 			f.addRows(Arrays.copyOfRange(x, at * DIM, (at + b) * DIM), b);
@@ -98,6 +102,19 @@ class PatchCoreFitterTest {
 				float r2 = new CoresetSampler(m, Progress.NONE).selection(first, chunk, DIM, 500, 5).radius();
 				float[] toBank = CoresetSamplerTest.toBank(second, chunk, bank(p), p.bankSize(), DIM);
 				for (float d : toBank) assertTrue(d <= r2 * (1 + 1e-4f), d + " > " + r2);
+			}
+		}
+	}
+
+	@Test
+	void searchingTheBankInSlicesSelectsTheSameCentres() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			// Three chunks, the middle one a repeat (mostly covered), the last one new data.
+			float[] x = concat(concat(CoresetSamplerTest.blobs(800, DIM, 4, 11), CoresetSamplerTest.blobs(800, DIM, 4, 11)),
+				CoresetSamplerTest.blobs(800, DIM, 5, 12));
+			try (PatchCore whole = fit(m, x, 2400, 0.1, 800); PatchCore sliced = fitSliced(m, x, 2400, 0.1, 800, 7)) {
+				assertTrue(whole.bankSize() > 80);
+				assertArrayEquals(bank(whole), bank(sliced));
 			}
 		}
 	}
