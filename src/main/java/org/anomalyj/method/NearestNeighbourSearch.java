@@ -71,7 +71,11 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 			NDArray qa = q.concat(tmp.ones(new Shape(q.getShape().get(0), 1)), 1);
 			NDArray best = null;
 			for (NDArray blockT : blocksT) {
-				NDArray m = qa.matMul(blockT).min(new int[] {1});
+				// Free each (queries x block) product at once: held until the end, they would add up
+				// to queries x bank floats (2 GB for a batch of 8 images against a 60 000-entry bank).
+				NDArray product = qa.matMul(blockT);
+				NDArray m = product.min(new int[] {1});
+				product.close();
 				best = best == null ? m : NDArrays.minimum(best, m);
 			}
 			NDArray d = best.add(qNorm).maximum(0f).sqrt();
@@ -95,6 +99,7 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 				NDArray s = qa.matMul(blockT);
 				NDArray m = s.min(new int[] {1});
 				NDArray arg = s.argMin(1).add(offset);
+				s.close(); // as in distances(): do not hold every block's product
 				if (best == null) {
 					best = m;
 					bestIndex = arg;
