@@ -58,6 +58,20 @@ public interface AnomalyMethodPlugin extends SciJavaPlugin {
 	AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress);
 
 	/**
+	 * Trains on features given batch by batch, so training sets larger than memory can be used
+	 * (the trainer streams the images' features into it). The default collects every batch and
+	 * calls {@link #fit}; methods that can fit with less memory override it, and then implement
+	 * {@link #fit} as this fitter fed all features, so the two never disagree.
+	 *
+	 * @param grid the shape of every batch's features
+	 * @param settings as returned by {@link #settings}
+	 * @param seed seed of any randomness, so training is reproducible
+	 */
+	default Fitter fitter(NDManager manager, FeatureGrid grid, JsonObject settings, long seed, Progress progress) {
+		return new BufferedFitter(this, manager, grid, settings, seed, progress);
+	}
+
+	/**
 	 * Rebuilds a trained method from a model file, which is untrusted input: every parameter and
 	 * tensor is checked against the feature grid before use.
 	 *

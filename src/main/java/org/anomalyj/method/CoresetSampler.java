@@ -21,6 +21,12 @@ import java.util.stream.IntStream;
  * {@code |x - c| >= |c - a| - |x - a|} proves, per cluster and then per point, that a new centre
  * {@code c} cannot bring a point closer than its current nearest centre. Only points that might
  * change are measured.
+ * <p>
+ * {@link #continueFrom} continues a selection from centres chosen earlier (PatchCore's bank from
+ * previous chunks, {@link PatchCoreFitter}): each point starts at its given distance to them instead
+ * of infinity, and selection stops early once the farthest point is within a given radius. The
+ * pruning is unchanged and stays exact: its bounds compare against each point's current distance
+ * and each cluster's largest one, which now may start finite.
  */
 public final class CoresetSampler {
 
@@ -49,11 +55,60 @@ public final class CoresetSampler {
 	 * @return the indices in selection order; all rows in order when {@code k >= n}
 	 */
 	public int[] select(float[] x, int n, int dim, int k, long seed) {
+		return selection(x, n, dim, k, seed).indices();
+	}
+
+	/**
+	 * {@link #select(float[], int, int, int, long)} with each centre's distance when it was selected.
+	 * When {@code k >= n} every row is a centre and every distance is 0.
+	 */
+	public Selection selection(float[] x, int n, int dim, int k, long seed) {
 		if (n <= 0) throw new IllegalArgumentException("no points to select from");
-		if (k >= n) return IntStream.range(0, n).toArray();
+		if (k >= n) return new Selection(IntStream.range(0, n).toArray(), new float[n]);
 		if (k <= 0) throw new IllegalArgumentException("coreset size must be positive, was " + k);
+		return run(x, n, dim, k, seed, null, Float.NEGATIVE_INFINITY);
+	}
+
+	/**
+	 * The selected centres and, for each, its squared distance to the nearest earlier centre (or
+	 * to the initial set) at the moment it was selected: non-increasing, so the last one is the
+	 * coverage radius the selection reached — every point is within it of some centre.
+	 */
+	public record Selection(int[] indices, float[] distances) {
+
+		/** Squared radius every point is within after the selection; +infinity when nothing was selected. */
+		public float radius() {
+			return distances.length == 0 ? Float.POSITIVE_INFINITY : distances[distances.length - 1];
+		}
+	}
+
+	/**
+	 * Continues a greedy selection from centres chosen elsewhere: {@code initial[i]} is the squared
+	 * distance of row {@code i} to its nearest such centre (a memory bank built so far), and
+	 * selection adds the farthest remaining row until {@code k} rows were added or the farthest
+	 * remaining row is within {@code stop} (squared) of a centre. Selects exactly what the textbook
+	 * loop started from these distances would, with the same pruning as {@link #select(float[], int, int, int, long)}:
+	 * its bounds only compare against current distances, which may start finite.
+	 *
+	 * @param initial {@code n} non-negative squared distances (not modified)
+	 * @param stop squared radius at which selection stops early; negative never stops early
+	 * @param seed seeds the clustering (speed only, never the result)
+	 * @return between 0 and {@code min(k, n)} centres
+	 */
+	public Selection continueFrom(float[] x, int n, int dim, int k, long seed, float[] initial, float stop) {
+		if (n <= 0) throw new IllegalArgumentException("no points to select from");
+		if (k <= 0) throw new IllegalArgumentException("coreset size must be positive, was " + k);
+		if (initial.length != n) throw new IllegalArgumentException(initial.length + " initial distances for " + n + " points");
+		for (float d : initial)
+			if (!(d >= 0)) throw new IllegalArgumentException("initial distances must be non-negative, found " + d);
+		return run(x, n, dim, Math.min(k, n), seed, initial, stop);
+	}
+
+	private Selection run(float[] x, int n, int dim, int k, long seed, float[] initial, float stop) {
 		SplittableRandom random = new SplittableRandom(seed);
-		int start = random.nextInt(n);
+		// Without initial distances the selection starts from a seeded random point (not itself a
+		// centre, as in anomalib); drawn first so that the clustering draws stay as they were.
+		int start = initial == null ? random.nextInt(n) : -1;
 
 		Clusters clusters = Clusters.build(manager, x, n, dim, random);
 		int m = clusters.count;
@@ -86,12 +141,19 @@ public final class CoresetSampler {
 		float[] clusterMax = new float[m];
 		int[] clusterArg = new int[m];
 		float[] centre = new float[dim];
-		for (int j = 0; j < dim; j++) centre[j] = x[start * dim + dims[j]];
-		IntStream.range(0, m).parallel().forEach(c -> {
-			for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++)
-				nearest[p] = SquaredDistance.between(xs, p * dim, centre, 0, dim);
-			refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
-		});
+		if (initial == null) {
+			for (int j = 0; j < dim; j++) centre[j] = x[start * dim + dims[j]];
+			IntStream.range(0, m).parallel().forEach(c -> {
+				for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++)
+					nearest[p] = SquaredDistance.between(xs, p * dim, centre, 0, dim);
+				refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
+			});
+		} else {
+			for (int c = 0; c < m; c++) {
+				for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) nearest[p] = initial[order[p]];
+				refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
+			}
+		}
 
 		int[] selected = new int[k];
 		// Per centre, clusters are updated independently of each other: a second thread takes the
@@ -100,7 +162,9 @@ public final class CoresetSampler {
 			for (; c < m; c += step) {
 				if (clusterArg[c] < 0) continue;
 				// Skip the cluster when |c - a| > r + sqrt(clusterMax): then no point in it can get
-				// closer. The distance to the anchor is abandoned as soon as its partial sum proves that.
+				// closer. clusterMax is the largest current distance, whether it came from earlier
+				// centres or the initial ones. The distance to the anchor is abandoned as soon as its
+				// partial sum proves that.
 				float reach = radius[c] + (float) Math.sqrt(Math.max(0f, clusterMax[c]) / (1 - BOUND_SLACK));
 				float d2 = SquaredDistance.below(from, 0, anchors, c * dim, dim, reach * reach);
 				if (d2 >= reach * reach) continue;
@@ -118,8 +182,10 @@ public final class CoresetSampler {
 				if (changed) refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
 			}
 		};
+		float[] at = new float[k];
+		int s = 0;
 		try (SecondThread second = SecondThread.start(n >= SECOND_THREAD_MIN_POINTS, update, centre)) {
-			for (int s = 0; s < k; s++) {
+			for (; s < k; s++) {
 				if ((s & 255) == 0) {
 					progress.checkCancelled();
 					progress.update("coreset", s, k);
@@ -128,8 +194,11 @@ public final class CoresetSampler {
 				while (clusterArg[best] < 0) best++;
 				for (int c = best + 1; c < m; c++)
 					if (clusterArg[c] >= 0 && better(clusterMax[c], order[clusterArg[c]], clusterMax[best], order[clusterArg[best]])) best = c;
+				// Everything is already covered as well as asked: stop early.
+				if (clusterMax[best] <= stop) break;
 				int pick = clusterArg[best];
 				selected[s] = order[pick];
+				at[s] = clusterMax[best];
 				// A selected point is never taken again, even when duplicates leave every distance at zero.
 				nearest[pick] = -1f;
 				refreshMax(best, clusterStart, nearest, order, clusterMax, clusterArg);
@@ -144,7 +213,7 @@ public final class CoresetSampler {
 			}
 		}
 		progress.update("coreset", k, k);
-		return selected;
+		return new Selection(Arrays.copyOf(selected, s), Arrays.copyOf(at, s));
 	}
 
 	/** Updates clusters {@code first, first + step, ...} for a new centre at {@code centre}. */

@@ -42,6 +42,13 @@ public final class FeatureRows {
 		return images * grid.positions();
 	}
 
+	/** Images {@code from} (inclusive) to {@code to} (exclusive), as a copy. */
+	public FeatureRows range(int from, int to) {
+		if (from < 0 || to > images || from > to) throw new IndexOutOfBoundsException("images " + from + ".." + to + " of " + images);
+		int per = grid.valuesPerImage();
+		return new FeatureRows(Arrays.copyOfRange(rows, from * per, to * per), to - from, grid);
+	}
+
 	/** The values, row-major {@code rowCount() x channels}; shared, not copied: do not modify. */
 	public float[] values() {
 		return rows;
@@ -80,6 +87,15 @@ public final class FeatureRows {
 			this.grid = grid;
 		}
 
+		public FeatureGrid grid() {
+			return grid;
+		}
+
+		/** Patches held so far. */
+		public long rowCount() {
+			return (long) images * grid.positions();
+		}
+
 		/** Adds the rows of {@code count} images, laid out as {@link PatchFeatures#asRows} gives them. */
 		public void add(float[] imageRows, int count) {
 			if (imageRows.length != (long) count * grid.valuesPerImage())
@@ -98,6 +114,13 @@ public final class FeatureRows {
 
 		public int images() {
 			return images;
+		}
+
+		/** Forgets the rows held, keeping the storage for reuse; rows built before stay valid. */
+		public void clear() {
+			if (size == data.length) data = new float[data.length]; // build() handed this array out
+			size = 0;
+			images = 0;
 		}
 
 		public FeatureRows build() {

@@ -110,6 +110,7 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 				NDArray s = qa.matMul(blockT);
 				NDArray m = s.min(new int[] {1});
 				NDArray arg = s.argMin(1).add(offset);
+				s.close(); // as in distances(): do not hold every block's product
 				if (best == null) {
 					best = m;
 					bestIndex = arg;

@@ -2,7 +2,6 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -13,7 +12,6 @@ import org.anomalyj.task.Progress;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * PaDiM (Defard et al., "PaDiM: a Patch Distribution Modeling Framework for Anomaly Detection and
@@ -22,7 +20,7 @@ import java.util.SplittableRandom;
  * Mahalanobis distance to its position's Gaussian, an image's the largest patch score.
  * <p>
  * Training is one pass of sums and outer products per position (in float64, shifted by the first
- * image to avoid cancellation), then one batched inversion; scoring is one batched matrix product
+ * image to avoid cancellation), streamed batch by batch ({@link PadimFitter}), then one batched inversion; scoring is one batched matrix product
  * per position. The covariance is regularised by {@code regularisation * I} (the paper's 0.01),
  * which also makes it invertible with fewer images than channels, down to a single image (whose
  * covariance is then just the regularisation).
@@ -31,8 +29,6 @@ public final class Padim implements AnomalyMethod {
 
 	public static final String NAME = "padim";
 	static final String MEAN = "mean", INVERSE_COVARIANCE = "inverse_covariance";
-	/** Images per accumulation step: bounds the float64 temporaries to a few tens of MB. */
-	private static final int CHUNK = 16;
 
 	/**
 	 * @param dims channels kept (the paper keeps 100 of ResNet-18's 448); at most the features'
@@ -61,7 +57,7 @@ public final class Padim implements AnomalyMethod {
 	/** (P, 1, d) and (P, d, d). */
 	private final NDArray mean, inverseCovariance;
 
-	private Padim(NDManager parent, Settings settings, FeatureGrid grid, int[] channels, long seed, int images, float[] mean, float[] inverse) {
+	Padim(NDManager parent, Settings settings, FeatureGrid grid, int[] channels, long seed, int images, float[] mean, float[] inverse) {
 		this.settings = settings;
 		this.grid = grid;
 		this.channels = channels;
@@ -74,39 +70,17 @@ public final class Padim implements AnomalyMethod {
 		this.inverseCovariance = manager.create(inverse, new Shape(p, d, d));
 	}
 
-	/** Fits the per-position Gaussians. */
+	/** Fits the per-position Gaussians: the {@linkplain #fitter fitter} fed all features. */
 	public static Padim fit(NDManager manager, FeatureRows features, Settings settings, long seed, Progress progress) {
-		FeatureGrid g = features.grid();
-		int n = features.images();
-		if (n < 1) throw new IllegalArgumentException("padim needs at least one training image");
-		int[] channels = RandomSubset.of(g.channels(), Math.min(settings.dims(), g.channels()), new SplittableRandom(seed));
-		int p = g.positions(), d = channels.length;
-		try (NDManager work = manager.newSubManager()) {
-			NDArray sum = work.zeros(new Shape(p, d), DataType.FLOAT64);
-			NDArray outer = work.zeros(new Shape(p, d, d), DataType.FLOAT64);
-			NDArray shift = null;
-			for (int from = 0; from < n; from += CHUNK) {
-				progress.checkCancelled();
-				int to = Math.min(n, from + CHUNK);
-				try (NDManager step = work.newSubManager()) {
-					NDArray x = step.create(positionsFirst(features, from, to, channels), new Shape(p, to - from, d)).toType(DataType.FLOAT64, false);
-					if (shift == null) {
-						shift = x.get(":, 0:1, :").duplicate();
-						shift.attach(work);
-					}
-					x = x.sub(shift);
-					sum.addi(x.sum(new int[] {1}));
-					outer.addi(x.transpose(0, 2, 1).matMul(x));
-				}
-				progress.update("padim", to, n);
-			}
-			NDArray m = sum.div(n); // mean of the shifted features, (P, d)
-			NDArray cov = outer.sub(m.expandDims(2).matMul(m.expandDims(1)).mul(n)).div(Math.max(n - 1, 1))
-				.add(work.eye(d, d, 0, DataType.FLOAT64).mul(settings.regularisation()));
-			float[] inverse = cov.inverse().toType(DataType.FLOAT32, false).toFloatArray();
-			float[] mu = m.add(shift.squeeze(1)).toType(DataType.FLOAT32, false).toFloatArray();
-			return new Padim(manager, new Settings(d, settings.regularisation()), g, channels, seed, n, mu, inverse);
-		}
+		if (features.images() < 1) throw new IllegalArgumentException("padim needs at least one training image");
+		PadimFitter f = new PadimFitter(manager, features.grid(), settings, seed, progress);
+		f.add(features);
+		return f.finish();
+	}
+
+	/** Fits the per-position Gaussians on features given batch by batch, holding running sums only. */
+	public static Fitter fitter(NDManager manager, FeatureGrid grid, Settings settings, long seed, Progress progress) {
+		return new PadimFitter(manager, grid, settings, seed, progress);
 	}
 
 	/**
@@ -151,16 +125,16 @@ public final class Padim implements AnomalyMethod {
 	}
 
 	/**
-	 * The kept channels of images {@code from..to} as (P, N, d), grouped by grid position: gathered
+	 * The kept channels of all images as (P, N, d), grouped by grid position: gathered
 	 * in one pass over the rows, cheaper than transposing all channels on the engine.
 	 */
-	private static float[] positionsFirst(FeatureRows features, int from, int to, int[] channels) {
+	static float[] positionsFirst(FeatureRows features, int[] channels) {
 		FeatureGrid g = features.grid();
-		int p = g.positions(), total = g.channels(), d = channels.length, c = to - from;
+		int p = g.positions(), total = g.channels(), d = channels.length, c = features.images();
 		float[] v = features.values(), out = new float[p * c * d];
 		for (int i = 0; i < c; i++)
 			for (int q = 0; q < p; q++) {
-				int src = ((from + i) * p + q) * total, dst = (q * c + i) * d;
+				int src = (i * p + q) * total, dst = (q * c + i) * d;
 				for (int j = 0; j < d; j++) out[dst + j] = v[src + channels[j]];
 			}
 		return out;

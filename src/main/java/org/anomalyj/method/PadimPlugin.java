@@ -46,8 +46,15 @@ public final class PadimPlugin implements AnomalyMethodPlugin {
 
 	@Override
 	public AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
+		Fitter f = fitter(manager, features.grid(), settings, seed, progress);
+		f.add(features);
+		return f.finish();
+	}
+
+	@Override
+	public Fitter fitter(NDManager manager, FeatureGrid grid, JsonObject settings, long seed, Progress progress) {
 		Padim.Settings s = new Padim.Settings(settings.get("dims").getAsInt(), settings.get("regularisation").getAsDouble());
-		return Padim.fit(manager, features, s, seed, progress);
+		return Padim.fitter(manager, grid, s, seed, progress);
 	}
 
 	@Override

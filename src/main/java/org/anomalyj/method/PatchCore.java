@@ -49,7 +49,7 @@ public final class PatchCore implements AnomalyMethod {
 	private final int bankSize, dim;
 	private final ClusteredNearestNeighbourSearch search;
 
-	private PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim) {
+	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim) {
 		this.settings = settings;
 		this.bank = bank;
 		this.bankSize = bankSize;
@@ -58,39 +58,28 @@ public final class PatchCore implements AnomalyMethod {
 	}
 
 	/**
-	 * Patches per coreset selection. Larger training sets are selected chunk by chunk (each to the
-	 * coreset ratio, seeded by its index) and the chunks' coresets pooled: time grows linearly with
-	 * the training set instead of quadratically, at the price of some redundancy across chunks. Up to
-	 * this size (256 images at 256 px) the selection is the exact greedy one.
+	 * Patches per coreset selection. Up to this size (256 images at 256 px) the bank is the exact
+	 * greedy coreset; larger training sets are selected chunk by chunk, each chunk continuing from
+	 * the bank so far and adding centres only where it does not yet cover the new patches as well
+	 * as it covers the first chunk ({@link PatchCoreFitter}). Time grows linearly with the training
+	 * set instead of quadratically, and memory holds one chunk of patches at a time.
 	 */
 	public static final int CHUNK_PATCHES = 1 << 18;
 
 	/**
-	 * Builds the memory bank from training patches.
+	 * Builds the memory bank from training patches: the {@linkplain #fitter fitter} fed all of them.
 	 *
 	 * @param patches {@code n x dim} row-major patch features of all training images
 	 */
 	public static PatchCore fit(NDManager manager, float[] patches, int n, int dim, Settings settings, Progress progress) {
-		int chunks = (n + CHUNK_PATCHES - 1) / CHUNK_PATCHES;
-		float[][] parts = new float[chunks][];
-		int total = 0;
-		for (int c = 0; c < chunks; c++) {
-			int from = c * CHUNK_PATCHES, rows = Math.min(n, from + CHUNK_PATCHES) - from;
-			float[] chunk = chunks == 1 ? patches : java.util.Arrays.copyOfRange(patches, from * dim, (from + rows) * dim);
-			int k = (int) Math.max(1, Math.min(rows, Math.floor(rows * settings.coresetRatio())));
-			int[] picked = new CoresetSampler(manager, progress).select(chunk, rows, dim, k, settings.seed() + c);
-			float[] part = new float[picked.length * dim];
-			for (int i = 0; i < picked.length; i++) System.arraycopy(chunk, picked[i] * dim, part, i * dim, dim);
-			parts[c] = part;
-			total += picked.length;
-		}
-		float[] bank = new float[total * dim];
-		int at = 0;
-		for (float[] part : parts) {
-			System.arraycopy(part, 0, bank, at, part.length);
-			at += part.length;
-		}
-		return new PatchCore(manager, settings, bank, total, dim);
+		PatchCoreFitter f = new PatchCoreFitter(manager, dim, settings, progress, CHUNK_PATCHES);
+		f.addRows(patches, n);
+		return f.finish();
+	}
+
+	/** Builds the memory bank from patches given batch by batch, holding at most one chunk of them. */
+	public static Fitter fitter(NDManager manager, int dim, Settings settings, Progress progress) {
+		return new PatchCoreFitter(manager, dim, settings, progress, CHUNK_PATCHES);
 	}
 
 	/**

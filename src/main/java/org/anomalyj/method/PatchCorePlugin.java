@@ -54,9 +54,16 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 
 	@Override
 	public AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
+		Fitter f = fitter(manager, features.grid(), settings, seed, progress);
+		f.add(features);
+		return f.finish();
+	}
+
+	@Override
+	public Fitter fitter(NDManager manager, FeatureGrid grid, JsonObject settings, long seed, Progress progress) {
 		PatchCore.Settings s = new PatchCore.Settings(settings.get("coreset_ratio").getAsDouble(), seed, settings.get("reweight").getAsBoolean(),
 			settings.get("neighbours").getAsInt());
-		return PatchCore.fit(manager, features.values(), features.rowCount(), features.grid().channels(), s, progress);
+		return PatchCore.fitter(manager, grid.channels(), s, progress);
 	}
 
 	@Override

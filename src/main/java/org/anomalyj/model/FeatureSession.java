@@ -5,6 +5,7 @@ import org.anomalyj.backbone.Backbone;
 import org.anomalyj.backbone.BackboneCatalog;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.FeatureGrid;
 import org.anomalyj.method.FeatureRows;
 import org.anomalyj.method.PatchFeatures;
 import org.anomalyj.postprocess.AnomalyMapper;
@@ -15,6 +16,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A loaded backbone with its feature aggregation and map post-processing for one
@@ -55,6 +57,20 @@ final class FeatureSession implements AutoCloseable {
 
 	NDManager manager() {
 		return manager;
+	}
+
+	FeatureGrid grid() {
+		return FeatureGrid.of(features);
+	}
+
+	/**
+	 * Hands the features of {@code files} to {@code sink} batch by batch.
+	 *
+	 * @param skipped receives one reason per unreadable file
+	 * @return the number of images (planes) extracted
+	 */
+	int stream(List<Path> files, int batchSize, List<String> skipped, Progress progress, String stage, Consumer<FeatureRows> sink) {
+		return FeatureExtraction.stream(files, pre, features, manager, batchSize, skipped, progress, stage, sink);
 	}
 
 	/**

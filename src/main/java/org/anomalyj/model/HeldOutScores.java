@@ -43,6 +43,20 @@ record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 		return new HeldOutScores(scores, maxima);
 	}
 
+	/** The scores of several sets of images, in order. */
+	static HeldOutScores concat(List<HeldOutScores> parts) {
+		int n = 0;
+		for (HeldOutScores p : parts) n += p.imageScores.length;
+		float[] scores = new float[n], maxima = new float[n];
+		int at = 0;
+		for (HeldOutScores p : parts) {
+			System.arraycopy(p.imageScores, 0, scores, at, p.imageScores.length);
+			System.arraycopy(p.mapMaxima, 0, maxima, at, p.mapMaxima.length);
+			at += p.imageScores.length;
+		}
+		return new HeldOutScores(scores, maxima);
+	}
+
 	/**
 	 * Out-of-fold scores of every image of {@code all}: the images are dealt to {@code folds} folds
 	 * in a seeded random order, and each fold is scored by a method fitted on the other folds (with

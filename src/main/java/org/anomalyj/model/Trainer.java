@@ -9,7 +9,9 @@ import org.anomalyj.image.LoadedImage;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.FeatureGrid;
 import org.anomalyj.method.FeatureRows;
+import org.anomalyj.method.Fitter;
 import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.PatchCore;
 import org.anomalyj.method.PatchCorePlugin;
@@ -28,7 +30,12 @@ import java.util.Random;
  * Trains a model from good images: splits off calibration images when holding out (seeded),
  * measures the intensity range when images are not 8-bit, extracts patch features once, fits the
  * method, and calibrates the thresholds ({@link Calibration}) on scores of images the scoring
- * model did not train on, computed from the stored features.
+ * model did not train on.
+ * <p>
+ * Memory does not grow with the training set, except for cross-fitting: the training images'
+ * features stream batch by batch into the method's {@link Fitter}, then the held-out images are
+ * extracted and scored batch by batch. Cross-fitted calibration refits on subsets of all features,
+ * so it holds them, up to {@link #CROSSFIT_MAX_PATCHES}, and refuses larger sets up front.
  */
 public final class Trainer {
 
@@ -145,39 +152,65 @@ public final class Trainer {
 		FeatureSession session = new FeatureSession(spec, settings.device());
 		AnomalyMethod method = null;
 		try {
+			FeatureGrid grid = session.grid();
+			if (mode == Calibration.Mode.CROSSFIT) checkCrossfitSize((long) fitFiles.size() * grid.positions(), grid);
 			long tFeatures = System.nanoTime();
-			FeatureRows fit = session.extract(fitFiles, settings.batchSize(), skipped, progress, "features");
-			if (fit.images() == 0) throw new IOException("none of the " + fitFiles.size() + " training images could be read" + firstReason(skipped));
-			FeatureRows cal = session.extract(calFiles, settings.batchSize(), skipped, progress, "calibration");
-			double featureSeconds = (System.nanoTime() - tFeatures) / 1e9;
+			Stopwatch fitTime = new Stopwatch(), calTime = new Stopwatch();
+			FeatureRows all = null;
+			int fitImages;
+			if (mode == Calibration.Mode.CROSSFIT) {
+				// The folds refit on subsets of all features: these must be held.
+				FeatureRows.Builder rows = new FeatureRows.Builder(grid);
+				fitImages = session.stream(fitFiles, settings.batchSize(), skipped, progress, "features", batch -> {
+					rows.add(batch.values(), batch.images());
+					checkCrossfitSize(rows.rowCount(), grid);
+				});
+				if (fitImages == 0) throw new IOException("none of the " + fitFiles.size() + " training images could be read" + firstReason(skipped));
+				all = rows.build();
+				FeatureRows fitRows = all;
+				method = fitTime.time(() -> plugin.fit(session.manager(), fitRows, methodSettings, settings.seed(), progress));
+			} else {
+				// Features go straight into the method: memory holds what the method keeps, not every patch.
+				Fitter fitter = plugin.fitter(session.manager(), grid, methodSettings, settings.seed(), progress);
+				fitImages = session.stream(fitFiles, settings.batchSize(), skipped, progress, "features", batch -> fitTime.time(() -> {
+					fitter.add(batch);
+					return null;
+				}));
+				if (fitImages == 0) throw new IOException("none of the " + fitFiles.size() + " training images could be read" + firstReason(skipped));
+				method = fitTime.time(fitter::finish);
+			}
 
-			long tFit = System.nanoTime();
-			method = plugin.fit(session.manager(), fit, methodSettings, settings.seed(), progress);
-			double fitSeconds = (System.nanoTime() - tFit) / 1e9;
-
-			long tCal = System.nanoTime();
 			HeldOutScores scores = null;
-			if (mode == Calibration.Mode.HOLDOUT && cal.images() > 0) {
-				scores = session.scores(method, cal, settings.batchSize(), progress);
-			} else if (mode == Calibration.Mode.HOLDOUT) {
-				progress.warn("none of the " + calFiles.size() + " calibration images could be read: the model has no thresholds");
-			} else if (mode == Calibration.Mode.CROSSFIT && fit.images() >= 2) {
-				scores = HeldOutScores.crossfit(plugin, methodSettings, settings.seed(), fit, settings.calibration().folds(), session.manager(),
-					session.mapper(), settings.batchSize(), progress);
+			if (mode == Calibration.Mode.HOLDOUT) {
+				// Held-out images are scored batch by batch as they are extracted; their features are not kept.
+				AnomalyMethod fitted = method;
+				List<HeldOutScores> parts = new ArrayList<>();
+				int calImages = session.stream(calFiles, settings.batchSize(), skipped, progress, "calibration",
+					batch -> parts.add(calTime.time(() -> session.scores(fitted, batch, settings.batchSize(), progress))));
+				if (calImages > 0) scores = HeldOutScores.concat(parts);
+				else progress.warn("none of the " + calFiles.size() + " calibration images could be read: the model has no thresholds");
+			}
+			double featureSeconds = (System.nanoTime() - tFeatures) / 1e9 - fitTime.seconds() - calTime.seconds();
+
+			if (mode == Calibration.Mode.CROSSFIT && fitImages >= 2) {
+				FeatureRows folds = all;
+				scores = calTime.time(() -> HeldOutScores.crossfit(plugin, methodSettings, settings.seed(), folds, settings.calibration().folds(),
+					session.manager(), session.mapper(), settings.batchSize(), progress));
 			} else if (mode == Calibration.Mode.CROSSFIT) {
 				progress.warn("one readable training image is too few to calibrate thresholds: the model has no thresholds");
 			}
+			all = null;
 			String calibration = mode == Calibration.Mode.HOLDOUT ? "holdout" : "crossfit";
 			Thresholds thresholds = scores == null ? Thresholds.uncalibrated(settings.alpha()) : scores.thresholds(settings.alpha(), calibration);
-			double calSeconds = (System.nanoTime() - tCal) / 1e9;
+			double fitSeconds = fitTime.seconds(), calSeconds = calTime.seconds();
 
 			JsonObject training = new JsonObject();
-			training.addProperty("images", fit.images());
-			training.addProperty("patches", fit.rowCount());
+			training.addProperty("images", fitImages);
+			training.addProperty("patches", (long) fitImages * grid.positions());
 			training.addProperty("skipped_files", skipped.size());
 			training.addProperty("seed", settings.seed());
 			training.addProperty("calibration", thresholds.calibration());
-			if (thresholds.calibration().equals("crossfit")) training.addProperty("folds", Math.min(settings.calibration().folds(), fit.images()));
+			if (thresholds.calibration().equals("crossfit")) training.addProperty("folds", Math.min(settings.calibration().folds(), fitImages));
 			training.addProperty("feature_seconds", featureSeconds);
 			training.addProperty("fit_seconds", fitSeconds);
 			training.addProperty("calibration_seconds", calSeconds);
@@ -187,6 +220,38 @@ public final class Trainer {
 			if (method != null) method.close();
 			session.close();
 			throw e;
+		}
+	}
+
+	/**
+	 * Most training patches cross-fitted calibration accepts (2048 images at 256 px, 1 GB of
+	 * features): its folds refit on subsets of all features, so they must all be held in memory, and
+	 * each fold copies most of them. Hold-out calibration streams and has no such limit; {@code auto}
+	 * picks it for sets this large.
+	 */
+	static final long CROSSFIT_MAX_PATCHES = (long) PatchCore.CHUNK_PATCHES * 8;
+
+	static void checkCrossfitSize(long patches, FeatureGrid grid) {
+		if (patches > CROSSFIT_MAX_PATCHES)
+			throw new IllegalArgumentException("cross-fitted calibration holds every training feature in memory and takes at most "
+				+ CROSSFIT_MAX_PATCHES / grid.positions() + " images at this input size; use hold-out calibration (--calibration holdout or auto) for more");
+	}
+
+	/** Wall time spent in some calls, summed. */
+	private static final class Stopwatch {
+		private long nanos;
+
+		<T> T time(java.util.function.Supplier<T> work) {
+			long t = System.nanoTime();
+			try {
+				return work.get();
+			} finally {
+				nanos += System.nanoTime() - t;
+			}
+		}
+
+		double seconds() {
+			return nanos / 1e9;
 		}
 	}
 

@@ -38,7 +38,7 @@ class CoresetSamplerTest {
 		return x;
 	}
 
-	private static int startFor(long seed, int n) {
+	static int startFor(long seed, int n) {
 		return new java.util.SplittableRandom(seed).nextInt(n);
 	}
 
@@ -101,6 +101,108 @@ class CoresetSamplerTest {
 			};
 			float[] x = blobs(1000, 4, 3, 2);
 			assertThrows(Progress.Cancelled.class, () -> new CoresetSampler(m, cancelled).select(x, 1000, 4, 100, 0));
+		}
+	}
+
+	/** The textbook loop started from given squared distances, stopping at {@code stop}. */
+	static int[] naiveFrom(float[] x, int n, int dim, int k, float[] initial, float stop) {
+		float[] nearest = initial.clone();
+		int[] out = new int[k];
+		int s = 0;
+		for (; s < k; s++) {
+			int arg = 0;
+			for (int i = 1; i < n; i++) if (nearest[i] > nearest[arg]) arg = i;
+			if (nearest[arg] <= stop) break;
+			out[s] = arg;
+			nearest[arg] = -1f;
+			for (int i = 0; i < n; i++) nearest[i] = Math.min(nearest[i], SquaredDistance.between(x, i * dim, x, arg * dim, dim));
+		}
+		return Arrays.copyOf(out, s);
+	}
+
+	/** Squared distances of every row of {@code x} to its nearest row of {@code bank}, exhaustively. */
+	static float[] toBank(float[] x, int n, float[] bank, int size, int dim) {
+		float[] d = new float[n];
+		for (int i = 0; i < n; i++) {
+			d[i] = Float.POSITIVE_INFINITY;
+			for (int b = 0; b < size; b++) d[i] = Math.min(d[i], SquaredDistance.between(x, i * dim, bank, b * dim, dim));
+		}
+		return d;
+	}
+
+	@Test
+	void continuingFromInitialDistancesSelectsExactlyWhatTheNaiveLoopDoes() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			int n = 3000, dim = 16;
+			for (int trial = 0; trial < 3; trial++) {
+				float[] all = blobs(n + 300, dim, 8, 20 + trial);
+				// A "bank" of 300 points from the same data; the chunk continues from it.
+				float[] bank = Arrays.copyOfRange(all, n * dim, (n + 300) * dim);
+				float[] x = Arrays.copyOf(all, n * dim);
+				float[] permuted = CoresetSampler.permuteColumns(x, n, dim, CoresetSampler.dimensionOrder(x, n, dim));
+				int[] dims = CoresetSampler.dimensionOrder(x, n, dim);
+				float[] initial = toBank(permuted, n, CoresetSampler.permuteColumns(bank, 300, dim, dims), 300, dim);
+				float[] sorted = initial.clone();
+				Arrays.sort(sorted);
+				// No stop, a stop that ends the selection early, and one that selects nothing.
+				for (float stop : new float[] {-1f, sorted[n - 150], sorted[n - 1]}) {
+					CoresetSampler.Selection got = new CoresetSampler(m, Progress.NONE).continueFrom(x, n, dim, 400, 3 + trial, initial, stop);
+					int[] expected = naiveFrom(permuted, n, dim, 400, initial, stop);
+					assertArrayEquals(expected, got.indices(), "trial " + trial + ", stop " + stop);
+					for (float d : got.distances()) assertTrue(d > stop);
+				}
+			}
+		}
+	}
+
+	@Test
+	void stopsOnceEveryPointIsWithinTheRadiusAndDoesNotDependOnTheSeed() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			int n = 2000, dim = 8;
+			float[] x = blobs(n, dim, 5, 4);
+			float[] initial = new float[n];
+			Arrays.fill(initial, Float.MAX_VALUE);
+			initial[0] = 0; // as if row 0 were already in the bank
+			float stop = 4f;
+			CoresetSampler s = new CoresetSampler(m, Progress.NONE);
+			CoresetSampler.Selection a = s.continueFrom(x, n, dim, n, 1, initial, stop);
+			assertTrue(a.indices().length > 1 && a.indices().length < n, "stopped early: " + a.indices().length);
+			// Distances at selection never increase; every one was beyond the stop radius.
+			for (int i = 1; i < a.distances().length; i++) assertTrue(a.distances()[i] <= a.distances()[i - 1]);
+			assertTrue(a.radius() > stop);
+			// Every point is within the stop radius of a centre (row 0 counts, as the initial bank).
+			int[] centres = Arrays.copyOf(a.indices(), a.indices().length + 1);
+			centres[centres.length - 1] = 0;
+			for (int i = 0; i < n; i++) {
+				float best = Float.POSITIVE_INFINITY;
+				for (int c : centres) best = Math.min(best, SquaredDistance.between(x, i * dim, x, c * dim, dim));
+				assertTrue(best <= stop * (1 + 1e-5f), "point " + i + " at " + best);
+			}
+			// The seed only shapes the clustering, which never changes the result.
+			assertArrayEquals(a.indices(), s.continueFrom(x, n, dim, n, 99, initial, stop).indices());
+			// The cap on centres holds.
+			assertEquals(10, s.continueFrom(x, n, dim, 10, 1, initial, stop).indices().length);
+		}
+	}
+
+	@Test
+	void selectionReportsTheCoverageRadius() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			int n = 1500, dim = 6;
+			float[] x = uniform(n, dim, 3);
+			CoresetSampler.Selection sel = new CoresetSampler(m, Progress.NONE).selection(x, n, dim, 60, 2);
+			assertArrayEquals(new CoresetSampler(m, Progress.NONE).select(x, n, dim, 60, 2), sel.indices());
+			// Distances start from the seeded random start point, which covers points without being a centre.
+			int[] centres = Arrays.copyOf(sel.indices(), 61);
+			centres[60] = startFor(2, n);
+			float max = 0;
+			for (int i = 0; i < n; i++) {
+				float best = Float.POSITIVE_INFINITY;
+				for (int c : centres) best = Math.min(best, SquaredDistance.between(x, i * dim, x, c * dim, dim));
+				max = Math.max(max, best);
+			}
+			// The farthest point from the centres is no farther than the last centre was when taken.
+			assertTrue(max <= sel.radius() * (1 + 1e-5f), max + " > " + sel.radius());
 		}
 	}
 
