@@ -119,30 +119,15 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 
 	/** Lloyd's k-means from {@code k} distinct bank rows drawn with the seed; empty clusters keep their centre. */
 	private float[] kMeans(float[] bank, int k, long seed) {
-		SplittableRandom random = new SplittableRandom(seed);
-		int[] pick = random.ints(0, size).distinct().limit(k).toArray();
+		int[] pick = new SplittableRandom(seed).ints(0, size).distinct().limit(k).toArray();
 		float[] centres = new float[k * dim];
 		for (int c = 0; c < k; c++) System.arraycopy(bank, pick[c] * dim, centres, c * dim, dim);
-		for (int it = 0; it < KMEANS_ITERATIONS; it++) {
-			int[] assignment = assign(bank, centres);
-			double[] sum = new double[k * dim];
-			int[] count = new int[k];
-			for (int i = 0; i < size; i++) {
-				int c = assignment[i];
-				count[c]++;
-				for (int j = 0; j < dim; j++) sum[c * dim + j] += bank[i * dim + j];
-			}
-			for (int c = 0; c < k; c++)
-				if (count[c] > 0) for (int j = 0; j < dim; j++) centres[c * dim + j] = (float) (sum[c * dim + j] / count[c]);
-		}
+		for (int it = 0; it < KMEANS_ITERATIONS; it++) centres = KMeans.means(bank, size, dim, assign(bank, centres), centres, k);
 		return centres;
 	}
 
 	private int[] assign(float[] bank, float[] centres) {
-		try (NDManager tmp = manager.newSubManager();
-			NearestNeighbourSearch toCentres = new NearestNeighbourSearch(tmp, centres, centres.length / dim, dim)) {
-			return toCentres.nearest(tmp.create(bank, new Shape(size, dim)));
-		}
+		return KMeans.assign(manager, bank, size, centres, centres.length / dim, dim);
 	}
 
 	/** The dense search over the same bank, for what needs all of it (indices of k nearest). */

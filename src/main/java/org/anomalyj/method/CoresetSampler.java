@@ -1,8 +1,6 @@
 package org.anomalyj.method;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.anomalyj.task.Progress;
 
 import java.util.Arrays;
@@ -30,8 +28,6 @@ import java.util.stream.IntStream;
  */
 public final class CoresetSampler {
 
-	/** Rows per matrix product when assigning points to anchors; bounds native memory. */
-	private static final int ASSIGN_CHUNK = 16384;
 	/** Below this many points, a round is too short to share with a second thread. */
 	static final int SECOND_THREAD_MIN_POINTS = 20_000;
 	/** Relative slack on the pruning bounds so float rounding can never skip a real update. */
@@ -377,8 +373,8 @@ public final class CoresetSampler {
 			float[] subsample = rows(x, perm, 0, sample, dim);
 			int[] assignment;
 			try (NDManager local = manager.newSubManager()) {
-				anchors = means(subsample, sample, dim, assign(local, subsample, sample, anchors, m, dim), anchors, m);
-				assignment = assign(local, x, n, anchors, m, dim);
+				anchors = KMeans.means(subsample, sample, dim, KMeans.assign(local, subsample, sample, anchors, m, dim), anchors, m);
+				assignment = KMeans.assign(local, x, n, anchors, m, dim);
 			}
 			int[] counts = new int[m + 1];
 			for (int a : assignment) counts[a + 1]++;
@@ -397,37 +393,6 @@ public final class CoresetSampler {
 		private static float[] rows(float[] x, int[] index, int from, int to, int dim) {
 			float[] out = new float[(to - from) * dim];
 			for (int i = from; i < to; i++) System.arraycopy(x, index[i] * dim, out, (i - from) * dim, dim);
-			return out;
-		}
-
-		private static int[] assign(NDManager manager, float[] x, int n, float[] anchors, int m, int dim) {
-			int[] out = new int[n];
-			try (NDManager local = manager.newSubManager(); NearestNeighbourSearch search = new NearestNeighbourSearch(local, anchors, m, dim)) {
-				for (int from = 0; from < n; from += ASSIGN_CHUNK) {
-					int to = Math.min(n, from + ASSIGN_CHUNK);
-					try (NDManager chunk = local.newSubManager()) {
-						float[] part = Arrays.copyOfRange(x, from * dim, to * dim);
-						int[] idx = search.nearest(chunk.create(part, new Shape(to - from, dim)));
-						System.arraycopy(idx, 0, out, from, idx.length);
-					}
-				}
-			}
-			return out;
-		}
-
-		private static float[] means(float[] x, int n, int dim, int[] assignment, float[] previous, int m) {
-			double[] sum = new double[m * dim];
-			int[] count = new int[m];
-			for (int i = 0; i < n; i++) {
-				int c = assignment[i];
-				count[c]++;
-				for (int j = 0; j < dim; j++) sum[c * dim + j] += x[i * dim + j];
-			}
-			float[] out = previous.clone();
-			for (int c = 0; c < m; c++) {
-				if (count[c] == 0) continue; // an empty cluster keeps its anchor
-				for (int j = 0; j < dim; j++) out[c * dim + j] = (float) (sum[c * dim + j] / count[c]);
-			}
 			return out;
 		}
 	}
