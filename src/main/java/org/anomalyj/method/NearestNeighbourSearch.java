@@ -73,12 +73,9 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 		try (NDManager tmp = manager.newSubManager()) {
 			NDArray q = queries.duplicate();
 			q.attach(tmp);
-			long n = q.getShape().get(0);
 			NDArray qNorm = q.square().sum(new int[] {1});
-			NDArray qa = q.concat(tmp.ones(new Shape(n, 1)), 1);
-			NDList tiles = new NDList();
-			for (long from = 0; from < n; from += QUERY_TILE) {
-				NDArray tile = qa.get(from + ":" + Math.min(n, from + QUERY_TILE));
+			NDList mins = new NDList();
+			for (NDArray tile : augmentedTiles(tmp, q)) {
 				NDArray best = null;
 				for (NDArray blockT : blocksT) {
 					NDArray product = tile.matMul(blockT);
@@ -86,10 +83,9 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 					product.close(); // free at once, so the next product reuses its memory
 					best = best == null ? m : NDArrays.minimum(best, m);
 				}
-				tiles.add(best);
+				mins.add(best);
 			}
-			NDArray best = tiles.size() == 1 ? tiles.head() : NDArrays.concat(tiles);
-			NDArray d = best.add(qNorm).maximum(0f).sqrt();
+			NDArray d = concat(mins).add(qNorm).maximum(0f).sqrt();
 			d.attach(out);
 			return d;
 		}
@@ -103,29 +99,45 @@ public final class NearestNeighbourSearch implements AutoCloseable {
 		try (NDManager tmp = manager.newSubManager()) {
 			NDArray q = queries.duplicate();
 			q.attach(tmp);
-			NDArray qa = q.concat(tmp.ones(new Shape(q.getShape().get(0), 1)), 1);
-			NDArray best = null, bestIndex = null;
-			long offset = 0;
-			for (NDArray blockT : blocksT) {
-				NDArray s = qa.matMul(blockT);
-				NDArray m = s.min(new int[] {1});
-				NDArray arg = s.argMin(1).add(offset);
-				s.close(); // as in distances(): do not hold every block's product
-				if (best == null) {
-					best = m;
-					bestIndex = arg;
-				} else {
-					NDArray better = m.lt(best);
-					bestIndex = NDArrays.where(better, arg, bestIndex);
-					best = NDArrays.minimum(best, m);
+			NDList indices = new NDList();
+			for (NDArray tile : augmentedTiles(tmp, q)) {
+				NDArray best = null, bestIndex = null;
+				long offset = 0;
+				for (NDArray blockT : blocksT) {
+					NDArray product = tile.matMul(blockT);
+					NDArray m = product.min(new int[] {1});
+					NDArray arg = product.argMin(1).add(offset);
+					product.close();
+					if (best == null) {
+						best = m;
+						bestIndex = arg;
+					} else {
+						NDArray better = m.lt(best);
+						bestIndex = NDArrays.where(better, arg, bestIndex);
+						best = NDArrays.minimum(best, m);
+					}
+					offset += blockT.getShape().get(1);
 				}
-				offset += blockT.getShape().get(1);
+				indices.add(bestIndex);
 			}
-			long[] idx = bestIndex.toLongArray();
+			long[] idx = concat(indices).toLongArray();
 			int[] out = new int[idx.length];
 			for (int i = 0; i < out.length; i++) out[i] = (int) idx[i];
 			return out;
 		}
+	}
+
+	/** The queries as {@code [q, 1]} rows, in tiles of {@link #QUERY_TILE}. */
+	private static NDList augmentedTiles(NDManager tmp, NDArray q) {
+		long n = q.getShape().get(0);
+		NDArray qa = q.concat(tmp.ones(new Shape(n, 1)), 1);
+		NDList tiles = new NDList();
+		for (long from = 0; from < n; from += QUERY_TILE) tiles.add(qa.get(from + ":" + Math.min(n, from + QUERY_TILE)));
+		return tiles;
+	}
+
+	private static NDArray concat(NDList parts) {
+		return parts.size() == 1 ? parts.head() : NDArrays.concat(parts);
 	}
 
 	/**
