@@ -1,14 +1,15 @@
 package org.anomalyj.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import org.anomalyj.features.PatchFeatures;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.inspect.Inspector;
-import org.anomalyj.method.PatchCore;
-import org.anomalyj.method.PatchFeatures;
+import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.model.AnomalyModel;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,17 +27,17 @@ public final class ScoringBenchmark {
 	/**
 	 * @param gemmGflops best float32 GEMM rate of the engine on this machine (2048^3)
 	 * @param backboneGflop backbone FLOPs per image
-	 * @param searchGflop nearest-neighbour FLOPs per image against the model's bank
+	 * @param searchGflop the method's FLOPs per image (PatchCore: the nearest-neighbour search against its bank)
 	 * @param floorMs (backbone + search FLOPs) / GEMM rate
 	 * @param embedMs measured backbone + aggregation per image (batches of {@code batch})
 	 * @param searchMs measured nearest-neighbour search per image
 	 * @param scoreMs measured embed + search + map per image, preprocessed input
 	 * @param endToEndMs measured file to score and map per image (read, preprocess, score, map at image size)
 	 * @param batch images per batch
-	 * @param bankSize memory-bank rows
+	 * @param method what the method learned, as its training summary says (e.g. "bank 19251")
 	 */
 	public record Result(double gemmGflops, double backboneGflop, double searchGflop, double floorMs, double embedMs, double searchMs,
-		double scoreMs, double endToEndMs, int batch, int bankSize) {}
+		double scoreMs, double endToEndMs, int batch, String method) {}
 
 	private ScoringBenchmark() {}
 
@@ -60,12 +61,12 @@ public final class ScoringBenchmark {
 	}
 
 	public static Result run(AnomalyModel model, List<Path> images, int batch, int rounds) throws IOException {
-		if (!(model.method() instanceof PatchCore pc)) throw new IllegalArgumentException("the scoring benchmark measures PatchCore models");
 		int s = model.spec().inputSize();
 		PatchFeatures features = model.features();
 		int cells = features.gridHeight() * features.gridWidth();
 		double backbone = 2.0 * features.backbone().multiplyAdds(s, s, features.taps()) / 1e9;
-		double search = 2.0 * cells * (double) pc.bankSize() * (features.dim() + 1) / 1e9;
+		AnomalyMethod method = model.method();
+		double search = 2.0 * cells * (double) method.multiplyAddsPerPatch() / 1e9;
 		double gemm = gemmRate(model.manager());
 
 		Preprocessor pre = new Preprocessor(s, model.spec().intensity(), model.spec().normalization());
@@ -90,7 +91,7 @@ public final class ScoringBenchmark {
 					NDArray f = features.embed(x);
 					f.getFloat(0, 0, 0, 0);
 					long t1 = System.nanoTime();
-					NDArray d = pc.patchScores(f);
+					NDArray d = method.patchScores(f);
 					d.getFloat(0, 0, 0);
 					long t2 = System.nanoTime();
 					model.score(input, count);
@@ -119,7 +120,7 @@ public final class ScoringBenchmark {
 			if (r >= 0) e2e[r] = (System.nanoTime() - t0) / 1e6 / n;
 		}
 		return new Result(gemm, backbone, search, (backbone + search) / gemm * 1e3, median(embed), median(knn), median(full), median(e2e), batch,
-			pc.bankSize());
+			method.summary());
 	}
 
 	/** Images timed per round: enough to mix good and defective ones, few enough to keep the run short. */

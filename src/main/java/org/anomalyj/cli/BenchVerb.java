@@ -1,17 +1,18 @@
 package org.anomalyj.cli;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import org.anomalyj.bench.AugmentedImages;
 import org.anomalyj.bench.ProcessMemory;
 import org.anomalyj.bench.ScoringBenchmark;
 import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.io.AtomicFiles;
-import org.anomalyj.method.PatchCore;
+import org.anomalyj.model.TrainingReport;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
-import org.anomalyj.model.Trainer;
+import org.anomalyj.training.ModelTrainer;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ final class BenchVerb implements Main.Verb {
 			scale(category, a, out, err);
 			return;
 		}
-		Trainer.Settings settings = Trainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
+		ModelTrainer.Settings settings = ModelTrainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
 			.withDevice(DeviceChoice.parse(a.string("device", "auto")));
 		JsonObject json = new JsonObject();
 		json.addProperty("category", category.name());
@@ -57,14 +58,14 @@ final class BenchVerb implements Main.Verb {
 
 		err.println("training on " + category.trainImages().size() + " images");
 		Path tmpModel = Files.createTempFile("anomalyj-bench", ".zip");
-		try (AnomalyModel model = Trainer.train(category.trainImages(), settings, Main.progress(err))) {
-			JsonObject t = model.training();
-			json.addProperty("train_images", t.get("images").getAsInt());
-			json.addProperty("train_patches", t.get("patches").getAsInt());
-			json.addProperty("train_feature_s", t.get("feature_seconds").getAsDouble());
-			json.addProperty("train_fit_s", t.get("fit_seconds").getAsDouble());
-			json.addProperty("train_calibration_s", t.get("calibration_seconds").getAsDouble());
-			json.addProperty("train_total_s", t.get("seconds").getAsDouble());
+		try (AnomalyModel model = ModelTrainer.train(category.trainImages(), settings, Main.progress(err))) {
+			TrainingReport t = model.training();
+			json.addProperty("train_images", t.images());
+			json.addProperty("train_patches", t.patches());
+			json.addProperty("train_feature_s", t.featureSeconds());
+			json.addProperty("train_fit_s", t.fitSeconds());
+			json.addProperty("train_calibration_s", t.calibrationSeconds());
+			json.addProperty("train_total_s", t.seconds());
 			json.addProperty("train_peak_rss_mib", ProcessMemory.peakResidentMiB());
 			model.save(tmpModel);
 
@@ -73,7 +74,7 @@ final class BenchVerb implements Main.Verb {
 			if (images.isEmpty()) images = category.trainImages();
 			err.println("scoring benchmark");
 			ScoringBenchmark.Result r = ScoringBenchmark.run(model, images, a.integer("batch", 8), a.integer("rounds", 3));
-			json.addProperty("bank_size", r.bankSize());
+			json.addProperty("method", r.method());
 			json.addProperty("gemm_gflops", r.gemmGflops());
 			json.addProperty("backbone_gflop_per_image", r.backboneGflop());
 			json.addProperty("search_gflop_per_image", r.searchGflop());
@@ -113,17 +114,17 @@ final class BenchVerb implements Main.Verb {
 		try {
 			err.println("writing " + n + " augmented images to " + dir);
 			List<Path> images = AugmentedImages.write(category.trainImages(), n, 0, dir);
-			Trainer.Settings settings = Trainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
+			ModelTrainer.Settings settings = ModelTrainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
 				.withDevice(DeviceChoice.parse(a.string("device", "auto")));
 			double before = ProcessMemory.peakResidentMiB();
-			try (AnomalyModel model = Trainer.train(images, settings, Main.progress(err))) {
-				JsonObject t = model.training();
+			try (AnomalyModel model = ModelTrainer.train(images, settings, Main.progress(err))) {
+				TrainingReport t = model.training();
 				out.printf(Locale.ROOT,
-					"scale %d images: %d trained, %d patches, bank %s, features %.1f s, fit %.1f s, calibration %.1f s, total %.1f s, "
+					"scale %d images: %d trained, %d patches, %s, features %.1f s, fit %.1f s, calibration %.1f s, total %.1f s, "
 						+ "peak RSS %.0f MiB (before training %.0f), max heap %d MiB%n",
-					n, t.get("images").getAsInt(), t.get("patches").getAsLong(), model.method().parameters().get("bank_size"),
-					t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("calibration_seconds").getAsDouble(),
-					t.get("seconds").getAsDouble(), ProcessMemory.peakResidentMiB(), before, Runtime.getRuntime().maxMemory() >> 20);
+					n, t.images(), t.patches(), model.method().summary(),
+					t.featureSeconds(), t.fitSeconds(), t.calibrationSeconds(),
+					t.seconds(), ProcessMemory.peakResidentMiB(), before, Runtime.getRuntime().maxMemory() >> 20);
 			}
 		} finally {
 			try (var files = Files.walk(dir)) {

@@ -2,6 +2,7 @@ package org.anomalyj.cli;
 
 import org.anomalyj.task.Progress;
 
+
 import java.io.PrintStream;
 
 /**

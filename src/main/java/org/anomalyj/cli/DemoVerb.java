@@ -2,13 +2,14 @@ package org.anomalyj.cli;
 
 import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
+import org.anomalyj.evaluation.Evaluation;
+import org.anomalyj.evaluation.EvaluationReport;
 import org.anomalyj.inspect.BatchInspection;
-import org.anomalyj.inspect.Evaluation;
-import org.anomalyj.inspect.EvaluationReport;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
-import org.anomalyj.model.Trainer;
+import org.anomalyj.training.ModelTrainer;
+
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,10 +45,10 @@ final class DemoVerb implements Main.Verb {
 		Path outDir = a.path("out", DEFAULT_OUT);
 		Files.createDirectories(outDir);
 		CategoryFolder category = CategoryFolder.open(data);
-		Trainer.Settings settings = Trainer.Settings.DEFAULT.withDevice(DeviceChoice.parse(a.string("device", "auto")));
+		ModelTrainer.Settings settings = ModelTrainer.Settings.DEFAULT.withDevice(DeviceChoice.parse(a.string("device", "auto")));
 		Path modelFile = outDir.resolve("model.zip");
 		err.printf("1/3 training PatchCore on %d good images of %s%n", category.trainImages().size(), data);
-		try (AnomalyModel model = Trainer.train(category.trainImages(), settings, Main.progress(err))) {
+		try (AnomalyModel model = ModelTrainer.train(category.trainImages(), settings, Main.progress(err))) {
 			model.save(modelFile);
 			Inspector inspector = new Inspector(model);
 			List<Path> tests = category.testSamples().stream().map(TestSample::image).toList();

@@ -1,19 +1,20 @@
 package org.anomalyj.cli;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
-import org.anomalyj.inspect.Evaluation;
-import org.anomalyj.inspect.EvaluationReport;
+import org.anomalyj.evaluation.Evaluation;
+import org.anomalyj.evaluation.EvaluationReport;
+import org.anomalyj.evaluation.FalseAlarmStudy;
+import org.anomalyj.evaluation.FewShotEvaluation;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
-import org.anomalyj.model.FalseAlarmStudy;
-import org.anomalyj.model.FewShotEvaluation;
-import org.anomalyj.model.Trainer;
+import org.anomalyj.training.ModelTrainer;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,7 +66,7 @@ final class EvaluateVerb implements Main.Verb {
 			return;
 		}
 		if (a.string("model", null) != null) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms train their own models; drop --model");
-		Trainer.Settings settings = TrainVerb.settings(a, "evaluate");
+		ModelTrainer.Settings settings = TrainVerb.settings(a, "evaluate");
 		int repeats = a.integer("repeats", fewShot != null ? 5 : 10);
 		JsonObject result;
 		if (fewShot != null) {

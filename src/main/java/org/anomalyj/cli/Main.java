@@ -2,6 +2,7 @@ package org.anomalyj.cli;
 
 import org.anomalyj.task.Progress;
 
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;

@@ -7,6 +7,7 @@ import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.Thresholds;
 
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -6,14 +6,17 @@ import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.MethodOption;
-import org.anomalyj.method.PatchCore;
+import org.anomalyj.backbone.BackboneCatalog;
+import org.anomalyj.backbone.BackbonePlugin;
+import org.anomalyj.model.TrainingReport;
 import org.anomalyj.model.AnomalyModel;
-import org.anomalyj.model.Calibration;
-import org.anomalyj.model.DefectThresholds;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.F1Thresholds;
 import org.anomalyj.model.Thresholds;
-import org.anomalyj.model.Trainer;
+import org.anomalyj.training.Calibration;
+import org.anomalyj.training.DefectThresholds;
+import org.anomalyj.training.ModelTrainer;
+
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,34 +33,37 @@ import java.util.Set;
 final class TrainVerb implements Main.Verb {
 
 	/** Options every method shares (train and few-shot evaluation). */
-	static final Set<String> OPTIONS = Set.of("method", "size", "seed", "device", "alpha", "calibration", "folds", "normalization", "batch");
+	static final Set<String> OPTIONS = Set.of("method", "backbone", "size", "seed", "device", "alpha", "calibration", "folds", "normalization", "batch");
 
 	@Override
 	public String summary() {
-		return "train a model on good images: --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--size 256]";
+		return "train a model on good images: --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
+			+ String.join("|", BackboneCatalog.names()) + "] [--size 256]";
 	}
 
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
-			out.println("train --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--size 256] [--seed 0]\n"
+			out.println("train --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
+				+ String.join("|", BackboneCatalog.names()) + "]\n      [--size 256] [--seed 0]"
 				+ "      [--calibration holdout|auto|crossfit|none|FRACTION] [--folds 5] [--alpha 0.01]\n"
 				+ "      [--defects DIR] [--threshold conformal|f1]\n"
-				+ "      [--normalization unit|symmetric] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
+				+ "      [--normalization " + InputNormalization.ids() + "] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
 				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.\n"
 				+ "  --calibration: how the false-alarm threshold is set. holdout (default): 10 % of the images are kept out of\n"
 				+ "    training and scored; crossfit: --folds extra fits score every image out of fold, slower, reaches a small\n"
 				+ "    --alpha with few images; auto: hold out what --alpha needs when that is at most a quarter of the images,\n"
 				+ "    else cross-fit. --defects: an MVTec category or folder of defect images to learn F1-optimal thresholds\n"
 				+ "    from; --threshold f1 makes them decide verdicts.\n"
-				+ methodHelp());
+				+ "  --normalization overrides the input scaling the backbone's weights expect (rarely useful).\n"
+				+ backboneHelp() + "\n" + methodHelp());
 			return;
 		}
 		Set<String> extra = Set.of("data", "out", "defects", "threshold");
 		Arguments a = arguments("train", args, extra, Set.of());
 		Path data = a.path("data");
 		Path target = a.path("out");
-		Trainer.Settings settings = settings(a, "train");
+		ModelTrainer.Settings settings = settings(a, "train");
 		Thresholds.Choice choice = threshold(a);
 		Path defectsDir = a.path("defects", null);
 		if (choice == Thresholds.Choice.F1 && defectsDir == null) throw new Arguments.UsageException("train: --threshold f1 needs --defects DIR");
@@ -66,16 +72,15 @@ final class TrainVerb implements Main.Verb {
 		requireWritable(target);
 		List<DefectThresholds.Example> defects = defectsDir == null ? List.of() : DefectThresholds.find(defectsDir);
 		err.printf("training %s on %d images from %s (%s)%n", settings.method(), images.images().size(), images.dir(), images.layout());
-		try (AnomalyModel model = Trainer.train(images.images(), settings, Main.progress(err))) {
+		try (AnomalyModel model = ModelTrainer.train(images.images(), settings, Main.progress(err))) {
 			F1Thresholds f1 = defects.isEmpty() ? null
 				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);
-			var t = model.training();
+			TrainingReport t = model.training();
+			String learned = model.method().summary();
 			out.printf(Locale.ROOT, "model %s: %s, %d images, %d patches%s, %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)%s%n", target,
-				settings.method(), t.get("images").getAsInt(), t.get("patches").getAsInt(),
-				model.method() instanceof PatchCore pc ? " -> bank " + pc.bankSize() : "", t.get("seconds").getAsDouble(),
-				t.get("feature_seconds").getAsDouble(), t.get("fit_seconds").getAsDouble(), t.get("calibration_seconds").getAsDouble(),
-				skippedNote(t.get("skipped_files").getAsInt()));
+				settings.method(), t.images(), t.patches(), learned.isEmpty() ? "" : " -> " + learned, t.seconds(), t.featureSeconds(), t.fitSeconds(),
+				t.calibrationSeconds(), skippedNote(t.skippedFiles()));
 			out.println(model.thresholds().describe());
 			if (f1 != null)
 				out.printf(Locale.ROOT, "F1 thresholds from %d defect and %d good images: image %.4g (F1 %.3f), pixel %.4g (F1 %.3f)%s%n",
@@ -102,6 +107,15 @@ final class TrainVerb implements Main.Verb {
 		} catch (IllegalArgumentException e) {
 			throw new Arguments.UsageException("train: --" + e.getMessage());
 		}
+	}
+
+	/** Help lines for every backbone. */
+	static String backboneHelp() {
+		StringBuilder b = new StringBuilder();
+		for (BackbonePlugin p : BackboneCatalog.backbones().values())
+			b.append(String.format(Locale.ROOT, "  --backbone %-12s %s%s; weights %s%n", p.name(), p.description(),
+				p.name().equals(BackboneCatalog.DEFAULT) ? " (default)" : "", p.weightsSource()));
+		return b.toString().stripTrailing();
 	}
 
 	/** Help lines for every method's own options. */
@@ -145,18 +159,19 @@ final class TrainVerb implements Main.Verb {
 	}
 
 	/** Training settings from the shared options and the method's own. */
-	static Trainer.Settings settings(Arguments a, String verb) {
+	static ModelTrainer.Settings settings(Arguments a, String verb) {
 		AnomalyMethodPlugin plugin = plugin(verb, a.string("method", MethodCatalog.DEFAULT));
 		Map<String, String> options = new HashMap<>();
 		for (MethodOption o : plugin.options()) {
 			String v = a.string(o.name(), null);
 			if (v != null) options.put(o.name(), v);
 		}
-		InputNormalization norm;
+		InputNormalization norm = null;
+		String normalization = a.string("normalization", null);
 		try {
-			norm = InputNormalization.valueOf(a.string("normalization", "unit").toUpperCase(Locale.ROOT));
+			if (normalization != null) norm = InputNormalization.parse(normalization);
 		} catch (IllegalArgumentException e) {
-			throw new Arguments.UsageException(verb + ": --normalization must be unit or symmetric");
+			throw new Arguments.UsageException(verb + ": --" + e.getMessage());
 		}
 		Calibration calibration;
 		try {
@@ -165,10 +180,10 @@ final class TrainVerb implements Main.Verb {
 			throw new Arguments.UsageException(verb + ": --" + e.getMessage());
 		}
 		try {
-			return Trainer.Settings.DEFAULT.withMethod(plugin.name(), options).withSeed(a.longValue("seed", 0)).withInputSize(a.integer("size", 256))
+			return ModelTrainer.Settings.DEFAULT.withBackbone(a.string("backbone", BackboneCatalog.DEFAULT)).withMethod(plugin.name(), options).withSeed(a.longValue("seed", 0)).withInputSize(a.integer("size", 256))
 				.withDevice(DeviceChoice.parse(a.string("device", "auto"))).withCalibration(calibration)
-				.withAlpha(a.real("alpha", Trainer.Settings.DEFAULT.alpha())).withNormalization(norm)
-				.withBatchSize(a.integer("batch", Trainer.Settings.DEFAULT.batchSize()));
+				.withAlpha(a.real("alpha", ModelTrainer.Settings.DEFAULT.alpha())).withNormalization(norm)
+				.withBatchSize(a.integer("batch", ModelTrainer.Settings.DEFAULT.batchSize()));
 		} catch (IllegalArgumentException e) {
 			throw new Arguments.UsageException(verb + ": " + e.getMessage());
 		}

@@ -2,6 +2,7 @@ package org.anomalyj.data;
 
 import org.anomalyj.image.ImageFileReader;
 
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.ImageInfo;
 import org.anomalyj.image.LoadedImage;
 
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

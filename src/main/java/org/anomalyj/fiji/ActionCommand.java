@@ -1,8 +1,9 @@
 package org.anomalyj.fiji;
 
 import org.anomalyj.task.Progress;
+
 import org.scijava.app.StatusService;
-import org.scijava.command.ContextCommand;
+import org.scijava.command.DynamicCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -15,7 +16,7 @@ import java.io.IOException;
  * What the SciJava commands share: the outcome of the last run, feedback through the status service, and a failure shown as one
  * message (and the command cancelled with it, so a script can read the reason) instead of a trace.
  */
-abstract class ActionCommand<O> extends ContextCommand {
+abstract class ActionCommand<O> extends DynamicCommand {
 
 	@Parameter
 	private StatusService status;

@@ -6,6 +6,7 @@ import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package org.anomalyj.fiji;
 
 import org.anomalyj.model.DeviceChoice;
+
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -43,7 +44,7 @@ public class BatchDetectCommand extends ActionCommand<BatchDetectAction.Outcome>
 
 	@Override
 	protected BatchDetectAction.Outcome perform(Feedback feedback) throws IOException {
-		BatchDetectAction.Parameters p = new BatchDetectAction.Parameters(Paths.of(input), Paths.of(model), Paths.of(output), maps, masks,
+		BatchDetectAction.Parameters p = new BatchDetectAction.Parameters(FilePaths.of(input), FilePaths.of(model), FilePaths.of(output), maps, masks,
 			overlays, opacity, min_area, DeviceChoice.parse(device));
 		return BatchDetectAction.run(p, feedback, ModelCache.shared());
 	}

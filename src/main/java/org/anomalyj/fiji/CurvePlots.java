@@ -1,9 +1,10 @@
 package org.anomalyj.fiji;
 
-import ij.gui.Plot;
 import org.anomalyj.metrics.MetricsReport;
 import org.anomalyj.metrics.ProCurve;
 import org.anomalyj.metrics.RocCurve;
+
+import ij.gui.Plot;
 
 import java.awt.Color;
 import java.util.ArrayList;

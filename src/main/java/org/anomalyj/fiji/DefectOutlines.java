@@ -1,14 +1,15 @@
 package org.anomalyj.fiji;
 
+import org.anomalyj.inspect.Inspection;
+import org.anomalyj.postprocess.DefectRegion;
+import org.anomalyj.postprocess.DefectRegions;
+import org.anomalyj.postprocess.HeatmapOverlay;
+
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.plugin.filter.ThresholdToSelection;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
-import org.anomalyj.inspect.Inspection;
-import org.anomalyj.postprocess.DefectRegion;
-import org.anomalyj.postprocess.DefectRegions;
-import org.anomalyj.postprocess.HeatmapOverlay;
 
 import java.awt.Color;
 import java.awt.Rectangle;

@@ -1,11 +1,5 @@
 package org.anomalyj.fiji;
 
-import ij.ImagePlus;
-import ij.gui.Roi;
-import ij.measure.ResultsTable;
-import ij.process.LUT;
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 import org.anomalyj.image.ImagePlusConverter;
 import org.anomalyj.image.PixelCalibration;
 import org.anomalyj.image.Planes;
@@ -13,6 +7,13 @@ import org.anomalyj.inspect.Inspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import ij.process.LUT;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
 package org.anomalyj.fiji;
 
-import ij.ImagePlus;
 import org.anomalyj.model.DeviceChoice;
+
+import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -54,7 +55,7 @@ public class DetectCommand extends ActionCommand<DetectAction.Outcome> {
 
 	@Override
 	protected DetectAction.Outcome perform(Feedback feedback) throws IOException {
-		DetectAction.Parameters p = new DetectAction.Parameters(Paths.of(model), overlay, opacity, roi_manager, results, map, mask, min_area,
+		DetectAction.Parameters p = new DetectAction.Parameters(FilePaths.of(model), overlay, opacity, roi_manager, results, map, mask, min_area,
 			DeviceChoice.parse(device));
 		DetectAction.Outcome outcome = DetectAction.run(image, p, feedback, ModelCache.shared());
 		anomaly_map = outcome.map();

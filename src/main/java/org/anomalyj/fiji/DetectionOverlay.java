@@ -1,9 +1,10 @@
 package org.anomalyj.fiji;
 
+import org.anomalyj.inspect.Inspection;
+
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
-import org.anomalyj.inspect.Inspection;
 
 import java.util.List;
 

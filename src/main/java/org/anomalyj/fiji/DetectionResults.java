@@ -1,8 +1,9 @@
 package org.anomalyj.fiji;
 
-import ij.measure.ResultsTable;
 import org.anomalyj.image.PixelCalibration;
 import org.anomalyj.inspect.Inspection;
+
+import ij.measure.ResultsTable;
 
 /**
  * One row per inspected plane in a results table. {@code defect_area} is in calibrated units

@@ -1,15 +1,16 @@
 package org.anomalyj.fiji;
 
+import org.anomalyj.data.CategoryFolder;
+import org.anomalyj.evaluation.Evaluation;
+import org.anomalyj.evaluation.EvaluationReport;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
-import org.anomalyj.data.CategoryFolder;
-import org.anomalyj.inspect.Evaluation;
-import org.anomalyj.inspect.EvaluationReport;
-import org.anomalyj.inspect.Inspector;
-import org.anomalyj.model.AnomalyModel;
-import org.anomalyj.model.DeviceChoice;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
 package org.anomalyj.fiji;
 
-import ij.gui.Plot;
 import org.anomalyj.model.DeviceChoice;
+
+import ij.gui.Plot;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -25,7 +26,7 @@ public class EvaluateCommand extends ActionCommand<EvaluateAction.Outcome> {
 
 	@Override
 	protected EvaluateAction.Outcome perform(Feedback feedback) throws IOException {
-		EvaluateAction.Outcome outcome = EvaluateAction.run(new EvaluateAction.Parameters(Paths.of(data), Paths.of(model),
+		EvaluateAction.Outcome outcome = EvaluateAction.run(new EvaluateAction.Parameters(FilePaths.of(data), FilePaths.of(model),
 			DeviceChoice.parse(device)), feedback, ModelCache.shared());
 		for (Plot plot : outcome.plots()) Windows.show(plot);
 		return outcome;

@@ -1,7 +1,8 @@
 package org.anomalyj.fiji;
 
-import ij.IJ;
 import org.anomalyj.task.Progress;
+
+import ij.IJ;
 
 /**
  * What an action tells the person running it: progress in the status bar, a summary in the Log

@@ -1,8 +1,9 @@
 package org.anomalyj.fiji;
 
-import ij.gui.ImageRoi;
 import org.anomalyj.inspect.Inspection;
 import org.anomalyj.postprocess.HeatmapOverlay;
+
+import ij.gui.ImageRoi;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;

@@ -3,6 +3,7 @@ package org.anomalyj.fiji;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,7 +1,8 @@
 package org.anomalyj.fiji;
 
+import org.anomalyj.method.MethodOption;
 import org.anomalyj.model.DeviceChoice;
-import org.scijava.command.Command;
+import org.scijava.module.DefaultMutableModuleItem;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -9,23 +10,25 @@ import org.scijava.widget.FileWidget;
 import java.io.File;
 import java.io.IOException;
 
-/** Fiji's Train Anomaly Model... (see {@link TrainAction}). */
-@Plugin(type = Command.class, menuPath = CommandLabels.MENU + CommandLabels.TRAIN)
+/**
+ * Fiji's Train Anomaly Model... (see {@link TrainAction}). A dynamic command: its method and
+ * backbone choices and one field per method option come from the plug-in catalogs when the dialog
+ * opens ({@link MethodFields}), so a plug-in method or backbone appears here with no change.
+ */
+@Plugin(type = org.scijava.command.Command.class, menuPath = CommandLabels.MENU + CommandLabels.TRAIN)
 public class TrainCommand extends ActionCommand<TrainAction.Outcome> {
 
 	@Parameter(label = "Good images (folder or MVTec category)", style = FileWidget.DIRECTORY_STYLE)
 	private File data;
 
-	// The built-in methods; a SciJava dialog takes its choices from the annotation. The ImageJ 1.x
-	// dialog and the command line list every method plug-in (TrainAction.METHODS).
-	@Parameter(label = "Method", choices = {"patchcore", "padim"})
-	private String method = "patchcore";
+	@Parameter(label = "Method")
+	private String method = TrainAction.methods().get(0);
+
+	@Parameter(label = "Backbone")
+	private String backbone = TrainAction.backbones().get(0);
 
 	@Parameter(label = "Input size (px)", min = "32", max = "2048", stepSize = "16")
 	private int input_size = TrainAction.Parameters.DEFAULT_SIZE;
-
-	@Parameter(label = "Coreset ratio", min = "0.001", max = "1", stepSize = "0.01")
-	private double coreset = TrainAction.Parameters.DEFAULT_CORESET;
 
 	@Parameter(label = "Random seed")
 	private long seed = 0;
@@ -36,10 +39,44 @@ public class TrainCommand extends ActionCommand<TrainAction.Outcome> {
 	@Parameter(label = "Model file to write (.zip)", style = FileWidget.SAVE_STYLE)
 	private File model;
 
+	/** The plug-ins' fields go in before the items are initialised (adding them while that runs would upset its iteration). */
+	@Override
+	public void initialize() throws org.scijava.module.MethodCallException {
+		listPlugins();
+		super.initialize();
+	}
+
+	/** Fills the choices and adds the method options' fields, from the plug-ins found now. */
+	private void listPlugins() {
+		getInfo().getMutableInput("method", String.class).setChoices(TrainAction.methods());
+		getInfo().getMutableInput("backbone", String.class).setChoices(TrainAction.backbones());
+		for (MethodFields.Field f : MethodFields.all()) {
+			if (getInfo().getInput(f.key()) != null) continue;
+			MethodOption o = f.option();
+			switch (o.kind()) {
+				case NUMBER -> add(f, Double.class, Double.valueOf(o.defaultValue()));
+				case INTEGER -> add(f, Long.class, Long.valueOf(o.defaultValue()));
+				case FLAG -> add(f, Boolean.class, Boolean.valueOf(o.defaultValue()));
+				case TEXT -> add(f, String.class, o.defaultValue());
+			}
+		}
+	}
+
+	private <T> void add(MethodFields.Field f, Class<T> type, T fallback) {
+		DefaultMutableModuleItem<T> item = new DefaultMutableModuleItem<>(this, f.key(), type);
+		item.setLabel(f.label());
+		item.setDescription(f.option().description());
+		item.setDefaultValue(fallback);
+		item.setRequired(false);
+		addInput(item);
+		if (getInput(f.key()) == null) setInput(f.key(), fallback);
+	}
+
 	@Override
 	protected TrainAction.Outcome perform(Feedback feedback) throws IOException {
-		TrainAction.Parameters p = new TrainAction.Parameters(Paths.of(data), method, input_size, coreset, seed, DeviceChoice.parse(device),
-			Paths.of(model));
+		listPlugins(); // when run with all inputs given (a script), the initializer may not have run
+		TrainAction.Parameters p = new TrainAction.Parameters(FilePaths.of(data), method, backbone, input_size,
+			MethodFields.optionsOf(method, key -> String.valueOf(getInput(key))), seed, DeviceChoice.parse(device), FilePaths.of(model));
 		return TrainAction.run(p, feedback, ModelCache.shared());
 	}
 }

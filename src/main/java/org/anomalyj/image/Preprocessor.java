@@ -82,15 +82,15 @@ public final class Preprocessor {
 				for (int i = 0; i < n; i++) rows.read(y0 + i, rowBlock, i * w);
 				resize.resizeRows(rowBlock, 0, n, intermediate, y0 * size);
 			}
-			int base = offset + c * plane2;
-			resize.resizeColumns(intermediate, out, base);
-			if (normalization != InputNormalization.UNIT) // identity otherwise
-				for (int i = base; i < base + plane2; i++) out[i] = normalization.apply(out[i]);
+			resize.resizeColumns(intermediate, out, offset + c * plane2);
 		}
 		if (channels == 1) {
 			System.arraycopy(out, offset, out, offset + plane2, plane2);
 			System.arraycopy(out, offset, out, offset + 2 * plane2, plane2);
 		}
+		if (!normalization.isIdentity()) // per channel, after a grey plane is replicated: the channels' means differ
+			for (int c = 0; c < 3; c++)
+				for (int i = offset + c * plane2, end = i + plane2; i < end; i++) out[i] = normalization.apply(out[i], c);
 	}
 
 	/** The resize plan for this source size; training images usually share one size, so the last plan is kept. */

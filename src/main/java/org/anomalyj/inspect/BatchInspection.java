@@ -1,12 +1,13 @@
 package org.anomalyj.inspect;
 
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.LoadedImage;
 import org.anomalyj.image.Planes;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.task.Progress;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,10 +1,11 @@
 package org.anomalyj.inspect;
 
+import org.anomalyj.postprocess.DefectRegions;
+
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
-import org.anomalyj.postprocess.DefectRegions;
 
 /**
  * The verdict on one image plane.

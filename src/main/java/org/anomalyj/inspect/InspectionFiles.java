@@ -1,5 +1,10 @@
 package org.anomalyj.inspect;
 
+import org.anomalyj.image.IntensityRange;
+import org.anomalyj.image.Planes;
+import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.postprocess.HeatmapOverlay;
+
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
@@ -7,10 +12,6 @@ import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
-import org.anomalyj.image.IntensityRange;
-import org.anomalyj.image.Planes;
-import org.anomalyj.io.AtomicFiles;
-import org.anomalyj.postprocess.HeatmapOverlay;
 import net.imglib2.view.Views;
 
 import javax.imageio.ImageIO;

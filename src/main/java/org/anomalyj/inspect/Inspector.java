@@ -1,7 +1,5 @@
 package org.anomalyj.inspect;
 
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 import org.anomalyj.image.FloatResizer;
 import org.anomalyj.image.PixelType;
 import org.anomalyj.image.Planes;
@@ -9,6 +7,9 @@ import org.anomalyj.image.Preprocessor;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.postprocess.DefectRegions;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,10 @@
 package org.anomalyj.method;
 
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.method.patchcore.PatchCore;
+
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
-import org.anomalyj.io.Safetensors;
 
 import java.util.Map;
 
@@ -32,6 +34,22 @@ public interface AnomalyMethod extends AutoCloseable {
 	default float[] imageScores(NDArray features, NDArray patchScores) {
 		long n = patchScores.getShape().get(0);
 		return patchScores.reshape(n, -1).max(new int[] {1}).toFloatArray();
+	}
+
+	/**
+	 * A few words on what was learned, for the training summary (e.g. PatchCore's "bank 1925");
+	 * empty when there is nothing to say.
+	 */
+	default String summary() {
+		return "";
+	}
+
+	/**
+	 * Multiply-adds that scoring one patch costs, for the compute floor the benchmark reports (the
+	 * backbone's share is counted apart); 0 when the method does not say.
+	 */
+	default long multiplyAddsPerPatch() {
+		return 0;
 	}
 
 	/** The method's parameters, stored in the model manifest under the method's name. */

@@ -2,6 +2,8 @@ package org.anomalyj.method;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.features.FeatureRows;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.task.Progress;
@@ -12,12 +14,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A kind of anomaly detection method (PatchCore, PaDiM, …): how to train one on patch features and
- * how to restore a trained one from a model file. This is the extension point for third parties:
- * annotate an implementation with {@code @Plugin(type = AnomalyMethodPlugin.class)} and put its jar
- * on the class path; {@link MethodCatalog} finds it without any change to AnomalyJ. Backbone,
- * feature aggregation, map post-processing, thresholds, persistence and evaluation are shared, so
- * a method only turns features into patch scores.
+ * A kind of anomaly detection method (PatchCore, PaDiM, …): its options, how to train one on good
+ * images, and how to restore a trained one from a model file. This is the extension point for
+ * methods: annotate an implementation with {@code @Plugin(type = AnomalyMethodPlugin.class)} and put
+ * its jar on the class path; {@link MethodCatalog} finds it, {@code train --method NAME} and the
+ * Train dialogs offer it with its {@link #options()}, and its model files load, with no change to
+ * AnomalyJ. Backbone, feature aggregation, map post-processing, thresholds, calibration,
+ * persistence and evaluation are shared, so a method only turns what it learned into patch scores.
+ * <p>
+ * A method trains in {@link #train}: in one pass over patch features (memory banks, Gaussians), in
+ * several (epochs, mini-batches), or by training a network of its own on the images next to the
+ * frozen backbone ({@link TrainingSet#forEachInput}); it reports progress per epoch, stops when
+ * {@link Progress#checkCancelled()} says so, and draws all randomness from the seed. What it learned
+ * goes into the model file as JSON parameters and safetensors tensors
+ * ({@link AnomalyMethod#parameters()}, {@link AnomalyMethod#tensors()}).
  * <p>
  * Implementations need a public no-argument constructor and must be stateless: one instance
  * serves every training and loading.
@@ -33,12 +43,12 @@ public interface AnomalyMethodPlugin extends SciJavaPlugin {
 	/** One line for help texts and dialogs. */
 	String description();
 
-	/** The parameters a user may set, with their defaults. */
+	/** The parameters a user may set, with their defaults: the CLI's help and options and the Train dialogs come from these. */
 	List<MethodOption> options();
 
 	/**
 	 * The settings to train with, from user-given options: every option of {@link #options()},
-	 * defaults filled in, values checked.
+	 * defaults filled in, values checked. They are stored in the training report of the model.
 	 *
 	 * @param given option name to value; names not in {@link #options()} are refused
 	 * @throws IllegalArgumentException naming the option and the problem
@@ -46,29 +56,21 @@ public interface AnomalyMethodPlugin extends SciJavaPlugin {
 	JsonObject settings(Map<String, String> given);
 
 	/**
-	 * Trains on the patch features of good images.
+	 * Trains on good images. Called for the model itself and again for every fold of cross-fitted
+	 * calibration, few-shot draw and false-alarm split, on other subsets.
 	 *
-	 * @param manager where the trained method's arrays live (its device)
-	 * @param features training features; at least one image
+	 * @param data the training images, as features and as network inputs; at least one image
 	 * @param settings as returned by {@link #settings}
 	 * @param seed seed of any randomness, so training is reproducible
-	 * @return the trained scorer; its {@link AnomalyMethod#parameters()} must let {@link #restore}
-	 *         rebuild it
+	 * @param progress per-epoch (or per-stage) progress; check it for cancellation between steps
+	 * @return the trained scorer; its {@link AnomalyMethod#parameters()} and tensors must let
+	 *         {@link #restore} rebuild it
 	 */
-	AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress);
+	AnomalyMethod train(TrainingSet data, JsonObject settings, long seed, Progress progress);
 
-	/**
-	 * Trains on features given batch by batch, so training sets larger than memory can be used
-	 * (the trainer streams the images' features into it). The default collects every batch and
-	 * calls {@link #fit}; methods that can fit with less memory override it, and then implement
-	 * {@link #fit} as this fitter fed all features, so the two never disagree.
-	 *
-	 * @param grid the shape of every batch's features
-	 * @param settings as returned by {@link #settings}
-	 * @param seed seed of any randomness, so training is reproducible
-	 */
-	default Fitter fitter(NDManager manager, FeatureGrid grid, JsonObject settings, long seed, Progress progress) {
-		return new BufferedFitter(this, manager, grid, settings, seed, progress);
+	/** Trains on features held in memory (a features-only {@link TrainingSet}): tests and studies of feature methods. */
+	default AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
+		return train(InMemoryFeatures.of(manager, features), settings, seed, progress);
 	}
 
 	/**

@@ -1,21 +1,22 @@
 package org.anomalyj.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import org.anomalyj.backbone.Backbone;
 import org.anomalyj.backbone.BackboneCatalog;
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.features.PatchFeatures;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.ModelArchive;
 import org.anomalyj.io.ModelFormatException;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
-import org.anomalyj.method.FeatureGrid;
 import org.anomalyj.method.MethodCatalog;
-import org.anomalyj.method.PatchFeatures;
 import org.anomalyj.postprocess.AnomalyMapper;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,11 +37,11 @@ public final class AnomalyModel implements AutoCloseable {
 	private final AnomalyMethod method;
 	private final AnomalyMapper mapper;
 	private Thresholds thresholds;
-	private final JsonObject training;
+	private final TrainingReport training;
 
 	/** Takes ownership of the manager, backbone and method. */
 	AnomalyModel(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
-		Thresholds thresholds, JsonObject training) {
+		Thresholds thresholds, TrainingReport training) {
 		this.manager = manager;
 		this.backbone = backbone;
 		this.spec = spec;
@@ -74,8 +75,8 @@ public final class AnomalyModel implements AutoCloseable {
 	}
 
 	/** What the training run recorded (images, patches, timings). */
-	public JsonObject training() {
-		return training.deepCopy();
+	public TrainingReport training() {
+		return training;
 	}
 
 	/** Scores and maps of a batch, maps at the model's input size. */
@@ -96,7 +97,7 @@ public final class AnomalyModel implements AutoCloseable {
 	}
 
 	/** Scores patch features {@code (N, D, h, w)} with a method; shared by scoring and calibration. */
-	static Scored score(AnomalyMethod method, AnomalyMapper mapper, NDArray features) {
+	public static Scored score(AnomalyMethod method, AnomalyMapper mapper, NDArray features) {
 		int n = (int) features.getShape().get(0), h = mapper.outHeight(), w = mapper.outWidth();
 		NDArray patch = method.patchScores(features);
 		float[] scores = method.imageScores(features, patch);
@@ -112,7 +113,7 @@ public final class AnomalyModel implements AutoCloseable {
 		manifest.add("features", spec.toJson());
 		manifest.add(method.name(), method.parameters());
 		manifest.add("thresholds", thresholds.toJson());
-		manifest.add("training", training);
+		manifest.add("training", training.toJson());
 		Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>(method.tensors());
 		for (Map.Entry<String, Safetensors.Tensor> e : thresholds.tensors().entrySet())
 			if (tensors.put(e.getKey(), e.getValue()) != null)
@@ -167,8 +168,8 @@ public final class AnomalyModel implements AutoCloseable {
 			}
 			method = plugin.restore(manager, FeatureGrid.of(features), m.object(name), archive.tensors());
 			Thresholds thresholds = Thresholds.read(m.object("thresholds"), archive.tensors());
-			JsonObject training = m.has("training") && archive.manifest().get("training").isJsonObject()
-				? archive.manifest().getAsJsonObject("training") : new JsonObject();
+			TrainingReport training = TrainingReport.fromJson(m.has("training") && archive.manifest().get("training").isJsonObject()
+				? archive.manifest().getAsJsonObject("training") : new JsonObject());
 			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
 		} catch (IOException | RuntimeException e) {
 			if (features != null) features.close();
@@ -199,8 +200,8 @@ public final class AnomalyModel implements AutoCloseable {
 		manager.close();
 	}
 
-	/** Set by the trainer after calibrating. */
-	AnomalyModel withThresholds(Thresholds t) {
+	/** Replaces the thresholds (training adds F1 thresholds learned from defects). */
+	public AnomalyModel withThresholds(Thresholds t) {
 		this.thresholds = t;
 		return this;
 	}
@@ -214,9 +215,9 @@ public final class AnomalyModel implements AutoCloseable {
 		this.thresholds = thresholds.withActive(choice);
 	}
 
-	/** Used by the trainer, which builds the parts itself. */
-	static AnomalyModel assemble(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
-		Thresholds thresholds, JsonObject training) {
+	/** A model of parts built by training ({@code FeatureSession.toModel}); takes ownership of them. */
+	public static AnomalyModel assemble(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
+		Thresholds thresholds, TrainingReport training) {
 		return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
 	}
 

@@ -46,7 +46,7 @@ public final class ConformalScores {
 	}
 
 	/** The rank {@code r} (1-based) of the threshold for {@code alpha}, at most {@code n}. */
-	int rank(double alpha) {
+	public int rank(double alpha) {
 		if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("false-alarm rate must be in (0, 1), was " + alpha);
 		int n = sorted.length;
 		// Guard against (n + 1)(1 - alpha) landing a hair above an integer through rounding.

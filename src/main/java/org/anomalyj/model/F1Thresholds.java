@@ -1,7 +1,8 @@
 package org.anomalyj.model;
 
-import com.google.gson.JsonObject;
 import org.anomalyj.io.JsonFields;
+
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 

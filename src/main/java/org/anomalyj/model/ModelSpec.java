@@ -1,11 +1,13 @@
 package org.anomalyj.model;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import org.anomalyj.backbone.BackbonePlugin;
 import org.anomalyj.image.InputNormalization;
 import org.anomalyj.image.IntensityRange;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.postprocess.AnomalyMapper;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Locale;
  * state. Stored in the manifest, so a model scores exactly as it was trained.
  *
  * @param backbone backbone id
- * @param inputSize side of the square network input (multiple of 16)
+ * @param inputSize side of the square network input (a multiple of the backbone's largest tap stride)
  * @param normalization network input range
  * @param intensity range mapped to [0, 1] for 16/32-bit images, learned from the training images; null when all were 8-bit
  * @param taps feature taps
@@ -26,7 +28,6 @@ import java.util.Locale;
 public record ModelSpec(String backbone, int inputSize, InputNormalization normalization, IntensityRange intensity,
 	List<String> taps, int poolSize, double sigma) {
 
-	public static final List<String> DEFAULT_TAPS = List.of("block_5_add", "block_10_project_BN");
 	public static final int DEFAULT_SIZE = 256;
 	/** Larger neighbourhoods would average mostly padding on the feature grids; the bound also keeps pooling cheap. */
 	public static final int MAX_POOL_SIZE = 31;
@@ -37,8 +38,8 @@ public record ModelSpec(String backbone, int inputSize, InputNormalization norma
 	 *         field by field first ({@link #fromJson}), with messages naming the field
 	 */
 	public ModelSpec {
-		if (inputSize < 32 || inputSize > 2048 || inputSize % 16 != 0)
-			throw new IllegalArgumentException("input size must be a multiple of 16 between 32 and 2048, was " + inputSize);
+		if (inputSize < 32 || inputSize > 2048)
+			throw new IllegalArgumentException("input size must be between 32 and 2048, was " + inputSize);
 		if (normalization == null) throw new IllegalArgumentException("no input normalization given");
 		if (taps.isEmpty() || taps.size() > MAX_TAPS) throw new IllegalArgumentException("1 to " + MAX_TAPS + " feature taps needed, got " + taps.size());
 		if (poolSize < 1 || poolSize > MAX_POOL_SIZE || poolSize % 2 == 0)
@@ -48,17 +49,27 @@ public record ModelSpec(String backbone, int inputSize, InputNormalization norma
 		taps = List.copyOf(taps);
 	}
 
-	public static ModelSpec defaults(String backbone, int inputSize) {
-		return new ModelSpec(backbone, inputSize, InputNormalization.UNIT, null, DEFAULT_TAPS, 3, AnomalyMapper.defaultSigma(inputSize));
+	/**
+	 * The spec of a new model on a backbone: its default taps and input normalisation (or
+	 * {@code normalization} when given), 3x3 neighbourhoods and the default smoothing.
+	 *
+	 * @throws IllegalArgumentException when the input size does not suit the backbone's taps
+	 */
+	public static ModelSpec defaults(BackbonePlugin backbone, int inputSize, InputNormalization normalization, IntensityRange intensity) {
+		int multiple = backbone.inputMultiple(backbone.defaultTaps());
+		if (inputSize % multiple != 0)
+			throw new IllegalArgumentException("input size must be a multiple of " + multiple + " for backbone " + backbone.name() + ", was " + inputSize);
+		return new ModelSpec(backbone.modelId(), inputSize, normalization != null ? normalization : backbone.normalization(), intensity,
+			backbone.defaultTaps(), 3, AnomalyMapper.defaultSigma(inputSize));
 	}
 
 	public ModelSpec withIntensity(IntensityRange range) {
 		return new ModelSpec(backbone, inputSize, normalization, range, taps, poolSize, sigma);
 	}
 
-	JsonObject toJson() {
+	public JsonObject toJson() {
 		JsonObject o = new JsonObject();
-		o.addProperty("normalization", normalization.name().toLowerCase(Locale.ROOT));
+		o.addProperty("normalization", normalization.id());
 		if (intensity != null) {
 			JsonArray r = new JsonArray();
 			r.add(intensity.lo());
@@ -78,18 +89,19 @@ public record ModelSpec(String backbone, int inputSize, InputNormalization norma
 	 *
 	 * @throws IOException naming the field that is missing or out of range
 	 */
-	static ModelSpec fromJson(String backbone, int inputSize, JsonFields o) throws IOException {
+	public static ModelSpec fromJson(String backbone, int inputSize, JsonFields o) throws IOException {
 		IntensityRange range = null;
 		if (o.has("intensity_range")) {
 			double[] r = o.numbers("intensity_range", 2);
 			if (!(r[1] > r[0])) throw o.problem("intensity_range", "must be [low, high] with low < high");
 			range = new IntensityRange(r[0], r[1]);
 		}
-		String norm = o.string("normalization");
-		InputNormalization normalization = null;
-		for (InputNormalization n : InputNormalization.values())
-			if (n.name().toLowerCase(Locale.ROOT).equals(norm)) normalization = n;
-		if (normalization == null) throw o.problem("normalization", "must be unit or symmetric");
+		InputNormalization normalization;
+		try {
+			normalization = InputNormalization.parse(o.string("normalization"));
+		} catch (IllegalArgumentException e) {
+			throw o.problem("normalization", "must be one of " + InputNormalization.ids());
+		}
 		List<String> taps = o.strings("taps", MAX_TAPS);
 		long pool = o.integer("pool", 1, MAX_POOL_SIZE);
 		if (pool % 2 == 0) throw o.problem("pool", "must be odd (found " + pool + ")");

@@ -1,8 +1,9 @@
 package org.anomalyj.model;
 
-import com.google.gson.JsonObject;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
+
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import java.util.Map;
 public final class Thresholds {
 
 	public static final double DEFAULT_ALPHA = 0.01;
-	static final String IMAGE_SCORES = "calibration.image_scores", MAP_MAXIMA = "calibration.map_maxima";
+	public static final String IMAGE_SCORES = "calibration.image_scores", MAP_MAXIMA = "calibration.map_maxima";
 
 	/** Which thresholds decide. */
 	public enum Choice {

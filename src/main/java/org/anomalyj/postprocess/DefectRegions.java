@@ -2,6 +2,7 @@ package org.anomalyj.postprocess;
 
 import org.anomalyj.metrics.ConnectedRegions;
 
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

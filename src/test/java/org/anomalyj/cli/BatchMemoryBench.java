@@ -3,6 +3,7 @@ package org.anomalyj.cli;
 import org.anomalyj.testing.JavaProcess;
 import org.anomalyj.testing.SmallModel;
 import org.anomalyj.testing.TestImages;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

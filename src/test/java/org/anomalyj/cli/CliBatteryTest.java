@@ -1,7 +1,5 @@
 package org.anomalyj.cli;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import org.anomalyj.image.HeaderOnlyPng;
 import org.anomalyj.image.TiffBytes;
 import org.anomalyj.io.ModelArchive;
@@ -12,6 +10,9 @@ import org.anomalyj.testing.FileTreeDigest;
 import org.anomalyj.testing.ModelZips;
 import org.anomalyj.testing.SmallModel;
 import org.anomalyj.testing.TestImages;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,7 +243,7 @@ class CliBatteryTest {
 			assertTrue(r.skippedLines().stream().anyMatch(l -> l.contains(data.resolve(bad).toString())), bad + " not named:\n" + r.err());
 		assertTrue(r.out().contains("3 unreadable file(s) skipped"), r.out());
 		try (AnomalyModel m = AnomalyModel.load(out, DeviceChoice.CPU)) {
-			assertEquals(3, m.training().get("skipped_files").getAsInt());
+			assertEquals(3, m.training().skippedFiles());
 		}
 		assertEquals(before, FileTreeDigest.of(data));
 		assertNoTemporaryFiles(dir);
@@ -373,8 +374,8 @@ class CliBatteryTest {
 		cases.put(edit("sigma", m -> m.getAsJsonObject("features").addProperty("sigma", 1e9)), "'features.sigma' must be a number from 0 to 32");
 		cases.put(edit("pool", m -> m.getAsJsonObject("features").addProperty("pool", 1_000_001)), "'features.pool' must be an integer from 1 to 31");
 		cases.put(edit("pool-even", m -> m.getAsJsonObject("features").addProperty("pool", 4)), "'features.pool' must be odd");
-		cases.put(edit("normalization", m -> m.getAsJsonObject("features").addProperty("normalization", "imagenet")),
-			"'features.normalization' must be unit or symmetric");
+		cases.put(edit("normalization", m -> m.getAsJsonObject("features").addProperty("normalization", "sepia")),
+			"'features.normalization' must be one of unit|symmetric|imagenet");
 		cases.put(edit("range", m -> m.getAsJsonObject("features").add("intensity_range", numbers(5, 1))), "low < high");
 		cases.put(edit("no-thresholds", m -> m.remove("thresholds")), "'thresholds' is missing");
 		cases.put(edit("threshold-inf", m -> m.getAsJsonObject("thresholds").addProperty("image", 1e39)), "'thresholds.image' must be a finite 32-bit number");

@@ -6,6 +6,7 @@ import org.anomalyj.testing.FileTreeDigest;
 import org.anomalyj.testing.JavaProcess;
 import org.anomalyj.testing.SmallModel;
 import org.anomalyj.testing.TestImages;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +70,7 @@ class CliKillTest {
 			try (AnomalyModel m = AnomalyModel.load(target, DeviceChoice.CPU)) {
 				// Held-out calibration images are not among the images fitted; cross-fitted ones are.
 				int heldOut = m.thresholds().calibration().equals("holdout") ? m.thresholds().calibrationImages() : 0;
-				assertEquals(TRAINING_IMAGES, m.training().get("images").getAsInt() + heldOut, "the new model, complete");
+				assertEquals(TRAINING_IMAGES, m.training().images() + heldOut, "the new model, complete");
 			}
 		}
 		try (Stream<Path> s = Files.list(out)) {

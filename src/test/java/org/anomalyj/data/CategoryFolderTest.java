@@ -1,6 +1,7 @@
 package org.anomalyj.data;
 
 import org.anomalyj.image.BinaryMask;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

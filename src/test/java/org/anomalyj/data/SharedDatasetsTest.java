@@ -4,6 +4,7 @@ import org.anomalyj.image.BinaryMask;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.LoadedImage;
 import org.anomalyj.image.Preprocessor;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,12 @@
 package org.anomalyj.fiji;
 
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.inspect.Inspection;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.task.Progress;
+
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -9,19 +16,15 @@ import ij.gui.Roi;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.process.ImageConverter;
-import org.anomalyj.image.ImageFileReader;
-import org.anomalyj.inspect.Inspection;
-import org.anomalyj.inspect.Inspector;
-import org.anomalyj.model.AnomalyModel;
-import org.anomalyj.model.DeviceChoice;
-import org.anomalyj.task.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.Command;
-import org.scijava.command.CommandModule;
+import org.scijava.command.DynamicCommand;
+import org.scijava.module.ModuleService;
+import java.util.concurrent.Future;
 import org.scijava.command.CommandService;
 
 import java.awt.Point;
@@ -68,9 +71,9 @@ class FijiCommandsTest {
 		context = new Context();
 		commands = context.service(CommandService.class);
 		modelFile = tmp.resolve("ball screw.zip");
-		CommandModule m = run(TrainCommand.class, "data", SAMPLE.toFile(), "method", "patchcore", "input_size", 128, "coreset", 0.1, "seed", 0L,
+		DynamicCommand m = run(TrainCommand.class, "data", SAMPLE.toFile(), "method", "patchcore", "input_size", 128, "coreset", 0.1, "seed", 0L,
 			"device", "cpu", "model", modelFile.toFile());
-		trained = ((TrainCommand) m.getCommand()).outcome();
+		trained = ((TrainCommand) m.getDelegateObject()).outcome();
 		reference = AnomalyModel.load(modelFile, DeviceChoice.CPU);
 	}
 
@@ -81,17 +84,24 @@ class FijiCommandsTest {
 		if (context != null) context.dispose();
 	}
 
-	static CommandModule run(Class<? extends Command> command, Object... inputs) throws Exception {
-		CommandModule m = commands.run(command, true, inputs).get();
+	/** Runs a command; every AnomalyJ command is a dynamic command, so the module is the command itself. */
+	static DynamicCommand start(Class<? extends Command> command, Object... inputs) throws Exception {
+		// CommandService.run hands back command modules only: run the dynamic command through the module service.
+		Future<?> f = context.service(ModuleService.class).run(commands.getCommand(command), true, inputs);
+		return (DynamicCommand) f.get();
+	}
+
+	static DynamicCommand run(Class<? extends Command> command, Object... inputs) throws Exception {
+		DynamicCommand m = start(command, inputs);
 		assertFalse(m.isCanceled(), () -> "command failed: " + m.getCancelReason());
 		return m;
 	}
 
-	static CommandModule detect(ImagePlus imp, Object... overrides) throws Exception {
+	static DynamicCommand detect(ImagePlus imp, Object... overrides) throws Exception {
 		List<Object> inputs = new ArrayList<>(List.of("image", imp, "model", modelFile.toFile(), "overlay", true, "opacity", 0.4, "roi_manager",
 			false, "results", true, "map", true, "mask", true, "min_area", 0L, "device", "cpu"));
 		for (int i = 0; i < overrides.length; i += 2) inputs.set(inputs.indexOf(overrides[i]) + 1, overrides[i + 1]);
-		return commands.run(DetectCommand.class, true, inputs.toArray()).get();
+		return start(DetectCommand.class, inputs.toArray());
 	}
 
 	@Test
@@ -99,8 +109,8 @@ class FijiCommandsTest {
 		assertTrue(Files.isRegularFile(modelFile));
 		// 40 good images, 4 held out for the thresholds (the default hold-out); 128 px input: a 16 x 16 patch grid.
 		assertEquals(36, trained.images());
-		assertEquals((int) Math.floor(36 * 16 * 16 * 0.1), trained.bankSize());
-		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("memory bank: 921 of 9216 patches")), trained.summary()::toString);
+		assertEquals("bank " + (int) Math.floor(36 * 16 * 16 * 0.1), trained.learned());
+		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("learned: bank 921 from 9216 patches")), trained.summary()::toString);
 		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("thresholds (holdout, 4 images)")), trained.summary()::toString);
 		assertTrue(trained.summary().stream().anyMatch(l -> l.contains("time:")));
 	}
@@ -111,9 +121,9 @@ class FijiCommandsTest {
 		int loadsBefore = ModelCache.shared().loads();
 		ResultsTable table = ResultsTable.getResultsTable();
 		int rowsBefore = table.size();
-		CommandModule m = detect(imp);
+		DynamicCommand m = detect(imp);
 		assertFalse(m.isCanceled(), m::getCancelReason);
-		DetectAction.Outcome out = ((DetectCommand) m.getCommand()).outcome();
+		DetectAction.Outcome out = ((DetectCommand) m.getDelegateObject()).outcome();
 		assertEquals(loadsBefore, ModelCache.shared().loads(), "the trained model is reused, not loaded again");
 
 		Inspection expected = new Inspector(reference).inspect(ImageFileReader.read(PITTING).singlePlane());
@@ -171,7 +181,7 @@ class FijiCommandsTest {
 	void theHeatMapLooksAsInTheCliOverlayPngs() throws Exception {
 		ImagePlus imp = IJ.openImage(PITTING.toString());
 		int[] base = ((int[]) imp.getProcessor().getPixels()).clone();
-		DetectAction.Outcome out = ((DetectCommand) detect(imp, "opacity", 0.6, "results", false, "map", false, "mask", false).getCommand()).outcome();
+		DetectAction.Outcome out = ((DetectCommand) detect(imp, "opacity", 0.6, "results", false, "map", false, "mask", false).getDelegateObject()).outcome();
 		ImagePlus heatOnly = new ImagePlus("heat", imp.getProcessor().duplicate());
 		heatOnly.setOverlay(new Overlay(imp.getOverlay().get(0)));
 		int[] drawn = (int[]) heatOnly.flatten().getProcessor().getPixels();
@@ -197,9 +207,9 @@ class FijiCommandsTest {
 		imp.setCalibration(cal);
 		ResultsTable table = ResultsTable.getResultsTable();
 		int rowsBefore = table.size();
-		CommandModule m = detect(imp);
+		DynamicCommand m = detect(imp);
 		assertFalse(m.isCanceled(), m::getCancelReason);
-		DetectAction.Outcome out = ((DetectCommand) m.getCommand()).outcome();
+		DetectAction.Outcome out = ((DetectCommand) m.getDelegateObject()).outcome();
 
 		assertEquals(2, out.inspections().size());
 		assertEquals(0, out.outlines().get(0).size(), "the good slice has no defect");
@@ -229,14 +239,14 @@ class FijiCommandsTest {
 	void detectTakesGreyImagesAndRefusesBitDepthsTheModelNeverSaw() throws Exception {
 		ImagePlus grey = IJ.openImage(PITTING.toString());
 		new ImageConverter(grey).convertToGray8();
-		CommandModule m = detect(grey, "map", false, "mask", false, "results", false);
+		DynamicCommand m = detect(grey, "map", false, "mask", false, "results", false);
 		assertFalse(m.isCanceled(), m::getCancelReason);
 		assertNull(m.getOutput("anomaly_map"));
 		assertEquals(new java.awt.Rectangle(0, 0, 565, 230), grey.getOverlay().get(0).getBounds());
 
 		ImagePlus sixteen = IJ.openImage(PITTING.toString());
 		new ImageConverter(sixteen).convertToGray16();
-		CommandModule refused = detect(sixteen);
+		DynamicCommand refused = detect(sixteen);
 		assertTrue(refused.isCanceled());
 		assertTrue(refused.getCancelReason().contains("trained on 8-bit images only"), refused.getCancelReason());
 		assertNull(sixteen.getOverlay(), "nothing is drawn on a refused image");
@@ -282,9 +292,9 @@ class FijiCommandsTest {
 		Path input = SAMPLE.resolve("test/pitting");
 		List<String> before = listing(input);
 		Path out = tmp.resolve("batch");
-		CommandModule m = run(BatchDetectCommand.class, "input", input.toFile(), "model", modelFile.toFile(), "output", out.toFile(), "maps", true,
+		DynamicCommand m = run(BatchDetectCommand.class, "input", input.toFile(), "model", modelFile.toFile(), "output", out.toFile(), "maps", true,
 			"masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu");
-		BatchDetectAction.Outcome o = ((BatchDetectCommand) m.getCommand()).outcome();
+		BatchDetectAction.Outcome o = ((BatchDetectCommand) m.getDelegateObject()).outcome();
 		assertEquals(8, o.result().scored());
 		assertEquals(9, Files.readAllLines(out.resolve("scores.csv")).size());
 		String stem = "01_200907130328_430000_180_crop_2";
@@ -294,8 +304,8 @@ class FijiCommandsTest {
 
 		Path copy = Files.createDirectories(tmp.resolve("same"));
 		Files.copy(PITTING, copy.resolve("a.jpg"));
-		CommandModule same = commands.run(BatchDetectCommand.class, true, "input", copy.toFile(), "model", modelFile.toFile(), "output",
-			copy.toFile(), "maps", true, "masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu").get();
+		DynamicCommand same = start(BatchDetectCommand.class, "input", copy.toFile(), "model", modelFile.toFile(), "output",
+			copy.toFile(), "maps", true, "masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu");
 		assertTrue(same.isCanceled());
 		assertTrue(same.getCancelReason().contains("must not be the input folder"), same.getCancelReason());
 		assertEquals(List.of("a.jpg"), listing(copy));
@@ -303,8 +313,8 @@ class FijiCommandsTest {
 
 	@Test
 	void evaluateTabulatesTheMetricsAndPlotsTheCurves() throws Exception {
-		CommandModule m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
-		EvaluateAction.Outcome o = ((EvaluateCommand) m.getCommand()).outcome();
+		DynamicCommand m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
+		EvaluateAction.Outcome o = ((EvaluateCommand) m.getDelegateObject()).outcome();
 		assertEquals(14, o.result().images());
 		// Image AUROC by its definition: the share of (defect, good) pairs the scores order correctly.
 		double pairs = 0, right = 0;
@@ -327,8 +337,8 @@ class FijiCommandsTest {
 
 	@Test
 	void aMissingModelFileIsOneClearMessage() throws Exception {
-		CommandModule m = commands.run(DetectCommand.class, true, "image", IJ.openImage(GOOD.toString()), "model", tmp.resolve("none.zip").toFile(),
-			"overlay", true, "opacity", 0.5, "roi_manager", false, "results", false, "map", false, "mask", false, "min_area", 0L, "device", "cpu").get();
+		DynamicCommand m = start(DetectCommand.class, "image", IJ.openImage(GOOD.toString()), "model", tmp.resolve("none.zip").toFile(),
+			"overlay", true, "opacity", 0.5, "roi_manager", false, "results", false, "map", false, "mask", false, "min_area", 0L, "device", "cpu");
 		assertTrue(m.isCanceled());
 		assertTrue(m.getCancelReason().endsWith("none.zip: no such model file"), m.getCancelReason());
 	}

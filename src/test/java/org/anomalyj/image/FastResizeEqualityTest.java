@@ -52,6 +52,8 @@ class FastResizeEqualityTest {
 			check(Planes.rgb8(rgb, w, h), size, IntensityRange.EIGHT_BIT, InputNormalization.UNIT);
 			check(Planes.rgb8(rgb, w, h), size, IntensityRange.EIGHT_BIT, InputNormalization.SYMMETRIC);
 			check(Planes.grey8(java.util.Arrays.copyOf(rgb, n), w, h), size, IntensityRange.EIGHT_BIT, InputNormalization.UNIT);
+			check(Planes.rgb8(rgb, w, h), size, IntensityRange.EIGHT_BIT, InputNormalization.IMAGENET);
+			check(Planes.grey8(java.util.Arrays.copyOf(rgb, n), w, h), size, IntensityRange.EIGHT_BIT, InputNormalization.IMAGENET);
 			IntensityRange r16 = new IntensityRange(3000, 61000);
 			check(Planes.grey16(grey16, w, h), size, r16, InputNormalization.SYMMETRIC);
 			IntensityRange r32 = new IntensityRange(-5, 40.5);

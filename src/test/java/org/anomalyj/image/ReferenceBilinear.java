@@ -53,9 +53,12 @@ final class ReferenceBilinear {
 			var cursor = net.imglib2.view.Views.flatIterable(slice).cursor();
 			for (int i = 0; i < values.length; i++) values[i] = range.normalize(cursor.next().getRealFloat());
 			float[] resized = resize(values, w, h, size, size);
-			for (int i = 0; i < s2; i++) out[c * s2 + i] = normalization.apply(resized[i]);
+			System.arraycopy(resized, 0, out, c * s2, s2);
 		}
 		for (int c = channels; c < 3; c++) System.arraycopy(out, 0, out, c * s2, s2);
+		// Grey is replicated first: each channel has its own mean and deviation.
+		for (int c = 0; c < 3; c++)
+			for (int i = 0; i < s2; i++) out[c * s2 + i] = normalization.apply(out[c * s2 + i], c);
 		return out;
 	}
 

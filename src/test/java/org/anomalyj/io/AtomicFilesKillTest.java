@@ -1,6 +1,7 @@
 package org.anomalyj.io;
 
 import org.anomalyj.testing.JavaProcess;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

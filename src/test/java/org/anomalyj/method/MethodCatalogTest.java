@@ -1,5 +1,10 @@
 package org.anomalyj.method;
 
+import org.anomalyj.method.padim.Padim;
+import org.anomalyj.method.padim.PadimPlugin;
+import org.anomalyj.method.patchcore.PatchCore;
+import org.anomalyj.method.patchcore.PatchCorePlugin;
+
 import org.example.thirdparty.MeanDistancePlugin;
 import org.junit.jupiter.api.Test;
 

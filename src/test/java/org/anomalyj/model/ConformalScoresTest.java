@@ -1,6 +1,7 @@
 package org.anomalyj.model;
 
 import org.anomalyj.metrics.FalseAlarmBands;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -1,5 +1,18 @@
 package org.anomalyj.model;
 
+import org.anomalyj.backbone.Backbone;
+import org.anomalyj.backbone.BackboneCatalog;
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.inspect.Inspection;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.io.ByteMutations;
+import org.anomalyj.io.ModelArchive;
+import org.anomalyj.io.ModelFormatException;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.testing.ModelZips;
+import org.anomalyj.testing.NativeArrays;
+import org.anomalyj.testing.SmallModel;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,18 +26,6 @@ import com.google.gson.JsonPrimitive;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
-import org.anomalyj.backbone.Backbone;
-import org.anomalyj.backbone.BackboneCatalog;
-import org.anomalyj.image.ImageFileReader;
-import org.anomalyj.inspect.Inspection;
-import org.anomalyj.inspect.Inspector;
-import org.anomalyj.io.ByteMutations;
-import org.anomalyj.io.ModelArchive;
-import org.anomalyj.io.ModelFormatException;
-import org.anomalyj.io.Safetensors;
-import org.anomalyj.testing.ModelZips;
-import org.anomalyj.testing.NativeArrays;
-import org.anomalyj.testing.SmallModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class ModelLoaderFuzzTest {
 		for (String timing : List.of("seconds", "feature_seconds", "coreset_seconds")) m.getAsJsonObject("training").addProperty(timing, 1.5);
 		entries.put(ModelArchive.MANIFEST_ENTRY, new Gson().toJson(m).getBytes(StandardCharsets.UTF_8));
 		base = NDManager.newBaseManager(Device.cpu());
-		shared = new Borrowed(BackboneCatalog.load(BackboneCatalog.DEFAULT, base));
+		shared = new Borrowed(BackboneCatalog.get(BackboneCatalog.DEFAULT).load(base));
 		// A small crop keeps the ~500 valid cases' scoring cheap; the size is not what is tested here.
 		image = Views.zeroMin(Views.interval(ImageFileReader.read(SmallModel.sampleTrainImages(1).get(0)).plane(0), new long[] {200, 100, 0},
 			new long[] {263, 147, 2}));

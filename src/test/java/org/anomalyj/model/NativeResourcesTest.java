@@ -1,8 +1,5 @@
 package org.anomalyj.model;
 
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Inspector;
@@ -11,6 +8,11 @@ import org.anomalyj.testing.ModelZips;
 import org.anomalyj.testing.NativeArrays;
 import org.anomalyj.testing.SmallModel;
 import org.anomalyj.testing.TestImages;
+import org.anomalyj.training.ModelTrainer;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +73,7 @@ class NativeResourcesTest {
 		}
 		assertEquals(idle, NativeArrays.live());
 
-		Trainer.train(images, SmallModel.settings(), Progress.NONE).close();
+		ModelTrainer.train(images, SmallModel.settings(), Progress.NONE).close();
 		assertEquals(idle, NativeArrays.live(), "training");
 	}
 }

@@ -1,8 +1,9 @@
 package org.anomalyj.model;
 
-import com.google.gson.JsonObject;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
+
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,10 +1,11 @@
 package org.anomalyj.testing;
 
+import org.anomalyj.io.ModelArchive;
+import org.anomalyj.io.Safetensors;
+
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.anomalyj.io.ModelArchive;
-import org.anomalyj.io.Safetensors;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

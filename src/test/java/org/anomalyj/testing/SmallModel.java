@@ -2,8 +2,9 @@ package org.anomalyj.testing;
 
 import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.model.AnomalyModel;
-import org.anomalyj.model.Trainer;
 import org.anomalyj.task.Progress;
+import org.anomalyj.training.ModelTrainer;
+
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,8 +36,8 @@ public final class SmallModel {
 		}
 	}
 
-	public static Trainer.Settings settings() {
-		return Trainer.Settings.DEFAULT.withInputSize(SIZE).withDevice(org.anomalyj.model.DeviceChoice.CPU);
+	public static ModelTrainer.Settings settings() {
+		return ModelTrainer.Settings.DEFAULT.withInputSize(SIZE).withDevice(org.anomalyj.model.DeviceChoice.CPU);
 	}
 
 	/** The model file; treat it as read-only (copy it to damage it). */
@@ -46,7 +47,7 @@ public final class SmallModel {
 				Path dir = Files.createTempDirectory("anomalyj-small-model");
 				dir.toFile().deleteOnExit();
 				Path f = dir.resolve("small.zip");
-				try (AnomalyModel m = Trainer.train(sampleTrainImages(IMAGES), settings(), Progress.NONE)) {
+				try (AnomalyModel m = ModelTrainer.train(sampleTrainImages(IMAGES), settings(), Progress.NONE)) {
 					m.save(f);
 				}
 				f.toFile().deleteOnExit();

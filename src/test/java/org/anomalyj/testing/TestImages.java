@@ -1,11 +1,12 @@
 package org.anomalyj.testing;
 
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.image.Planes;
+
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 import ij.process.ShortProcessor;
-import org.anomalyj.image.ImageFileReader;
-import org.anomalyj.image.Planes;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;

@@ -1,18 +1,20 @@
 package org.example.thirdparty;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.features.FeatureRows;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
-import org.anomalyj.method.FeatureGrid;
-import org.anomalyj.method.FeatureRows;
 import org.anomalyj.method.MethodOption;
 import org.anomalyj.method.OptionValues;
+import org.anomalyj.method.TrainingSet;
 import org.anomalyj.task.Progress;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 import org.scijava.plugin.Plugin;
 
 import java.io.IOException;
@@ -56,12 +58,16 @@ public final class MeanDistancePlugin implements AnomalyMethodPlugin {
 	}
 
 	@Override
-	public AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
-		FeatureGrid g = features.grid();
-		float[] mean = new float[g.valuesPerImage()];
-		float[] v = features.values();
-		for (int i = 0; i < v.length; i++) mean[i % mean.length] += v[i] / features.images();
-		return new Scorer(manager, g, mean, settings.get("scale").getAsFloat());
+	public AnomalyMethod train(TrainingSet data, JsonObject settings, long seed, Progress progress) {
+		FeatureGrid g = data.grid();
+		double[] sum = new double[g.valuesPerImage()];
+		int images = data.forEachFeatures(batch -> {
+			float[] v = batch.values();
+			for (int i = 0; i < v.length; i++) sum[i % sum.length] += v[i];
+		});
+		float[] mean = new float[sum.length];
+		for (int i = 0; i < mean.length; i++) mean[i] = (float) (sum[i] / images);
+		return new Scorer(data.manager(), g, mean, settings.get("scale").getAsFloat());
 	}
 
 	@Override

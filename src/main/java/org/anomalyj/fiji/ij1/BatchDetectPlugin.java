@@ -1,10 +1,11 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.plugin.PlugIn;
 import org.anomalyj.fiji.BatchDetectAction;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.ModelCache;
 import org.anomalyj.model.DeviceChoice;
+
+import ij.plugin.PlugIn;
 
 /** ImageJ 1.x's Batch Detect Anomalies... (see {@link BatchDetectAction}). */
 public class BatchDetectPlugin implements PlugIn {

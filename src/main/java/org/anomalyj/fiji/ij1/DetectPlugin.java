@@ -1,14 +1,15 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.IJ;
-import ij.ImagePlus;
-import ij.WindowManager;
-import ij.plugin.PlugIn;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectAction;
 import org.anomalyj.fiji.ModelCache;
 import org.anomalyj.fiji.Windows;
 import org.anomalyj.model.DeviceChoice;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.plugin.PlugIn;
 
 /** ImageJ 1.x's Detect Anomalies... on the active image (see {@link DetectAction}). */
 public class DetectPlugin implements PlugIn {

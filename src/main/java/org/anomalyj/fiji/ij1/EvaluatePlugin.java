@@ -1,12 +1,13 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.gui.Plot;
-import ij.plugin.PlugIn;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.EvaluateAction;
 import org.anomalyj.fiji.ModelCache;
 import org.anomalyj.fiji.Windows;
 import org.anomalyj.model.DeviceChoice;
+
+import ij.gui.Plot;
+import ij.plugin.PlugIn;
 
 /** ImageJ 1.x's Evaluate Anomaly Model... (see {@link EvaluateAction}). */
 public class EvaluatePlugin implements PlugIn {

@@ -1,7 +1,8 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.IJ;
 import org.anomalyj.fiji.Feedback;
+
+import ij.IJ;
 
 /** Progress in ImageJ 1.x's status and progress bars; Esc cancels. */
 final class ImageJFeedback extends Feedback {

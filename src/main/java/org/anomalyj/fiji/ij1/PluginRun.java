@@ -1,9 +1,10 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.IJ;
-import ij.Macro;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.task.Progress;
+
+import ij.IJ;
+import ij.Macro;
 
 import java.io.IOException;
 

@@ -54,6 +54,10 @@ final class RememberingDialog {
 		gd.addCheckbox(label(key, label), Prefs.get(pref(key), fallback));
 	}
 
+	void text(String key, String label, String fallback) {
+		gd.addStringField(label(key, label), Prefs.get(pref(key), fallback), 20);
+	}
+
 	void choice(String key, String label, String[] items) {
 		gd.addChoice(label(key, label), items, Prefs.get(pref(key), items[0]));
 	}
@@ -80,6 +84,11 @@ final class RememberingDialog {
 		boolean v = gd.getNextBoolean();
 		keep(key, Boolean.toString(v));
 		return v;
+	}
+
+	/** The next string field (after the directory and file fields added before it). */
+	String text(String key) {
+		return keep(key, gd.getNextString().trim());
 	}
 
 	String choice(String key) {

@@ -2,13 +2,21 @@ package org.anomalyj.fiji.ij1;
 
 import ij.plugin.PlugIn;
 import org.anomalyj.fiji.CommandLabels;
+import org.anomalyj.fiji.MethodFields;
 import org.anomalyj.fiji.ModelCache;
 import org.anomalyj.fiji.TrainAction;
+import org.anomalyj.method.MethodOption;
 import org.anomalyj.model.DeviceChoice;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-/** ImageJ 1.x's Train Anomaly Model... (see {@link TrainAction}). */
+/**
+ * ImageJ 1.x's Train Anomaly Model... (see {@link TrainAction}): methods, backbones and one field
+ * per method option from the plug-in catalogs ({@link MethodFields}).
+ */
 public class TrainPlugin implements PlugIn {
 
 	static final String[] DEVICES = {"auto", "cpu", "gpu"};
@@ -16,23 +24,45 @@ public class TrainPlugin implements PlugIn {
 	@Override
 	public void run(String arg) {
 		RememberingDialog d = new RememberingDialog(CommandLabels.title(CommandLabels.TRAIN));
+		List<MethodFields.Field> fields = MethodFields.all();
 		d.directory("data", "Data (good images: folder or MVTec category)");
-		d.choice("method", "Method", TrainAction.METHODS.toArray(String[]::new));
-		d.number("input_size", "Input_size (px, multiple of 16)", TrainAction.Parameters.DEFAULT_SIZE, 0);
-		d.number("coreset", "Coreset ratio", TrainAction.Parameters.DEFAULT_CORESET, 3);
+		d.choice("method", "Method", TrainAction.methods().toArray(String[]::new));
+		d.choice("backbone", "Backbone", TrainAction.backbones().toArray(String[]::new));
+		d.number("input_size", "Input_size (px)", TrainAction.Parameters.DEFAULT_SIZE, 0);
+		for (MethodFields.Field f : fields) {
+			MethodOption o = f.option();
+			String label = f.key() + " (" + f.label() + ")"; // ImageJ's recorder takes a field's key from its label's first word
+			switch (o.kind()) {
+				case FLAG -> d.checkbox(f.key(), label, Boolean.parseBoolean(o.defaultValue()));
+				case INTEGER -> d.number(f.key(), label, Double.parseDouble(o.defaultValue()), 0);
+				case NUMBER -> d.number(f.key(), label, Double.parseDouble(o.defaultValue()), 3);
+				case TEXT -> d.text(f.key(), label, o.defaultValue());
+			}
+		}
 		d.number("seed", "Seed", 0, 0);
 		d.choice("device", "Device", DEVICES);
 		d.file("model", "Model (file to write, .zip)");
 		if (!d.show()) return;
 		Path data = d.path("data");
 		String method = d.choice("method");
+		String backbone = d.choice("backbone");
 		int size = (int) d.number("input_size");
-		double coreset = d.number("coreset");
+		Map<String, String> values = new HashMap<>();
+		for (MethodFields.Field f : fields) {
+			MethodOption o = f.option();
+			values.put(f.key(), switch (o.kind()) {
+				case FLAG -> Boolean.toString(d.checkbox(f.key()));
+				case INTEGER -> Long.toString(Math.round(d.number(f.key())));
+				case NUMBER -> Double.toString(d.number(f.key()));
+				case TEXT -> d.text(f.key());
+			});
+		}
 		long seed = (long) d.number("seed");
 		String device = d.choice("device");
 		Path model = d.path("model");
 		d.remember();
-		PluginRun.attempt(CommandLabels.TRAIN, () -> TrainAction.run(new TrainAction.Parameters(data, method, size, coreset, seed,
+		Map<String, String> options = MethodFields.optionsOf(method, values::get);
+		PluginRun.attempt(CommandLabels.TRAIN, () -> TrainAction.run(new TrainAction.Parameters(data, method, backbone, size, options, seed,
 			DeviceChoice.parse(device), model), new ImageJFeedback(), ModelCache.shared()));
 	}
 }

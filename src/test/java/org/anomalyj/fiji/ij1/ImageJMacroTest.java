@@ -4,6 +4,7 @@ import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,13 @@
 package org.anomalyj.fiji.ij1;
 
-import ij.plugin.PlugIn;
 import org.anomalyj.fiji.BatchDetectCommand;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectCommand;
 import org.anomalyj.fiji.EvaluateCommand;
+import org.anomalyj.fiji.MethodFields;
 import org.anomalyj.fiji.TrainCommand;
+
+import ij.plugin.PlugIn;
 import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -61,7 +63,8 @@ class MenuEntriesTest {
 
 	@Test
 	void sciJavaParametersAreTheMacroKeysTheScriptsUse() throws Exception {
-		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "input_size", "coreset", "seed", "device", "model"),
+		// Train's method options are added when the dialog opens, one per option of every method found (MethodFields).
+		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "backbone", "input_size", "seed", "device", "model"),
 			CommandLabels.DETECT, List.of("image", "model", "overlay", "opacity", "roi_manager", "results", "map", "mask", "min_area", "device"),
 			CommandLabels.BATCH, List.of("input", "model", "output", "maps", "masks", "overlays", "opacity", "min_area", "device"),
 			CommandLabels.EVALUATE, List.of("data", "model", "device"));
@@ -88,6 +91,8 @@ class MenuEntriesTest {
 					for (var m : java.util.regex.Pattern.compile("(\\w+)=").matcher(line).results().toList()) used.add(m.group(1));
 		Set<String> known = new TreeSet<>();
 		keys.values().forEach(known::addAll);
+		MethodFields.all().forEach(f -> known.add(f.key()));
+		assertTrue(known.containsAll(List.of("coreset", "reweight", "neighbours", "padim_dims", "padim_regularisation")), known::toString);
 		assertTrue(known.containsAll(used), () -> "unknown keys in scripts: " + used);
 	}
 

@@ -1,0 +1,56 @@
+package org.anomalyj.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.features.FeatureRows;
+import org.anomalyj.features.PatchFeatures;
+
+import java.util.function.Consumer;
+
+/**
+ * The good images a method trains on, offered two ways: as the frozen backbone's patch features
+ * (what memory-bank and distribution methods fit on), and as network inputs (what a method with a
+ * network of its own, a student or an autoencoder, trains on next to the frozen backbone). Either
+ * pass may be repeated, once per epoch; every pass visits the same images in the same order, so
+ * training is reproducible. Sets larger than memory stream from their files on every pass.
+ */
+public interface TrainingSet {
+
+	/** Where the method's arrays live (its device); arrays a method keeps must be attached here. */
+	NDManager manager();
+
+	/** The shape of one image's patch features. */
+	FeatureGrid grid();
+
+	/**
+	 * The frozen backbone with PatchCore's neighbourhood aggregation: {@link PatchFeatures#embed}
+	 * turns a batch of inputs from {@link #forEachInput} into {@code (n, D, h, w)} features, e.g. a
+	 * student's regression targets.
+	 */
+	PatchFeatures features();
+
+	/** Side of the square network inputs. */
+	int inputSize();
+
+	/** Images per batch in the passes below (the user's {@code --batch}). */
+	int batchSize();
+
+	/**
+	 * One pass over the patch features, in batches of whole images (at most {@link #batchSize()},
+	 * or everything at once for a set held in memory).
+	 *
+	 * @return images visited
+	 */
+	int forEachFeatures(Consumer<FeatureRows> batch);
+
+	/**
+	 * One pass over the network inputs: {@code (n, 3, S, S)} float32 arrays on {@link #manager()}'s
+	 * device, already normalised for the backbone. Each array is closed after {@code batch}
+	 * returns: copy what must outlive the call.
+	 *
+	 * @return images visited
+	 * @throws UnsupportedOperationException for a set that holds features only
+	 */
+	int forEachInput(Consumer<NDArray> batch);
+}

@@ -1,0 +1,267 @@
+package org.anomalyj.method.patchcore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Exact nearest-neighbour distances to a memory bank that search only the parts of the bank that
+ * can hold the answer. The bank is split into clusters (k-means); for a query {@code q}, a cluster
+ * with centre {@code c} and radius {@code r} (its farthest member) can only hold a point nearer
+ * than a distance {@code u} already found if {@code |q - c| - r < u}, by the triangle inequality.
+ * So each query is first compared with the members of its own cluster, which gives {@code u}, and
+ * then only with the clusters that inequality cannot rule out. On bottle's bank that is about 6 %
+ * of the bank per query instead of all of it.
+ * <p>
+ * The work stays in matrix products on the engine: queries are grouped by the cluster they must
+ * visit and each group is multiplied with that cluster's block, as in {@link NearestNeighbourSearch}
+ * (same augmented {@code [-2b, |b|^2]} form, so the same float values). Java only does the
+ * bookkeeping of which query visits which cluster. When the bounds rule out too little (spread-out
+ * banks, texture-like data, anomalous batches), a batch falls back to the dense search, so this is
+ * never much slower than it. The bounds carry a slack far above float rounding, so a cluster is
+ * never skipped because of rounding: the distances equal the dense search's up to rounding.
+ */
+public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
+
+	/** Below this bank size the dense search is as fast: no clusters. */
+	static final int MIN_CLUSTERED_SIZE = 4096;
+	/**
+	 * Clusters per square root of the bank size. More clusters rule out more of the bank but cost
+	 * more engine calls per batch; on bottle (19 251 entries) 0.5 searched in 10.5 ms per image,
+	 * 0.25 in 13.3, 1 in 13-17, 2 in 20, against 33 for the dense search (same run, 2 cores).
+	 */
+	private static final double CLUSTERS_PER_ROOT = 0.5;
+	/** Lloyd iterations: enough for tight clusters; exactness does not depend on them. */
+	private static final int KMEANS_ITERATIONS = 8;
+	/** Fall back to the dense search when the bounds leave more than this fraction of the work. */
+	static final double DENSE_FALLBACK = 0.5;
+	/** Relative slack on the squared bounds; float rounding of the products is far below it. */
+	private static final float SLACK = 1e-3f;
+
+	private final NDManager manager;
+	private final NearestNeighbourSearch dense;
+	private final int size, dim, clusters;
+	/** Per cluster: its members' rows as {@code (dim + 1, members)} augmented blocks. */
+	private final NDArray[] blocksT;
+	private final int[] members;
+	/** Cluster centres, augmented and transposed: {@code (dim + 1, clusters)}. */
+	private final NDArray centresT;
+	private final float[] radius;
+	private final float maxNormSquared;
+	private double lastSearchedFraction = 1;
+
+	/**
+	 * @param bank {@code size x dim} row-major; not modified
+	 * @param seed seeds the k-means start (the distances do not depend on it)
+	 */
+	public ClusteredNearestNeighbourSearch(NDManager parent, float[] bank, int size, int dim, long seed) {
+		this.manager = parent.newSubManager();
+		this.size = size;
+		this.dim = dim;
+		this.dense = new NearestNeighbourSearch(manager, bank, size, dim);
+		if (size < MIN_CLUSTERED_SIZE) {
+			clusters = 0;
+			blocksT = null;
+			members = null;
+			centresT = null;
+			radius = null;
+			maxNormSquared = 0;
+			return;
+		}
+		clusters = (int) Math.round(CLUSTERS_PER_ROOT * Math.sqrt(size));
+		float[] centres = kMeans(bank, clusters, seed);
+		int[] assignment = assign(bank, centres);
+		members = new int[clusters];
+		for (int a : assignment) members[a]++;
+		radius = new float[clusters];
+		float maxNorm = 0;
+		for (int i = 0; i < size; i++) {
+			int c = assignment[i];
+			radius[c] = Math.max(radius[c], (float) Math.sqrt(SquaredDistance.between(bank, i * dim, centres, c * dim, dim)));
+			maxNorm = Math.max(maxNorm, norm(bank, i));
+		}
+		for (int c = 0; c < clusters; c++) maxNorm = Math.max(maxNorm, norm(centres, c));
+		maxNormSquared = maxNorm;
+		// Members of each cluster contiguous, then one augmented block per cluster.
+		int[] start = new int[clusters + 1];
+		for (int c = 0; c < clusters; c++) start[c + 1] = start[c] + members[c];
+		int[] fill = Arrays.copyOf(start, clusters);
+		float[] sorted = new float[size * dim];
+		for (int i = 0; i < size; i++) System.arraycopy(bank, i * dim, sorted, fill[assignment[i]]++ * dim, dim);
+		blocksT = new NDArray[clusters];
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray all = augmented(tmp, sorted, size);
+			for (int c = 0; c < clusters; c++) {
+				if (members[c] == 0) continue;
+				blocksT[c] = all.get(start[c] + ":" + start[c + 1]).transpose().duplicate();
+				blocksT[c].attach(manager);
+			}
+			centresT = augmented(tmp, centres, clusters).transpose().duplicate();
+			centresT.attach(manager);
+		}
+	}
+
+	private float norm(float[] rows, int i) {
+		double s = 0;
+		for (int j = 0; j < dim; j++) s += (double) rows[i * dim + j] * rows[i * dim + j];
+		return (float) s;
+	}
+
+	/** {@code [-2x, |x|^2]} rows, so that a product with {@code [q, 1]} gives {@code |x - q|^2 - |q|^2}. */
+	private NDArray augmented(NDManager m, float[] rows, int n) {
+		NDArray x = m.create(rows, new Shape(n, dim));
+		return x.mul(-2f).concat(x.square().sum(new int[] {1}, true), 1);
+	}
+
+	/** Lloyd's k-means from {@code k} distinct bank rows drawn with the seed; empty clusters keep their centre. */
+	private float[] kMeans(float[] bank, int k, long seed) {
+		int[] pick = new SplittableRandom(seed).ints(0, size).distinct().limit(k).toArray();
+		float[] centres = new float[k * dim];
+		for (int c = 0; c < k; c++) System.arraycopy(bank, pick[c] * dim, centres, c * dim, dim);
+		for (int it = 0; it < KMEANS_ITERATIONS; it++) centres = KMeans.means(bank, size, dim, assign(bank, centres), centres, k);
+		return centres;
+	}
+
+	private int[] assign(float[] bank, float[] centres) {
+		return KMeans.assign(manager, bank, size, centres, centres.length / dim, dim);
+	}
+
+	/** The dense search over the same bank, for what needs all of it (indices of k nearest). */
+	public NearestNeighbourSearch dense() {
+		return dense;
+	}
+
+	public int size() {
+		return size;
+	}
+
+	/** Clusters the bank is split into; 0 when it is too small to be worth it (dense search). */
+	int clusters() {
+		return clusters;
+	}
+
+	/** Share of the dense search's distance computations the last call made (1 after a fallback). */
+	double lastSearchedFraction() {
+		return lastSearchedFraction;
+	}
+
+	/**
+	 * @param queries (n, dim) on this search's device
+	 * @return (n) Euclidean distance of each query to its nearest bank row, attached to the queries' manager
+	 */
+	public NDArray distances(NDArray queries) {
+		if (clusters == 0) {
+			lastSearchedFraction = 1;
+			return dense.distances(queries);
+		}
+		NDManager out = queries.getManager();
+		int n = Math.toIntExact(queries.getShape().get(0));
+		float[] best, qNorm;
+		try (NDManager tmp = manager.newSubManager()) {
+			NDArray q = queries.duplicate();
+			q.attach(tmp);
+			NDArray qn = q.square().sum(new int[] {1});
+			NDArray qa = q.concat(tmp.ones(new Shape(n, 1)), 1);
+			qNorm = qn.toFloatArray();
+			float[] toCentre = qa.matMul(centresT).toFloatArray(); // |q - c|^2 - |q|^2, (n, clusters)
+
+			// First pass: each query against its own (nearest) cluster.
+			int[] own = new int[n];
+			for (int i = 0; i < n; i++) {
+				int arg = 0;
+				float min = Float.POSITIVE_INFINITY;
+				for (int c = 0; c < clusters; c++) {
+					float v = toCentre[i * clusters + c];
+					if (v < min && members[c] > 0) {
+						min = v;
+						arg = c;
+					}
+				}
+				own[i] = arg;
+			}
+			best = new float[n];
+			Arrays.fill(best, Float.POSITIVE_INFINITY);
+			long work = visit(tmp, qa, byCluster(own, n), best);
+
+			// Second pass: every other cluster the triangle inequality cannot rule out.
+			int[][] visits = new int[clusters][];
+			int[] count = new int[clusters];
+			boolean[] visit = new boolean[n * clusters];
+			for (int i = 0; i < n; i++) {
+				float slack = SLACK * (qNorm[i] + maxNormSquared);
+				double u = Math.sqrt(Math.max(0, best[i] + qNorm[i]));
+				for (int c = 0; c < clusters; c++) {
+					if (c == own[i] || members[c] == 0) continue;
+					double dc = Math.sqrt(Math.max(0, toCentre[i * clusters + c] + qNorm[i]));
+					double reach = u + radius[c];
+					if (dc * dc <= reach * reach + slack) {
+						visit[i * clusters + c] = true;
+						count[c]++;
+						work += members[c];
+					}
+				}
+			}
+			if (work > DENSE_FALLBACK * (double) n * size) {
+				lastSearchedFraction = 1;
+				return dense.distances(queries);
+			}
+			for (int c = 0; c < clusters; c++) visits[c] = new int[count[c]];
+			Arrays.fill(count, 0);
+			for (int i = 0; i < n; i++)
+				for (int c = 0; c < clusters; c++)
+					if (visit[i * clusters + c]) visits[c][count[c]++] = i;
+			visit(tmp, qa, visits, best);
+			lastSearchedFraction = work / ((double) n * size);
+		}
+		float[] d = new float[n];
+		for (int i = 0; i < n; i++) d[i] = (float) Math.sqrt(Math.max(0, best[i] + qNorm[i]));
+		return out.create(d);
+	}
+
+	/** Query indices grouped by cluster. */
+	private int[][] byCluster(int[] cluster, int n) {
+		int[] count = new int[clusters];
+		for (int c : cluster) count[c]++;
+		int[][] groups = new int[clusters][];
+		for (int c = 0; c < clusters; c++) groups[c] = new int[count[c]];
+		Arrays.fill(count, 0);
+		for (int i = 0; i < n; i++) groups[cluster[i]][count[cluster[i]]++] = i;
+		return groups;
+	}
+
+	/**
+	 * Multiplies each cluster's group of queries with the cluster's block and lowers {@code best}
+	 * (squared distance minus the query's squared norm) where a member is nearer.
+	 *
+	 * @return distance computations made
+	 */
+	private long visit(NDManager tmp, NDArray qa, int[][] groups, float[] best) {
+		long work = 0;
+		for (int c = 0; c < clusters; c++) {
+			int[] g = groups[c];
+			if (g.length == 0) continue;
+			long[] idx = new long[g.length];
+			for (int k = 0; k < g.length; k++) idx[k] = g[k];
+			try (NDManager local = tmp.newSubManager()) {
+				NDArray index = local.create(idx);
+				NDArray rows = qa.get(new NDIndex("{}", index));
+				rows.attach(local);
+				NDArray m = rows.matMul(blocksT[c]).min(new int[] {1});
+				m.attach(local);
+				float[] v = m.toFloatArray();
+				for (int k = 0; k < g.length; k++) best[g[k]] = Math.min(best[g[k]], v[k]);
+			}
+			work += (long) g.length * members[c];
+		}
+		return work;
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}

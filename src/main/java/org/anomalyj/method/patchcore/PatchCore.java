@@ -1,0 +1,205 @@
+package org.anomalyj.method.patchcore;
+
+import org.anomalyj.features.PatchFeatures;
+import org.anomalyj.io.JsonFields;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.Fitter;
+import org.anomalyj.task.Progress;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * PatchCore (Roth et al., "Towards Total Recall in Industrial Anomaly Detection", CVPR 2022): a
+ * memory bank of nominal patch features, reduced by greedy coreset selection; a patch's anomaly
+ * score is its distance to the nearest bank entry, an image's the largest patch score (optionally
+ * reweighted by how isolated that nearest entry is, eq. 7 of the paper).
+ */
+public final class PatchCore implements AnomalyMethod {
+
+	public static final String NAME = "patchcore";
+	static final String BANK = "memory_bank";
+	/**
+	 * Backbone features are far smaller; a bank value beyond this could only come from a damaged
+	 * file, and would overflow the float squared distances into infinities and NaN scores.
+	 */
+	static final float MAX_ABS_FEATURE = 1e12f;
+
+	/**
+	 * @param coresetRatio fraction of training patches kept in the bank (0, 1]
+	 * @param seed seed of the coreset's random start
+	 * @param reweight whether image scores use the paper's neighbourhood reweighting
+	 * @param neighbours neighbourhood size for reweighting (anomalib: 9)
+	 */
+	public record Settings(double coresetRatio, long seed, boolean reweight, int neighbours) {
+
+		public static final Settings DEFAULT = new Settings(0.1, 0, false, 9);
+
+		public Settings {
+			if (!(coresetRatio > 0 && coresetRatio <= 1))
+				throw new IllegalArgumentException("coreset ratio must be in (0, 1], was " + coresetRatio);
+			if (neighbours < 1) throw new IllegalArgumentException("neighbours must be at least 1, was " + neighbours);
+		}
+	}
+
+	private final Settings settings;
+	private final float[] bank;
+	private final int bankSize, dim;
+	private final ClusteredNearestNeighbourSearch search;
+
+	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim) {
+		this.settings = settings;
+		this.bank = bank;
+		this.bankSize = bankSize;
+		this.dim = dim;
+		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed());
+	}
+
+	/**
+	 * Patches per coreset selection. Up to this size (256 images at 256 px) the bank is the exact
+	 * greedy coreset; larger training sets are selected chunk by chunk, each chunk continuing from
+	 * the bank so far and adding centres only where it does not yet cover the new patches as well
+	 * as it covers the first chunk ({@link PatchCoreFitter}). Time grows linearly with the training
+	 * set instead of quadratically, and memory holds one chunk of patches at a time.
+	 */
+	public static final int CHUNK_PATCHES = 1 << 18;
+
+	/**
+	 * Builds the memory bank from training patches: the {@linkplain #fitter fitter} fed all of them.
+	 *
+	 * @param patches {@code n x dim} row-major patch features of all training images
+	 */
+	public static PatchCore fit(NDManager manager, float[] patches, int n, int dim, Settings settings, Progress progress) {
+		PatchCoreFitter f = new PatchCoreFitter(manager, dim, settings, progress, CHUNK_PATCHES);
+		f.addRows(patches, n);
+		return f.finish();
+	}
+
+	/** Builds the memory bank from patches given batch by batch, holding at most one chunk of them. */
+	public static Fitter fitter(NDManager manager, int dim, Settings settings, Progress progress) {
+		return new PatchCoreFitter(manager, dim, settings, progress, CHUNK_PATCHES);
+	}
+
+	/**
+	 * Restores a trained model from its stored parameters and tensors, checking that they agree
+	 * with each other and with the features the model's backbone and taps produce.
+	 *
+	 * @param parameters the manifest's {@code patchcore} object
+	 * @throws IOException naming the field or tensor that is wrong
+	 */
+	public static PatchCore restore(NDManager manager, JsonFields parameters, Map<String, Safetensors.Tensor> tensors, int expectedDim)
+		throws IOException {
+		Settings settings = new Settings(parameters.fraction("coreset_ratio"), parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE), parameters.bool("reweight"),
+			(int) parameters.integer("neighbours", 1, Integer.MAX_VALUE));
+		Safetensors.Tensor t = tensors.get(BANK);
+		if (t == null) throw new IOException("the model has no memory bank (tensor '" + BANK + "')");
+		long[] shape = t.shape();
+		if (shape.length != 2 || shape[0] < 1 || shape[1] != expectedDim)
+			throw new IOException("memory bank of shape " + java.util.Arrays.toString(shape) + " does not fit features of dimension " + expectedDim
+				+ " (what the manifest's backbone and taps give)");
+		long dim = parameters.integer("dim", 1, Integer.MAX_VALUE), size = parameters.integer("bank_size", 1, Integer.MAX_VALUE);
+		if (dim != shape[1]) throw parameters.problem("dim", "is " + dim + " but the memory bank has " + shape[1] + " columns");
+		if (size != shape[0]) throw parameters.problem("bank_size", "is " + size + " but the memory bank has " + shape[0] + " rows");
+		if (t.dtype() != Safetensors.DType.F32 && t.dtype() != Safetensors.DType.F16)
+			throw new IOException("memory bank must be F32 or F16, was " + t.dtype());
+		float[] bank = t.toFloats();
+		for (float v : bank)
+			if (!(Math.abs(v) <= MAX_ABS_FEATURE)) throw new IOException("memory bank holds a non-finite or implausibly large value (" + v + ")");
+		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1]);
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	public Settings settings() {
+		return settings;
+	}
+
+	/** The nearest-neighbour search: a distance (dim multiply-adds and a norm) to every bank entry. */
+	@Override
+	public long multiplyAddsPerPatch() {
+		return (long) bankSize() * (dim + 1);
+	}
+
+	/** The memory bank's size, as the training summary gives it. */
+	@Override
+	public String summary() {
+		return "bank " + bankSize();
+	}
+
+	public int bankSize() {
+		return bankSize;
+	}
+
+	@Override
+	public NDArray patchScores(NDArray features) {
+		Shape s = features.getShape();
+		NDArray rows = PatchFeatures.asRows(features);
+		NDArray d = search.distances(rows).reshape(s.get(0), s.get(2), s.get(3));
+		rows.close();
+		return d;
+	}
+
+	@Override
+	public float[] imageScores(NDArray features, NDArray patchScores) {
+		float[] plain = AnomalyMethod.super.imageScores(features, patchScores);
+		if (!settings.reweight()) return plain;
+		Shape s = features.getShape();
+		int n = (int) s.get(0), cells = (int) (s.get(2) * s.get(3));
+		long[] argmax = patchScores.reshape(n, cells).argMax(1).toLongArray();
+		float[] out = new float[n];
+		try (NDManager tmp = features.getManager().newSubManager()) {
+			NDArray rows = PatchFeatures.asRows(features);
+			rows.attach(tmp);
+			for (int i = 0; i < n; i++) {
+				NDArray f = rows.get((long) i * cells + argmax[i]).reshape(1, dim);
+				int nn = (int) search.dense().nearestIndices(f, 1).toLongArray()[0];
+				NDArray anchor = tmp.create(java.util.Arrays.copyOfRange(bank, nn * dim, (nn + 1) * dim), new Shape(1, dim));
+				long[] support = search.dense().nearestIndices(anchor, settings.neighbours()).toLongArray();
+				float[] fv = f.toFloatArray();
+				// Softmax over distances to the support set; weight = 1 - its share of the nearest entry.
+				double[] dist = new double[support.length];
+				double max = Double.NEGATIVE_INFINITY;
+				for (int j = 0; j < support.length; j++) {
+					dist[j] = Math.sqrt(SquaredDistance.between(fv, 0, bank, (int) support[j] * dim, dim));
+					max = Math.max(max, dist[j]);
+				}
+				double sum = 0;
+				for (double v : dist) sum += Math.exp(v - max);
+				double weight = 1 - Math.exp(dist[0] - max) / sum;
+				out[i] = (float) (weight * plain[i]);
+			}
+		}
+		return out;
+	}
+
+	@Override
+	public JsonObject parameters() {
+		JsonObject o = new JsonObject();
+		o.addProperty("coreset_ratio", settings.coresetRatio());
+		o.addProperty("seed", settings.seed());
+		o.addProperty("reweight", settings.reweight());
+		o.addProperty("neighbours", settings.neighbours());
+		o.addProperty("bank_size", bankSize);
+		o.addProperty("dim", dim);
+		return o;
+	}
+
+	@Override
+	public Map<String, Safetensors.Tensor> tensors() {
+		return Map.of(BANK, Safetensors.Tensor.of(bank, bankSize, dim));
+	}
+
+	@Override
+	public void close() {
+		search.close();
+	}
+}

@@ -1,0 +1,172 @@
+package org.anomalyj.method.patchcore;
+
+import org.anomalyj.features.FeatureRows;
+import org.anomalyj.method.Fitter;
+import org.anomalyj.task.Progress;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Arrays;
+
+/**
+ * PatchCore's training, fed batch by batch: holds at most one chunk of raw patches
+ * ({@link PatchCore#CHUNK_PATCHES}) plus the memory bank selected so far.
+ * <p>
+ * The first chunk is selected by the exact greedy k-center loop ({@link CoresetSampler}) to the
+ * coreset ratio; the last centre it took is the coverage radius the bank reached: every patch of
+ * that chunk is within it of a bank entry. Each later chunk continues the same greedy selection
+ * from the bank: a patch starts at its distance to the nearest bank entry (one nearest-neighbour
+ * pass of matrix products), and centres are added, farthest first, until the farthest remaining
+ * patch is within the first chunk's radius, or the chunk's ratio share was added. So the bank
+ * grows where new data is not yet covered as well as the first chunk is — with the novelty of the
+ * data, not linearly with its amount — and no centre is spent on what the bank already covers
+ * (pooling independent per-chunk coresets kept such redundant centres). Up to one chunk the result
+ * is the plain greedy coreset.
+ */
+final class PatchCoreFitter implements Fitter {
+
+	/** Queries per nearest-neighbour call against the bank: bounds the (queries x block) product to 64 MB. */
+	private static final int QUERY_BLOCK = 4096;
+	/** Bank entries per search slice: patches a slice covers skip the later slices. */
+	static final int BANK_SLICE = 16384;
+
+	private final NDManager manager;
+	private final int dim;
+	private final PatchCore.Settings settings;
+	private final Progress progress;
+	private final int chunkRows, bankSlice;
+	private float[] chunk = new float[0];
+	private int rows;
+	private float[] bank = new float[0];
+	private int bankSize, chunks;
+	private long patches;
+	/** Squared coverage radius the first chunk's selection reached. */
+	private float radius;
+	private boolean finished;
+
+	/**
+	 * @param chunkRows patches per chunk ({@link PatchCore#CHUNK_PATCHES}; smaller in tests)
+	 */
+	PatchCoreFitter(NDManager manager, int dim, PatchCore.Settings settings, Progress progress, int chunkRows) {
+		this(manager, dim, settings, progress, chunkRows, BANK_SLICE);
+	}
+
+	/** @param bankSlice bank entries per search slice ({@link #BANK_SLICE}; smaller in tests) */
+	PatchCoreFitter(NDManager manager, int dim, PatchCore.Settings settings, Progress progress, int chunkRows, int bankSlice) {
+		if (chunkRows < 1 || bankSlice < 1) throw new IllegalArgumentException("chunk and bank slice must be positive, were " + chunkRows + ", " + bankSlice);
+		this.bankSlice = bankSlice;
+		this.manager = manager;
+		this.dim = dim;
+		this.settings = settings;
+		this.progress = progress;
+		this.chunkRows = chunkRows;
+	}
+
+	@Override
+	public void add(FeatureRows batch) {
+		if (batch.grid().channels() != dim) throw new IllegalArgumentException("features of " + batch.grid().channels() + " channels, expected " + dim);
+		addRows(batch.values(), batch.rowCount());
+	}
+
+	/** Adds the first {@code n} rows of the row-major {@code values}. */
+	void addRows(float[] values, int n) {
+		if (finished) throw new IllegalStateException("the fitter has finished");
+		for (int from = 0; from < n;) {
+			int take = Math.min(n - from, chunkRows - rows);
+			reserve(rows + take);
+			System.arraycopy(values, from * dim, chunk, rows * dim, take * dim);
+			rows += take;
+			from += take;
+			patches += take;
+			if (rows == chunkRows) selectChunk();
+		}
+	}
+
+	@Override
+	public PatchCore finish() {
+		if (finished) throw new IllegalStateException("the fitter has finished");
+		if (rows > 0) selectChunk();
+		if (bankSize == 0) throw new IllegalStateException("no training patches were added");
+		finished = true;
+		chunk = null;
+		return new PatchCore(manager, settings, bank, bankSize, dim);
+	}
+
+	/** Patches added so far. */
+	long patches() {
+		return patches;
+	}
+
+	/** Grows the chunk buffer with the data, up to one chunk: small training sets do not pay for a full one. */
+	private void reserve(int neededRows) {
+		long needed = (long) neededRows * dim;
+		if (needed <= chunk.length) return;
+		long grown = Math.min((long) chunkRows * dim, Math.max(needed, (long) chunk.length * 3 / 2));
+		chunk = Arrays.copyOf(chunk, Math.toIntExact(grown));
+	}
+
+	private void selectChunk() {
+		int k = (int) Math.max(1, Math.min(rows, Math.floor(rows * settings.coresetRatio())));
+		CoresetSampler sampler = new CoresetSampler(manager, progress);
+		long seed = settings.seed() + chunks;
+		int[] picked;
+		if (chunks == 0) {
+			CoresetSampler.Selection s = sampler.selection(chunk, rows, dim, k, seed);
+			picked = s.indices();
+			radius = s.radius();
+		} else {
+			picked = sampler.continueFrom(chunk, rows, dim, k, seed, distancesToBank(), radius).indices();
+		}
+		float[] grown = Arrays.copyOf(bank, Math.multiplyExact(bankSize + picked.length, dim));
+		for (int i = 0; i < picked.length; i++) System.arraycopy(chunk, picked[i] * dim, grown, (bankSize + i) * dim, dim);
+		bank = grown;
+		bankSize += picked.length;
+		chunks++;
+		rows = 0;
+	}
+
+	/**
+	 * Squared distance of each patch of the chunk to the bank, as far as the continued selection
+	 * needs it: exact for patches farther than the stop radius from every bank entry, and for the
+	 * others any value within the radius (such a patch is never selected and never decides when
+	 * selection stops, so the centres are the same as with exact distances). The bank is searched
+	 * in slices, and a patch leaves the search as soon as a slice covers it: on data the bank
+	 * already covers, most patches are compared with the first slice only.
+	 * <p>
+	 * Each slice's nearest entry is found by matrix products, its distance then recomputed exactly
+	 * (the product form loses precision for near-duplicates).
+	 */
+	private float[] distancesToBank() {
+		float[] out = new float[rows];
+		Arrays.fill(out, Float.POSITIVE_INFINITY);
+		int[] open = new int[rows];
+		for (int i = 0; i < rows; i++) open[i] = i;
+		int remaining = rows;
+		for (int slice = 0; slice < bankSize && remaining > 0; slice += bankSlice) {
+			int size = Math.min(bankSlice, bankSize - slice);
+			try (NDManager local = manager.newSubManager();
+				NearestNeighbourSearch search = new NearestNeighbourSearch(local, Arrays.copyOfRange(bank, slice * dim, (slice + size) * dim), size, dim)) {
+				for (int from = 0; from < remaining; from += QUERY_BLOCK) {
+					progress.checkCancelled();
+					progress.update("coreset: distances to the bank", slice + (long) size * from / remaining, bankSize);
+					int to = Math.min(remaining, from + QUERY_BLOCK);
+					float[] queries = new float[(to - from) * dim];
+					for (int i = from; i < to; i++) System.arraycopy(chunk, open[i] * dim, queries, (i - from) * dim, dim);
+					try (NDManager q = local.newSubManager()) {
+						int[] idx = search.nearest(q.create(queries, new Shape(to - from, dim)));
+						for (int i = 0; i < idx.length; i++) {
+							int p = open[from + i];
+							out[p] = Math.min(out[p], SquaredDistance.between(chunk, p * dim, bank, (slice + idx[i]) * dim, dim));
+						}
+					}
+				}
+			}
+			int kept = 0;
+			for (int i = 0; i < remaining; i++) if (out[open[i]] > radius) open[kept++] = open[i];
+			remaining = kept;
+		}
+		progress.update("coreset: distances to the bank", bankSize, bankSize);
+		return out;
+	}
+}

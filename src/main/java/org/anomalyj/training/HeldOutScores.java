@@ -1,0 +1,114 @@
+package org.anomalyj.training;
+
+import org.anomalyj.features.FeatureRows;
+import org.anomalyj.features.FeatureSession;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Thresholds;
+import org.anomalyj.postprocess.AnomalyMapper;
+import org.anomalyj.task.Progress;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Image scores and anomaly-map maxima of good images, each scored by a model that did not train on
+ * it: what the conformal thresholds are calibrated on. Computed from stored features, so the
+ * backbone runs once per image.
+ */
+public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
+
+	/** Scores of {@code rows} by {@code method}. */
+	public static HeldOutScores of(AnomalyMethod method, AnomalyMapper mapper, FeatureRows rows, NDManager manager, int batchSize, Progress progress) {
+		int n = rows.images();
+		float[] scores = new float[n], maxima = new float[n];
+		for (int from = 0; from < n; from += batchSize) {
+			progress.checkCancelled();
+			int to = Math.min(n, from + batchSize);
+			try (NDManager tmp = manager.newSubManager()) {
+				NDArray f = rows.batch(tmp, from, to);
+				AnomalyModel.Scored s = AnomalyModel.score(method, mapper, f);
+				for (int i = 0; i < to - from; i++) {
+					scores[from + i] = s.imageScores()[i];
+					float max = Float.NEGATIVE_INFINITY;
+					for (float v : s.maps()[i]) max = Math.max(max, v);
+					maxima[from + i] = max;
+				}
+			}
+		}
+		return new HeldOutScores(scores, maxima);
+	}
+
+	/** The scores of several sets of images, in order. */
+	public static HeldOutScores concat(List<HeldOutScores> parts) {
+		int n = 0;
+		for (HeldOutScores p : parts) n += p.imageScores.length;
+		float[] scores = new float[n], maxima = new float[n];
+		int at = 0;
+		for (HeldOutScores p : parts) {
+			System.arraycopy(p.imageScores, 0, scores, at, p.imageScores.length);
+			System.arraycopy(p.mapMaxima, 0, maxima, at, p.mapMaxima.length);
+			at += p.imageScores.length;
+		}
+		return new HeldOutScores(scores, maxima);
+	}
+
+	/**
+	 * Out-of-fold scores of every image of {@code all}: the images are dealt to {@code folds} folds
+	 * in a seeded random order, and each fold is scored by a method fitted on the other folds (with
+	 * fewer images than folds, leave-one-out). Needs at least two images.
+	 */
+	public static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
+		FeatureSession.Extracted all, int folds, int batchSize, Progress progress) {
+		int n = all.rows().images();
+		if (n < 2) throw new IllegalArgumentException("cross-fitting needs at least 2 images, got " + n);
+		int k = Math.min(folds, n);
+		int[][] parts = folds(n, k, seed);
+		float[] scores = new float[n], maxima = new float[n];
+		for (int j = 0; j < k; j++) {
+			progress.update("calibration folds", j, k);
+			int[] held = parts[j];
+			int[] rest = new int[n - held.length];
+			for (int f = 0, r = 0; f < k; f++)
+				if (f != j) for (int i : parts[f]) rest[r++] = i;
+			Arrays.sort(rest);
+			HeldOutScores s;
+			try (AnomalyMethod foldMethod = plugin.train(session.trainingSet(all.subset(rest), batchSize, progress), methodSettings, seed, progress)) {
+				s = of(foldMethod, session.mapper(), all.rows().subset(held), session.manager(), batchSize, progress);
+			}
+			for (int i = 0; i < held.length; i++) {
+				scores[held[i]] = s.imageScores()[i];
+				maxima[held[i]] = s.mapMaxima()[i];
+			}
+		}
+		progress.update("calibration folds", k, k);
+		return new HeldOutScores(scores, maxima);
+	}
+
+	/** {@code k} folds of {@code 0..n-1}: a seeded shuffle dealt round-robin, each fold sorted. */
+	static int[][] folds(int n, int k, long seed) {
+		List<Integer> order = new ArrayList<>();
+		for (int i = 0; i < n; i++) order.add(i);
+		Collections.shuffle(order, new Random(seed));
+		int[][] folds = new int[k][];
+		for (int j = 0; j < k; j++) {
+			int size = n / k + (j < n % k ? 1 : 0);
+			folds[j] = new int[size];
+			for (int i = 0; i < size; i++) folds[j][i] = order.get(j + i * k);
+			Arrays.sort(folds[j]);
+		}
+		return folds;
+	}
+
+	public Thresholds thresholds(double alpha, String calibration) {
+		return Thresholds.calibrate(imageScores, mapMaxima, alpha, calibration);
+	}
+}

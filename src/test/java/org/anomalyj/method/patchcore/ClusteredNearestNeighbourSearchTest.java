@@ -1,0 +1,101 @@
+package org.anomalyj.method.patchcore;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ClusteredNearestNeighbourSearchTest {
+
+	private static final int DIM = 16;
+
+	/** Points around {@code blobs} random centres, spread {@code spread}. */
+	private static float[] blobs(Random r, int n, float[] centres, float spread) {
+		int k = centres.length / DIM;
+		float[] x = new float[n * DIM];
+		for (int i = 0; i < n; i++) {
+			int c = r.nextInt(k);
+			for (int j = 0; j < DIM; j++) x[i * DIM + j] = centres[c * DIM + j] + (float) r.nextGaussian() * spread;
+		}
+		return x;
+	}
+
+	private static float[] gaussian(Random r, int n, float scale) {
+		float[] x = new float[n * DIM];
+		for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian() * scale;
+		return x;
+	}
+
+	private static void assertNearest(float[] bank, int m, float[] q, int n, float[] got) {
+		for (int i = 0; i < n; i++) {
+			double best = Double.MAX_VALUE;
+			for (int j = 0; j < m; j++) {
+				double s2 = 0;
+				for (int k = 0; k < DIM; k++) {
+					double diff = q[i * DIM + k] - bank[j * DIM + k];
+					s2 += diff * diff;
+				}
+				best = Math.min(best, s2);
+			}
+			assertEquals(Math.sqrt(best), got[i], 2e-3 + 1e-4 * Math.sqrt(best), "query " + i);
+		}
+	}
+
+	@Test
+	void exactOnClusteredDataWhileSearchingLittleOfTheBank() {
+		Random r = new Random(11);
+		float[] centres = gaussian(r, 60, 3);
+		int m = 6000, n = 1500;
+		float[] bank = blobs(r, m, centres, 0.3f);
+		float[] q = blobs(r, n, centres, 0.3f);
+		// Outliers far from every blob, and exact copies of bank rows (distance 0).
+		for (int i = 0; i < 20; i++) for (int j = 0; j < DIM; j++) q[i * DIM + j] = (float) r.nextGaussian() * 12;
+		System.arraycopy(bank, 123 * DIM, q, 30 * DIM, DIM);
+		System.arraycopy(bank, (m - 1) * DIM, q, (n - 1) * DIM, DIM);
+		try (NDManager mgr = NDManager.newBaseManager(); ClusteredNearestNeighbourSearch s = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 5)) {
+			assertTrue(s.clusters() > 1);
+			float[] got = s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+			assertNearest(bank, m, q, n, got);
+			assertEquals(0f, got[30], 2e-2f);
+			assertEquals(0f, got[n - 1], 2e-2f);
+			// The point of the clusters: well-separated blobs rule out most of the bank.
+			assertTrue(s.lastSearchedFraction() < 0.3, "searched " + s.lastSearchedFraction());
+			// Same distances as the dense search, whatever the seed of the clustering.
+			float[] dense = s.dense().distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+			try (ClusteredNearestNeighbourSearch other = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 99)) {
+				float[] again = other.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+				for (int i = 0; i < n; i++) {
+					assertEquals(dense[i], got[i], 1e-4f * Math.max(1, dense[i]), "query " + i);
+					assertEquals(got[i], again[i], 1e-4f * Math.max(1, got[i]), "query " + i);
+				}
+			}
+		}
+	}
+
+	@Test
+	void fallsBackToDenseWhenBoundsRuleOutNothing() {
+		// Isotropic noise in 16 dimensions: every cluster overlaps every query's reach.
+		Random r = new Random(12);
+		int m = 5000, n = 400;
+		float[] bank = gaussian(r, m, 1), q = gaussian(r, n, 1);
+		try (NDManager mgr = NDManager.newBaseManager(); ClusteredNearestNeighbourSearch s = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0)) {
+			float[] got = s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+			assertEquals(1.0, s.lastSearchedFraction());
+			assertNearest(bank, m, q, n, got);
+		}
+	}
+
+	@Test
+	void smallBanksUseTheDenseSearch() {
+		Random r = new Random(13);
+		int m = ClusteredNearestNeighbourSearch.MIN_CLUSTERED_SIZE - 1, n = 50;
+		float[] bank = gaussian(r, m, 2), q = gaussian(r, n, 2);
+		try (NDManager mgr = NDManager.newBaseManager(); ClusteredNearestNeighbourSearch s = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0)) {
+			assertEquals(0, s.clusters());
+			assertNearest(bank, m, q, n, s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray());
+		}
+	}
+}
