@@ -155,9 +155,9 @@ public final class FalseAlarmStudy {
 				HeldOutScores cal;
 				float[] testScores;
 				try (AnomalyMethod method = plugin.train(session.trainingSet(fit, settings.batchSize(), Progress.NONE), methodSettings, seed, Progress.NONE)) {
-					cal = mode == Calibration.Mode.HOLDOUT ? scores(session, method, all.rows().subset(calIdx), settings.batchSize(), progress)
+					cal = mode == Calibration.Mode.HOLDOUT ? HeldOutScores.of(method, session, all.subset(calIdx), settings.batchSize(), progress)
 						: HeldOutScores.crossfit(plugin, methodSettings, seed, session, fit, settings.calibration().folds(), settings.batchSize(), Progress.NONE);
-					testScores = scores(session, method, all.rows().subset(testIdx), settings.batchSize(), progress).imageScores();
+					testScores = HeldOutScores.of(method, session, all.subset(testIdx), settings.batchSize(), progress).imageScores();
 				}
 				ConformalScores scores = ConformalScores.of(cal.imageScores());
 				for (int a = 0; a < alphas.length; a++) {
@@ -174,10 +174,6 @@ public final class FalseAlarmStudy {
 					FalseAlarmBands.clopperPearson(flagged[a], m * splits, confidence)));
 			return new Result(plugin.name(), mode.id(), n, splits, nTrain, nCal, m, confidence, outcomes, (System.nanoTime() - start) / 1e9);
 		}
-	}
-
-	private static HeldOutScores scores(FeatureSession session, AnomalyMethod method, FeatureRows rows, int batchSize, Progress progress) {
-		return HeldOutScores.of(method, session.mapper(), rows, session.manager(), batchSize, progress);
 	}
 
 	private static int[] sorted(List<Integer> l) {

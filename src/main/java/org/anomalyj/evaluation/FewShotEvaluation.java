@@ -167,8 +167,8 @@ public final class FewShotEvaluation {
 			FeatureSession.Extracted trainRows = session.extract(neededFiles, settings.batchSize(), skipped, progress, "train features");
 			requireAll(trainRows.rows(), neededFiles.size(), skipped);
 			List<Path> testFiles = test.stream().map(TestSample::image).toList();
-			FeatureRows testRows = session.extract(testFiles, settings.batchSize(), skipped, progress, "test features").rows();
-			requireAll(testRows, testFiles.size(), skipped);
+			FeatureSession.Extracted testRows = session.extract(testFiles, settings.batchSize(), skipped, progress, "test features");
+			requireAll(testRows.rows(), testFiles.size(), skipped);
 			int s = spec.inputSize();
 			byte[][] masks = masks(test, s);
 
@@ -227,18 +227,14 @@ public final class FewShotEvaluation {
 		return out;
 	}
 
-	private static Map<String, Double> evaluate(FeatureSession session, AnomalyMethod method, FeatureRows testRows, List<TestSample> test,
+	private static Map<String, Double> evaluate(FeatureSession session, AnomalyMethod method, FeatureSession.Extracted testRows, List<TestSample> test,
 		byte[][] masks, int batchSize, Progress progress) {
 		MetricsAccumulator acc = new MetricsAccumulator();
 		int s = session.spec().inputSize();
-		for (int from = 0; from < testRows.images(); from += batchSize) {
-			progress.checkCancelled();
-			int to = Math.min(testRows.images(), from + batchSize);
-			try (NDManager tmp = session.manager().newSubManager()) {
-				AnomalyModel.Scored sc = AnomalyModel.score(method, session.mapper(), testRows.batch(tmp, from, to));
-				for (int i = from; i < to; i++) acc.add(sc.imageScores()[i - from], test.get(i).isAnomalous(), sc.maps()[i - from], masks[i], s, s);
-			}
-		}
+		session.score(method, testRows, batchSize, progress, (from, sc) -> {
+			for (int i = 0; i < sc.imageScores().length; i++)
+				acc.add(sc.imageScores()[i], test.get(from + i).isAnomalous(), sc.maps()[i], masks[from + i], s, s);
+		});
 		MetricsReport report = acc.compute();
 		Map<String, Double> all = report.values(), out = new LinkedHashMap<>();
 		for (String m : METRICS) out.put(m, all.get(m));

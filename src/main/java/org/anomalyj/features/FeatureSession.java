@@ -151,6 +151,36 @@ public final class FeatureSession implements AutoCloseable {
 	}
 
 	/**
+	 * Scores some images with a method, batch by batch in order: from their stored features, or, for
+	 * a method that scores images ({@link AnomalyMethod#scoresImages()}), from the images decoded
+	 * again.
+	 *
+	 * @param sink receives the index of each batch's first image and its scores
+	 */
+	public void score(AnomalyMethod method, Extracted held, int batchSize, Progress progress, BiConsumer<Integer, AnomalyModel.Scored> sink) {
+		if (!method.scoresImages()) {
+			FeatureRows rows = held.rows();
+			for (int from = 0; from < rows.images(); from += batchSize) {
+				progress.checkCancelled();
+				int to = Math.min(rows.images(), from + batchSize);
+				try (NDManager tmp = manager.newSubManager()) {
+					sink.accept(from, AnomalyModel.score(method, mapper, rows.batch(tmp, from, to), null));
+				}
+			}
+			return;
+		}
+		int[] at = {0};
+		List<String> problems = new ArrayList<>();
+		streamInputs(held.images(), batchSize, problems, Progress.NONE, "scoring", (x, refs) -> {
+			progress.checkCancelled();
+			sink.accept(at[0], AnomalyModel.score(method, mapper, features.embed(x), x));
+			at[0] += refs.size();
+		});
+		// These images were read once already: one that cannot be read now changed under us.
+		if (!problems.isEmpty()) throw new IllegalStateException("an image changed during the run: " + problems.get(0));
+	}
+
+	/**
 	 * The files as a training set that streams: every pass decodes them and runs the backbone
 	 * again, so memory holds one batch whatever the number of images. Files that cannot be read are
 	 * recorded in {@code skipped} on the first pass only.
@@ -267,7 +297,7 @@ public final class FeatureSession implements AutoCloseable {
 			List<String> problems = new ArrayList<>();
 			int n = streamInputs(held.images(), batchSize, problems, progress, stage("images"), (x, refs) -> batch.accept(x));
 			// These images were read once already: one that cannot be read now changed under us.
-			if (!problems.isEmpty()) throw new IllegalStateException("a training image changed during training: " + problems.get(0));
+			if (!problems.isEmpty()) throw new IllegalStateException("an image changed during the run: " + problems.get(0));
 			return n;
 		}
 	}

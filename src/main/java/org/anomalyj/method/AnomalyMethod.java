@@ -19,10 +19,36 @@ public interface AnomalyMethod extends AutoCloseable {
 	String name();
 
 	/**
+	 * Patch scores of a method that scores features (memory banks, distributions).
+	 *
 	 * @param features (N, D, h, w) patch features
 	 * @return (N, h, w) patch anomaly scores, attached to the features' manager
 	 */
-	NDArray patchScores(NDArray features);
+	default NDArray patchScores(NDArray features) {
+		throw new UnsupportedOperationException(name() + " scores images: call patchScores(features, inputs)");
+	}
+
+	/**
+	 * Whether scoring needs the network inputs as well as the backbone's features: true for a method
+	 * with a network of its own (a student, an autoencoder), which implements
+	 * {@link #patchScores(NDArray, NDArray)}. Calibration and studies then decode the images again
+	 * instead of scoring stored features.
+	 */
+	default boolean scoresImages() {
+		return false;
+	}
+
+	/**
+	 * Patch scores; the default ignores the inputs and calls {@link #patchScores(NDArray)}.
+	 *
+	 * @param features (N, D, h, w) patch features of the inputs
+	 * @param inputs (N, 3, S, S) the normalised network inputs; null when only stored features are at hand, which happens only when
+	 *        {@link #scoresImages()} is false
+	 * @return (N, h, w) patch anomaly scores, attached to the features' manager
+	 */
+	default NDArray patchScores(NDArray features, NDArray inputs) {
+		return patchScores(features);
+	}
 
 	/**
 	 * Image scores from the patch scores. The default is the maximum patch score; methods may refine

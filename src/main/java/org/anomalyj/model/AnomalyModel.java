@@ -92,14 +92,21 @@ public final class AnomalyModel implements AutoCloseable {
 		if (batch.length != n * 3 * s * s) throw new IllegalArgumentException("batch holds " + batch.length + " values, expected " + n * 3 * s * s);
 		try (NDManager tmp = manager.newSubManager()) {
 			NDArray x = tmp.create(batch, new Shape(n, 3, s, s));
-			return score(method, mapper, features.embed(x));
+			return score(method, mapper, features.embed(x), x);
 		}
 	}
 
-	/** Scores patch features {@code (N, D, h, w)} with a method; shared by scoring and calibration. */
-	public static Scored score(AnomalyMethod method, AnomalyMapper mapper, NDArray features) {
+	/**
+	 * Scores patch features {@code (N, D, h, w)} with a method; shared by scoring, calibration and
+	 * evaluation.
+	 *
+	 * @param inputs the network inputs the features came from, or null when only stored features are
+	 *        at hand (for methods that do not score images)
+	 */
+	public static Scored score(AnomalyMethod method, AnomalyMapper mapper, NDArray features, NDArray inputs) {
+		if (inputs == null && method.scoresImages()) throw new IllegalArgumentException(method.name() + " needs the images to score, not only their features");
 		int n = (int) features.getShape().get(0), h = mapper.outHeight(), w = mapper.outWidth();
-		NDArray patch = method.patchScores(features);
+		NDArray patch = method.patchScores(features, inputs);
 		float[] scores = method.imageScores(features, patch);
 		float[] flat = mapper.map(patch).toFloatArray();
 		float[][] maps = new float[n][];

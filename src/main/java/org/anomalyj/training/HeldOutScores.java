@@ -26,25 +26,23 @@ import java.util.Random;
  */
 public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 
-	/** Scores of {@code rows} by {@code method}. */
-	public static HeldOutScores of(AnomalyMethod method, AnomalyMapper mapper, FeatureRows rows, NDManager manager, int batchSize, Progress progress) {
-		int n = rows.images();
-		float[] scores = new float[n], maxima = new float[n];
-		for (int from = 0; from < n; from += batchSize) {
-			progress.checkCancelled();
-			int to = Math.min(n, from + batchSize);
-			try (NDManager tmp = manager.newSubManager()) {
-				NDArray f = rows.batch(tmp, from, to);
-				AnomalyModel.Scored s = AnomalyModel.score(method, mapper, f);
-				for (int i = 0; i < to - from; i++) {
-					scores[from + i] = s.imageScores()[i];
-					float max = Float.NEGATIVE_INFINITY;
-					for (float v : s.maps()[i]) max = Math.max(max, v);
-					maxima[from + i] = max;
-				}
-			}
+	/** The image scores and map maxima of one scored batch. */
+	public static HeldOutScores of(AnomalyModel.Scored s) {
+		int n = s.imageScores().length;
+		float[] maxima = new float[n];
+		for (int i = 0; i < n; i++) {
+			float max = Float.NEGATIVE_INFINITY;
+			for (float v : s.maps()[i]) max = Math.max(max, v);
+			maxima[i] = max;
 		}
-		return new HeldOutScores(scores, maxima);
+		return new HeldOutScores(s.imageScores().clone(), maxima);
+	}
+
+	/** Scores of {@code held}'s images by {@code method}. */
+	public static HeldOutScores of(AnomalyMethod method, FeatureSession session, FeatureSession.Extracted held, int batchSize, Progress progress) {
+		List<HeldOutScores> parts = new ArrayList<>();
+		session.score(method, held, batchSize, progress, (from, scored) -> parts.add(of(scored)));
+		return concat(parts);
 	}
 
 	/** The scores of several sets of images, in order. */
@@ -82,7 +80,7 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 			Arrays.sort(rest);
 			HeldOutScores s;
 			try (AnomalyMethod foldMethod = plugin.train(session.trainingSet(all.subset(rest), batchSize, progress), methodSettings, seed, progress)) {
-				s = of(foldMethod, session.mapper(), all.rows().subset(held), session.manager(), batchSize, progress);
+				s = of(foldMethod, session, all.subset(held), batchSize, progress);
 			}
 			for (int i = 0; i < held.length; i++) {
 				scores[held[i]] = s.imageScores()[i];

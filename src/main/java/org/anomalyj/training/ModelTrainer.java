@@ -208,8 +208,12 @@ public final class ModelTrainer {
 				// Held-out images are scored batch by batch as they are extracted; their features are not kept.
 				AnomalyMethod fitted = method;
 				List<HeldOutScores> parts = new ArrayList<>();
-				int calImages = session.stream(ImageRef.allPlanes(calFiles), batch, skipped, progress, "calibration",
-					(rows, refs) -> parts.add(HeldOutScores.of(fitted, session.mapper(), rows, session.manager(), batch, progress)));
+				List<ImageRef> calRefs = ImageRef.allPlanes(calFiles);
+				int calImages = fitted.scoresImages()
+					? session.streamInputs(calRefs, batch, skipped, progress, "calibration",
+						(x, refs) -> parts.add(HeldOutScores.of(AnomalyModel.score(fitted, session.mapper(), session.features().embed(x), x))))
+					: session.stream(calRefs, batch, skipped, progress, "calibration",
+						(rows, refs) -> parts.add(HeldOutScores.of(fitted, session, new FeatureSession.Extracted(rows, refs), batch, progress)));
 				if (calImages > 0) scores = HeldOutScores.concat(parts);
 				else progress.warn("none of the " + calFiles.size() + " calibration images could be read: the model has no thresholds");
 			} else if (mode == Calibration.Mode.CROSSFIT && fitImages.count >= 2) {
