@@ -2,7 +2,11 @@ package org.anomalyj.fiji;
 
 import org.anomalyj.method.MethodOption;
 import org.anomalyj.model.DeviceChoice;
+import org.scijava.app.StatusService;
+import org.scijava.command.DynamicCommand;
+import org.scijava.log.LogService;
 import org.scijava.module.DefaultMutableModuleItem;
+import org.scijava.ui.UIService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -14,9 +18,23 @@ import java.io.IOException;
  * Fiji's Train Anomaly Model... (see {@link TrainAction}). A dynamic command: its method and
  * backbone choices and one field per method option come from the plug-in catalogs when the dialog
  * opens ({@link MethodFields}), so a plug-in method or backbone appears here with no change.
+ * <p>
+ * Scripts run it through the {@code ModuleService} (or as a macro, {@code run("Train Anomaly
+ * Model...", "...")}): SciJava's {@code CommandService.run} hands back only non-dynamic commands.
  */
 @Plugin(type = org.scijava.command.Command.class, menuPath = CommandLabels.MENU + CommandLabels.TRAIN)
-public class TrainCommand extends ActionCommand<TrainAction.Outcome> {
+public class TrainCommand extends DynamicCommand {
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	private TrainAction.Outcome outcome;
 
 	@Parameter(label = "Good images (folder or MVTec category)", style = FileWidget.DIRECTORY_STYLE)
 	private File data;
@@ -72,8 +90,17 @@ public class TrainCommand extends ActionCommand<TrainAction.Outcome> {
 		if (getInput(f.key()) == null) setInput(f.key(), fallback);
 	}
 
+	/** What the last run did (for scripts and tests); null before a run or after a failure. */
+	public TrainAction.Outcome outcome() {
+		return outcome;
+	}
+
 	@Override
-	protected TrainAction.Outcome perform(Feedback feedback) throws IOException {
+	public void run() {
+		outcome = ActionCommand.run(this, this::perform, status, log, ui);
+	}
+
+	private TrainAction.Outcome perform(Feedback feedback) throws IOException {
 		listPlugins(); // when run with all inputs given (a script), the initializer may not have run
 		TrainAction.Parameters p = new TrainAction.Parameters(FilePaths.of(data), method, backbone, input_size,
 			MethodFields.optionsOf(method, key -> String.valueOf(getInput(key))), seed, DeviceChoice.parse(device), FilePaths.of(model));

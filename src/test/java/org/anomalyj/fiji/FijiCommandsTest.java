@@ -1,12 +1,5 @@
 package org.anomalyj.fiji;
 
-import org.anomalyj.image.ImageFileReader;
-import org.anomalyj.inspect.Inspection;
-import org.anomalyj.inspect.Inspector;
-import org.anomalyj.model.AnomalyModel;
-import org.anomalyj.model.DeviceChoice;
-import org.anomalyj.task.Progress;
-
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -16,13 +9,19 @@ import ij.gui.Roi;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.process.ImageConverter;
+import org.anomalyj.image.ImageFileReader;
+import org.anomalyj.inspect.Inspection;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.task.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.Command;
-import org.scijava.command.DynamicCommand;
+import org.scijava.command.CommandModule;
 import org.scijava.module.ModuleService;
 import java.util.concurrent.Future;
 import org.scijava.command.CommandService;
@@ -71,9 +70,12 @@ class FijiCommandsTest {
 		context = new Context();
 		commands = context.service(CommandService.class);
 		modelFile = tmp.resolve("ball screw.zip");
-		DynamicCommand m = run(TrainCommand.class, "data", SAMPLE.toFile(), "method", "patchcore", "input_size", 128, "coreset", 0.1, "seed", 0L,
-			"device", "cpu", "model", modelFile.toFile());
-		trained = ((TrainCommand) m.getDelegateObject()).outcome();
+		// Train is a dynamic command (its method options come from the plug-ins): scripts run it through the module service.
+		Future<?> f = context.service(ModuleService.class).run(commands.getCommand(TrainCommand.class), true, "data", SAMPLE.toFile(), "method",
+			"patchcore", "backbone", "mobilenetv2", "input_size", 128, "coreset", 0.1, "seed", 0L, "device", "cpu", "model", modelFile.toFile());
+		TrainCommand train = (TrainCommand) f.get();
+		assertFalse(train.isCanceled(), train::getCancelReason);
+		trained = train.outcome();
 		reference = AnomalyModel.load(modelFile, DeviceChoice.CPU);
 	}
 
@@ -84,24 +86,17 @@ class FijiCommandsTest {
 		if (context != null) context.dispose();
 	}
 
-	/** Runs a command; every AnomalyJ command is a dynamic command, so the module is the command itself. */
-	static DynamicCommand start(Class<? extends Command> command, Object... inputs) throws Exception {
-		// CommandService.run hands back command modules only: run the dynamic command through the module service.
-		Future<?> f = context.service(ModuleService.class).run(commands.getCommand(command), true, inputs);
-		return (DynamicCommand) f.get();
-	}
-
-	static DynamicCommand run(Class<? extends Command> command, Object... inputs) throws Exception {
-		DynamicCommand m = start(command, inputs);
+	static CommandModule run(Class<? extends Command> command, Object... inputs) throws Exception {
+		CommandModule m = commands.run(command, true, inputs).get();
 		assertFalse(m.isCanceled(), () -> "command failed: " + m.getCancelReason());
 		return m;
 	}
 
-	static DynamicCommand detect(ImagePlus imp, Object... overrides) throws Exception {
+	static CommandModule detect(ImagePlus imp, Object... overrides) throws Exception {
 		List<Object> inputs = new ArrayList<>(List.of("image", imp, "model", modelFile.toFile(), "overlay", true, "opacity", 0.4, "roi_manager",
 			false, "results", true, "map", true, "mask", true, "min_area", 0L, "device", "cpu"));
 		for (int i = 0; i < overrides.length; i += 2) inputs.set(inputs.indexOf(overrides[i]) + 1, overrides[i + 1]);
-		return start(DetectCommand.class, inputs.toArray());
+		return commands.run(DetectCommand.class, true, inputs.toArray()).get();
 	}
 
 	@Test
@@ -121,9 +116,9 @@ class FijiCommandsTest {
 		int loadsBefore = ModelCache.shared().loads();
 		ResultsTable table = ResultsTable.getResultsTable();
 		int rowsBefore = table.size();
-		DynamicCommand m = detect(imp);
+		CommandModule m = detect(imp);
 		assertFalse(m.isCanceled(), m::getCancelReason);
-		DetectAction.Outcome out = ((DetectCommand) m.getDelegateObject()).outcome();
+		DetectAction.Outcome out = ((DetectCommand) m.getCommand()).outcome();
 		assertEquals(loadsBefore, ModelCache.shared().loads(), "the trained model is reused, not loaded again");
 
 		Inspection expected = new Inspector(reference).inspect(ImageFileReader.read(PITTING).singlePlane());
@@ -181,7 +176,7 @@ class FijiCommandsTest {
 	void theHeatMapLooksAsInTheCliOverlayPngs() throws Exception {
 		ImagePlus imp = IJ.openImage(PITTING.toString());
 		int[] base = ((int[]) imp.getProcessor().getPixels()).clone();
-		DetectAction.Outcome out = ((DetectCommand) detect(imp, "opacity", 0.6, "results", false, "map", false, "mask", false).getDelegateObject()).outcome();
+		DetectAction.Outcome out = ((DetectCommand) detect(imp, "opacity", 0.6, "results", false, "map", false, "mask", false).getCommand()).outcome();
 		ImagePlus heatOnly = new ImagePlus("heat", imp.getProcessor().duplicate());
 		heatOnly.setOverlay(new Overlay(imp.getOverlay().get(0)));
 		int[] drawn = (int[]) heatOnly.flatten().getProcessor().getPixels();
@@ -207,9 +202,9 @@ class FijiCommandsTest {
 		imp.setCalibration(cal);
 		ResultsTable table = ResultsTable.getResultsTable();
 		int rowsBefore = table.size();
-		DynamicCommand m = detect(imp);
+		CommandModule m = detect(imp);
 		assertFalse(m.isCanceled(), m::getCancelReason);
-		DetectAction.Outcome out = ((DetectCommand) m.getDelegateObject()).outcome();
+		DetectAction.Outcome out = ((DetectCommand) m.getCommand()).outcome();
 
 		assertEquals(2, out.inspections().size());
 		assertEquals(0, out.outlines().get(0).size(), "the good slice has no defect");
@@ -239,14 +234,14 @@ class FijiCommandsTest {
 	void detectTakesGreyImagesAndRefusesBitDepthsTheModelNeverSaw() throws Exception {
 		ImagePlus grey = IJ.openImage(PITTING.toString());
 		new ImageConverter(grey).convertToGray8();
-		DynamicCommand m = detect(grey, "map", false, "mask", false, "results", false);
+		CommandModule m = detect(grey, "map", false, "mask", false, "results", false);
 		assertFalse(m.isCanceled(), m::getCancelReason);
 		assertNull(m.getOutput("anomaly_map"));
 		assertEquals(new java.awt.Rectangle(0, 0, 565, 230), grey.getOverlay().get(0).getBounds());
 
 		ImagePlus sixteen = IJ.openImage(PITTING.toString());
 		new ImageConverter(sixteen).convertToGray16();
-		DynamicCommand refused = detect(sixteen);
+		CommandModule refused = detect(sixteen);
 		assertTrue(refused.isCanceled());
 		assertTrue(refused.getCancelReason().contains("trained on 8-bit images only"), refused.getCancelReason());
 		assertNull(sixteen.getOverlay(), "nothing is drawn on a refused image");
@@ -292,9 +287,9 @@ class FijiCommandsTest {
 		Path input = SAMPLE.resolve("test/pitting");
 		List<String> before = listing(input);
 		Path out = tmp.resolve("batch");
-		DynamicCommand m = run(BatchDetectCommand.class, "input", input.toFile(), "model", modelFile.toFile(), "output", out.toFile(), "maps", true,
+		CommandModule m = run(BatchDetectCommand.class, "input", input.toFile(), "model", modelFile.toFile(), "output", out.toFile(), "maps", true,
 			"masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu");
-		BatchDetectAction.Outcome o = ((BatchDetectCommand) m.getDelegateObject()).outcome();
+		BatchDetectAction.Outcome o = ((BatchDetectCommand) m.getCommand()).outcome();
 		assertEquals(8, o.result().scored());
 		assertEquals(9, Files.readAllLines(out.resolve("scores.csv")).size());
 		String stem = "01_200907130328_430000_180_crop_2";
@@ -304,8 +299,8 @@ class FijiCommandsTest {
 
 		Path copy = Files.createDirectories(tmp.resolve("same"));
 		Files.copy(PITTING, copy.resolve("a.jpg"));
-		DynamicCommand same = start(BatchDetectCommand.class, "input", copy.toFile(), "model", modelFile.toFile(), "output",
-			copy.toFile(), "maps", true, "masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu");
+		CommandModule same = commands.run(BatchDetectCommand.class, true, "input", copy.toFile(), "model", modelFile.toFile(), "output",
+			copy.toFile(), "maps", true, "masks", true, "overlays", true, "opacity", 0.5, "min_area", 0L, "device", "cpu").get();
 		assertTrue(same.isCanceled());
 		assertTrue(same.getCancelReason().contains("must not be the input folder"), same.getCancelReason());
 		assertEquals(List.of("a.jpg"), listing(copy));
@@ -313,8 +308,8 @@ class FijiCommandsTest {
 
 	@Test
 	void evaluateTabulatesTheMetricsAndPlotsTheCurves() throws Exception {
-		DynamicCommand m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
-		EvaluateAction.Outcome o = ((EvaluateCommand) m.getDelegateObject()).outcome();
+		CommandModule m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
+		EvaluateAction.Outcome o = ((EvaluateCommand) m.getCommand()).outcome();
 		assertEquals(14, o.result().images());
 		// Image AUROC by its definition: the share of (defect, good) pairs the scores order correctly.
 		double pairs = 0, right = 0;
@@ -337,8 +332,8 @@ class FijiCommandsTest {
 
 	@Test
 	void aMissingModelFileIsOneClearMessage() throws Exception {
-		DynamicCommand m = start(DetectCommand.class, "image", IJ.openImage(GOOD.toString()), "model", tmp.resolve("none.zip").toFile(),
-			"overlay", true, "opacity", 0.5, "roi_manager", false, "results", false, "map", false, "mask", false, "min_area", 0L, "device", "cpu");
+		CommandModule m = commands.run(DetectCommand.class, true, "image", IJ.openImage(GOOD.toString()), "model", tmp.resolve("none.zip").toFile(),
+			"overlay", true, "opacity", 0.5, "roi_manager", false, "results", false, "map", false, "mask", false, "min_area", 0L, "device", "cpu").get();
 		assertTrue(m.isCanceled());
 		assertTrue(m.getCancelReason().endsWith("none.zip: no such model file"), m.getCancelReason());
 	}

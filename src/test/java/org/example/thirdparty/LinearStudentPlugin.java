@@ -13,6 +13,7 @@ import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.GradientFree;
 import org.anomalyj.method.MethodOption;
 import org.anomalyj.method.OptionValues;
 import org.anomalyj.method.TrainingSet;
@@ -93,10 +94,12 @@ public final class LinearStudentPlugin implements AnomalyMethodPlugin {
 					gc.backward(loss);
 					sum[0] += loss.getFloat() * x.getShape().get(0);
 				}
-				for (NDArray p : List.of(w, b)) {
-					NDArray grad = p.getGradient();
-					p.subi(grad.mul(lr));
-					grad.subi(grad); // the engine accumulates gradients: start each step from zero
+				try (GradientFree noGrad = GradientFree.open()) {
+					for (NDArray p : List.of(w, b)) {
+						NDArray grad = p.getGradient();
+						p.subi(grad.mul(lr));
+						grad.subi(grad); // the engine accumulates gradients: start each step from zero
+					}
 				}
 			});
 			losses[e] = sum[0] / images;
