@@ -1,6 +1,5 @@
 package org.anomalyj.evaluation;
 
-import org.anomalyj.features.FeatureRows;
 import org.anomalyj.features.FeatureSession;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;

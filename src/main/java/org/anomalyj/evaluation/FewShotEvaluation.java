@@ -9,7 +9,6 @@ import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.RandomSubset;
 import org.anomalyj.metrics.MetricsAccumulator;
 import org.anomalyj.metrics.MetricsReport;
-import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.ModelSpec;
 import org.anomalyj.task.Progress;
 import org.anomalyj.training.ModelTrainer;

@@ -1,7 +1,6 @@
 package org.anomalyj.features;
 
 import org.anomalyj.backbone.Backbone;
-import org.anomalyj.method.patchcore.PatchCore;
 import org.anomalyj.postprocess.ResamplingMatrix;
 
 import ai.djl.ndarray.NDArray;

@@ -1,12 +1,10 @@
 package org.anomalyj.training;
 
-import org.anomalyj.features.FeatureRows;
 import org.anomalyj.features.FeatureSession;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Thresholds;
-import org.anomalyj.postprocess.AnomalyMapper;
 import org.anomalyj.task.Progress;
 
 import ai.djl.ndarray.NDArray;

@@ -1,7 +1,6 @@
 package org.anomalyj.method.patchcore;
 
 import org.anomalyj.features.FeatureGrid;
-import org.anomalyj.features.FeatureRows;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
