@@ -23,7 +23,7 @@ public final class MobileNetV2Plugin implements BackbonePlugin {
 
 	@Override
 	public String description() {
-		return "MobileNetV2 to block 10 (ImageNet, nsfwjs 4.4.0, MIT), embedded; fast, the default";
+		return "MobileNetV2 to block 10 (ImageNet, nsfwjs 4.4.0, MIT): small and fast";
 	}
 
 	@Override

@@ -57,19 +57,19 @@ public final class RecordingDriver {
 		System.exit(0);
 	}
 
-	/** Chooses a menu command, presses OK in its dialog, and waits until it has finished and was recorded. */
+	/**
+	 * Chooses a menu command, presses OK in each of its dialogs (Train shows a second one for the
+	 * method's options), and waits until it has finished and was recorded.
+	 */
 	private static void choose(String command) throws Exception {
 		IJ.doCommand(command);
 		long until = System.currentTimeMillis() + 120_000;
-		boolean pressed = false;
+		java.util.Set<Window> pressed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 		while (System.currentTimeMillis() < until) {
-			if (!pressed)
-				for (Window w : Window.getWindows())
-					if (w instanceof GenericDialog gd && gd.isShowing()) {
-						EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK")));
-						pressed = true;
-					}
-			if (pressed && Recorder.getInstance() != null && Recorder.getInstance().getText().contains("run(\"" + command + "\"")) return;
+			for (Window w : Window.getWindows())
+				if (w instanceof GenericDialog gd && gd.isShowing() && pressed.add(gd))
+					EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED, "OK")));
+			if (!pressed.isEmpty() && Recorder.getInstance() != null && Recorder.getInstance().getText().contains("run(\"" + command + "\"")) return;
 			Thread.sleep(100);
 		}
 		throw new IllegalStateException(command + " did not finish");
