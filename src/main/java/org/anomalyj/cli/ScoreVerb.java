@@ -79,8 +79,13 @@ final class ScoreVerb implements Main.Verb {
 		if (a.flag("no-maps")) names.remove(MapSinkPlugin.NAME);
 		if (a.flag("no-masks")) names.remove(MaskSinkPlugin.NAME);
 		if (a.flag("no-overlays")) names.remove(OverlaySinkPlugin.NAME);
-		for (String n : names)
-			if (SinkCatalog.sinks().get(n) == null) throw new Arguments.UsageException("score: unknown sink '" + n + "' (known: " + String.join(", ", SinkCatalog.names()) + ")");
+		for (String n : names) {
+			try {
+				SinkCatalog.get(n);
+			} catch (IllegalArgumentException e) {
+				throw new Arguments.UsageException("score: " + e.getMessage());
+			}
+		}
 		if (names.isEmpty()) throw new Arguments.UsageException("score: no sink left to write to (--sinks " + String.join(",", SinkCatalog.DEFAULTS) + ")");
 		return new ArrayList<>(names);
 	}
