@@ -73,7 +73,7 @@ public final class BatchInspection {
 		}
 	}
 
-	/** Inspects the inputs into a sink the caller opened (and closes). */
+	/** Inspects the inputs into a sink that the caller opened and closes (e.g. {@link ResultSinks} of its own sinks). */
 	public static Summary run(Inspector inspector, List<Path> inputs, ResultSink sink, int batchSize, Progress progress) throws IOException {
 		Map<String, String> stems = stems(inputs);
 		Run run = new Run(inspector, sink, progress);
