@@ -53,14 +53,14 @@ final class DemoVerb implements Main.Verb {
 			Inspector inspector = new Inspector(model);
 			List<Path> tests = category.testSamples().stream().map(TestSample::image).toList();
 			err.printf("2/3 scoring %d test images%n", tests.size());
-			BatchInspection.Summary sum = BatchInspection.run(inspector, tests, outDir.resolve("scores"), BatchInspection.Settings.DEFAULT,
-				Main.progress(err));
+			Path scores = outDir.resolve("scores");
+			BatchInspection.run(inspector, tests, scores, BatchInspection.Settings.DEFAULT, Main.progress(err));
 			err.println("3/3 evaluating against the ground truth");
 			Evaluation.Result r = Evaluation.run(inspector, category, 8, Main.progress(err));
 			Path json = outDir.resolve("metrics.json");
 			EvaluationReport.writeJson(json, category.name(), r);
 			out.print(EvaluationReport.table(category.name(), r));
-			out.printf("model: %s%nper-image results, maps, masks and overlays: %s%nmetrics: %s%n", modelFile, sum.csv().getParent(), json);
+			out.printf("model: %s%nper-image results, maps, masks and overlays: %s%nmetrics: %s%n", modelFile, scores, json);
 		}
 	}
 }

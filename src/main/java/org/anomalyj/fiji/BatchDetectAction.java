@@ -5,6 +5,11 @@ import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.sink.CsvSinkPlugin;
+import org.anomalyj.sink.MapSinkPlugin;
+import org.anomalyj.sink.MaskSinkPlugin;
+import org.anomalyj.sink.OverlaySinkPlugin;
+import org.anomalyj.sink.ScoresCsv;
 
 
 import java.io.IOException;
@@ -40,6 +45,15 @@ public final class BatchDetectAction {
 			if (!(opacity >= 0 && opacity <= 1)) throw new IllegalArgumentException("opacity must be between 0 and 1, was " + opacity);
 			if (minArea < 0) throw new IllegalArgumentException("minimum defect area must be at least 0, was " + minArea);
 		}
+
+		/** The sinks written: always {@code scores.csv}, and the files asked for. */
+		public List<String> sinks() {
+			List<String> names = new ArrayList<>(List.of(CsvSinkPlugin.NAME));
+			if (maps) names.add(MapSinkPlugin.NAME);
+			if (masks) names.add(MaskSinkPlugin.NAME);
+			if (overlays) names.add(OverlaySinkPlugin.NAME);
+			return names;
+		}
 	}
 
 	/** @param summary the lines written to the Log */
@@ -52,7 +66,7 @@ public final class BatchDetectAction {
 			if (Files.isDirectory(p.output()) && Files.isSameFile(p.input(), p.output()))
 				throw new IllegalArgumentException(p.output() + ": the output folder must not be the input folder");
 			List<Path> images = ImageFolder.open(p.input()).images();
-			BatchInspection.Settings settings = new BatchInspection.Settings(p.maps(), p.masks(), p.overlays(), p.opacity(), DetectAction.BATCH);
+			BatchInspection.Settings settings = new BatchInspection.Settings(p.sinks(), p.opacity(), DetectAction.BATCH);
 			BatchInspection.Summary result;
 			try (ModelCache.Lease lease = cache.acquire(p.model(), p.device())) {
 				AnomalyModel model = lease.model();
@@ -60,12 +74,11 @@ public final class BatchDetectAction {
 					result = BatchInspection.run(new Inspector(model, p.minArea()), images, p.output(), settings, feedback);
 				}
 			}
-			long anomalous = result.rows().stream().filter(r -> "ok".equals(r.status()) && r.anomalous()).count();
 			List<String> summary = new ArrayList<>();
 			summary.add(String.format(Locale.ROOT, "Batch detection of %s: %d images scored (%d anomalous), %d skipped, %d done before",
-				p.input(), result.scored() - result.resumed(), anomalous, result.skipped(), result.resumed()));
-			result.rows().stream().filter(r -> !"ok".equals(r.status())).forEach(r -> summary.add("  skipped " + r.reason()));
-			summary.add("  results: " + result.csv().toAbsolutePath());
+				p.input(), result.scored(), result.anomalous(), result.skipped(), result.resumed()));
+			result.rows().stream().filter(r -> !r.ok()).forEach(r -> summary.add("  skipped " + r.reason()));
+			summary.add("  results: " + p.output().resolve(ScoresCsv.FILE_NAME).toAbsolutePath());
 			summary.forEach(feedback::log);
 			return new Outcome(result, List.copyOf(summary));
 		} finally {

@@ -2,6 +2,7 @@ package org.anomalyj.model;
 
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.inspect.BatchInspection;
+import org.anomalyj.sink.CsvSinkPlugin;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.task.Progress;
 import org.anomalyj.testing.ModelZips;
@@ -64,7 +65,7 @@ class NativeResourcesTest {
 		for (Path p : SmallModel.sampleTrainImages(4)) images.add(TestImages.scaled(p, 160, 64, "png", dir.resolve(p.getFileName() + ".png")));
 		try (AnomalyModel model = AnomalyModel.load(SmallModel.file(), DeviceChoice.CPU)) {
 			Inspector inspector = new Inspector(model);
-			BatchInspection.Settings s = new BatchInspection.Settings(false, false, false, 0.5, 2);
+			BatchInspection.Settings s = new BatchInspection.Settings(List.of(CsvSinkPlugin.NAME), 0.5, 2);
 			BatchInspection.run(inspector, images, dir.resolve("run1"), s, Progress.NONE);
 			int afterFirst = NativeArrays.live();
 			BatchInspection.run(inspector, images, dir.resolve("run2"), s, Progress.NONE);

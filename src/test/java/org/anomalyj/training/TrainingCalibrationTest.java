@@ -4,6 +4,8 @@ import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.inspect.BatchInspection;
+import org.anomalyj.sink.CsvSinkPlugin;
+import org.anomalyj.sink.ScoresCsv;
 import org.anomalyj.inspect.Inspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.io.ModelArchive;
@@ -205,9 +207,9 @@ class TrainingCalibrationTest {
 	@Test
 	void batchCsvListsPValuesAndVerdicts(@TempDir Path dir) throws IOException {
 		List<Path> inputs = List.of(category.testSamples("good").get(0).image(), category.testSamples("pitting").get(0).image());
-		BatchInspection.Settings s = new BatchInspection.Settings(false, false, false, 0.5, 8);
+		BatchInspection.Settings s = new BatchInspection.Settings(List.of(CsvSinkPlugin.NAME), 0.5, 8);
 		BatchInspection.run(new Inspector(padim), inputs, dir, s, Progress.NONE);
-		List<String> lines = Files.readAllLines(dir.resolve(BatchInspection.CSV));
+		List<String> lines = Files.readAllLines(dir.resolve(ScoresCsv.FILE_NAME));
 		assertEquals("file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason", lines.get(0));
 		for (int i = 0; i < 2; i++) {
 			String[] f = lines.get(i + 1).split(",");

@@ -1,0 +1,115 @@
+package org.anomalyj.sink;
+
+import org.anomalyj.io.AtomicFiles;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The results table's CSV form, {@code scores.csv}: the header {@link #HEADER}, one row per plane,
+ * numbers with six significant digits, RFC 4180 quoting. Written and read here only, so that every
+ * writer and reader (the {@code csv} sink, resuming, other front ends) agrees on it.
+ */
+public final class ScoresCsv {
+
+	public static final String FILE_NAME = "scores.csv";
+	public static final String HEADER = "file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason";
+	private static final int COLUMNS = 10;
+
+	private ScoresCsv() {}
+
+	/** One row as a CSV line, without its line end. */
+	public static String format(ResultRow r) {
+		if (!r.ok()) return String.join(",", quote(r.file()), Integer.toString(r.plane()), r.status(), "", "", "", "", "", "", quote(r.reason()));
+		return String.join(",", quote(r.file()), Integer.toString(r.plane()), r.status(), number(r.score()), number(r.normalisedScore()),
+			number(r.pValue()), r.verdict(), Integer.toString(r.defects()), Long.toString(r.defectArea()), "");
+	}
+
+	/**
+	 * Reads one line written by {@link #format}.
+	 *
+	 * @throws IllegalArgumentException when it is not such a line
+	 */
+	public static ResultRow parse(String line) {
+		List<String> f = split(line);
+		if (f.size() != COLUMNS) throw new IllegalArgumentException(COLUMNS + " columns expected, found " + f.size());
+		int plane = Integer.parseInt(f.get(1));
+		if (ResultRow.SKIPPED.equals(f.get(2))) return ResultRow.skipped(f.get(0), plane, f.get(9));
+		return new ResultRow(f.get(0), plane, f.get(2), Float.parseFloat(f.get(3)), Float.parseFloat(f.get(4)), Double.parseDouble(f.get(5)), f.get(6),
+			Integer.parseInt(f.get(7)), Long.parseLong(f.get(8)), f.get(9));
+	}
+
+	/**
+	 * The rows of a results file.
+	 *
+	 * @throws IOException when it cannot be read, or is not a results file (naming it and the line)
+	 */
+	public static List<ResultRow> read(Path csv) throws IOException {
+		List<ResultRow> rows = new ArrayList<>();
+		try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+			if (!HEADER.equals(r.readLine())) throw new IOException(csv + ": not a results file (its first line is not " + HEADER + ")");
+			int n = 1;
+			for (String line; (line = r.readLine()) != null;) {
+				n++;
+				try {
+					rows.add(parse(line));
+				} catch (IllegalArgumentException e) {
+					throw new IOException(csv + ": line " + n + " is not a result row (" + e.getMessage() + ")");
+				}
+			}
+		}
+		return rows;
+	}
+
+	/** Writes the rows, atomically: the file is whole, old or new, whenever it is looked at. */
+	public static void write(Path csv, Collection<ResultRow> rows) throws IOException {
+		AtomicFiles.write(csv, out -> {
+			PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+			w.print(HEADER + "\n");
+			for (ResultRow r : rows) w.print(format(r) + "\n");
+			w.flush();
+		});
+	}
+
+	static String number(double v) {
+		return String.format(Locale.ROOT, "%.6g", v);
+	}
+
+	static String quote(String s) {
+		if (s == null) return "";
+		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+		return '"' + s.replace("\"", "\"\"").replace("\n", " ") + '"';
+	}
+
+	/** Splits one line written by {@link #format} into its fields. */
+	static List<String> split(String line) {
+		List<String> out = new ArrayList<>();
+		StringBuilder cur = new StringBuilder();
+		boolean quoted = false;
+		for (int i = 0; i < line.length(); i++) {
+			char c = line.charAt(i);
+			if (quoted) {
+				if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+					cur.append('"');
+					i++;
+				} else if (c == '"') quoted = false;
+				else cur.append(c);
+			} else if (c == '"') quoted = true;
+			else if (c == ',') {
+				out.add(cur.toString());
+				cur.setLength(0);
+			} else cur.append(c);
+		}
+		out.add(cur.toString());
+		return out;
+	}
+}
