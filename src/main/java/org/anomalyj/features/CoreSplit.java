@@ -1,8 +1,9 @@
 package org.anomalyj.features;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+
+import org.anomalyj.model.NativeEngine;
 
 /**
  * Shares the CPU cores between image decoding and the engine while both run at once. PyTorch's
@@ -52,7 +53,7 @@ final class CoreSplit implements AutoCloseable {
 	private static boolean controlsEngineThreads(Device device) {
 		if (device == null || !Device.Type.CPU.equals(device.getDeviceType())) return false;
 		if (System.getProperty("ai.djl.pytorch.num_threads") != null || System.getenv("OMP_NUM_THREADS") != null) return false;
-		return "PyTorch".equals(Engine.getInstance().getEngineName());
+		return "PyTorch".equals(NativeEngine.get().getEngineName());
 	}
 
 	/** Threads to decode files with. */

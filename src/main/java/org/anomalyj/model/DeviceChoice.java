@@ -21,7 +21,7 @@ public enum DeviceChoice {
 	}
 
 	public Device resolve() {
-		Engine engine = Engine.getInstance();
+		Engine engine = NativeEngine.get();
 		return switch (this) {
 			case CPU -> Device.cpu();
 			case AUTO -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();

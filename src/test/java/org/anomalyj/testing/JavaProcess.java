@@ -24,10 +24,11 @@ public final class JavaProcess implements AutoCloseable {
 	private final Process process;
 	private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 	private final List<String> seen = new ArrayList<>();
+	private final Thread reader;
 
 	private JavaProcess(Process process) {
 		this.process = process;
-		Thread reader = new Thread(() -> {
+		reader = new Thread(() -> {
 			try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
 				for (String l; (l = r.readLine()) != null;) lines.add(l);
 			} catch (IOException e) {
@@ -40,8 +41,15 @@ public final class JavaProcess implements AutoCloseable {
 
 	/** Starts {@code java -cp <test classpath> mainClass args} in {@code workDir}, stdout discarded. */
 	public static JavaProcess start(Path workDir, Class<?> mainClass, String... args) throws IOException {
+		return start(workDir, List.of(), mainClass, args);
+	}
+
+	/** As {@link #start(Path, Class, String...)}, with extra JVM options (e.g. {@code -Dai.djl.pytorch.num_threads=1}). */
+	public static JavaProcess start(Path workDir, List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
 		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-			"-Djava.awt.headless=true", "-Doffline=true", "-cp", classpath(), mainClass.getName()));
+			"-Djava.awt.headless=true", "-Doffline=true"));
+		cmd.addAll(jvmOptions);
+		cmd.addAll(List.of("-cp", classpath(), mainClass.getName()));
 		cmd.addAll(List.of(args));
 		ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
 		// Surefire passes the DJL cache location as system properties; the child needs it too.
@@ -74,6 +82,23 @@ public final class JavaProcess implements AutoCloseable {
 			if (wanted.test(l)) return l;
 		}
 		throw new AssertionError("no such line from the child process (alive: " + process.isAlive() + "); it wrote:\n" + String.join("\n", seen));
+	}
+
+	/**
+	 * Waits for the process to end by itself and returns its exit code; afterwards {@link #stderr()}
+	 * holds every line it wrote, the native libraries' included (they write to the same file descriptor).
+	 */
+	public int awaitExit(Duration timeout) throws InterruptedException {
+		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+			throw new AssertionError("process " + pid() + " still running after " + timeout + "; it wrote:\n" + String.join("\n", stderr()));
+		reader.join(timeout.toMillis());
+		return process.exitValue();
+	}
+
+	/** The standard error lines read so far, in order. */
+	public List<String> stderr() {
+		lines.drainTo(seen);
+		return List.copyOf(seen);
 	}
 
 	/** Kills the process without warning and waits until it is gone. */

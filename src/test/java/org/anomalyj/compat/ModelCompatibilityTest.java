@@ -1,0 +1,122 @@
+package org.anomalyj.compat;
+
+import org.anomalyj.inspect.BatchInspection;
+import org.anomalyj.inspect.Inspector;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.task.Progress;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Model files written by an earlier release (resources {@code compat/v1}, see the README there) keep
+ * loading and scoring as that release scored them: the same scores (to float rounding), normalised
+ * scores, p-values, verdicts and defects for sample-data's 14 test images, through the same path
+ * as the command line's {@code score}. A loaded old model saved again by today's code loads and
+ * scores the same too.
+ */
+class ModelCompatibilityTest {
+
+	static final Path TEST = Path.of("sample-data", "ball_screw", "test");
+	/** The CSV holds six significant digits; batch composition may move the last float bits. */
+	static final double RELATIVE = 1e-4;
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aVersion1PatchCoreModelScoresAsItsReleaseDid() throws Exception {
+		scoresAsRecorded("patchcore");
+	}
+
+	@Test
+	void aVersion1PadimModelScoresAsItsReleaseDid() throws Exception {
+		scoresAsRecorded("padim");
+	}
+
+	private void scoresAsRecorded(String method) throws Exception {
+		Map<String, BatchInspection.Row> expected = recorded(method);
+		Path file = resource(method + ".zip");
+		try (AnomalyModel model = AnomalyModel.load(file, DeviceChoice.CPU)) {
+			assertScores(expected, score(model, dir.resolve("v1")), method + ".zip");
+			Path resaved = dir.resolve(method + "-resaved.zip");
+			model.save(resaved);
+			try (AnomalyModel again = AnomalyModel.load(resaved, DeviceChoice.CPU)) {
+				assertScores(expected, score(again, dir.resolve("resaved")), method + ".zip saved again");
+			}
+		}
+	}
+
+	private static List<BatchInspection.Row> score(AnomalyModel model, Path out) throws IOException {
+		BatchInspection.Settings noFiles = new BatchInspection.Settings(false, false, false, 0.5, 8);
+		return BatchInspection.run(new Inspector(model), testImages(), out, noFiles, Progress.NONE).rows();
+	}
+
+	/** test/good and test/pitting in one name order, as the recorded run had them in one folder. */
+	private static List<Path> testImages() throws IOException {
+		try (Stream<Path> good = Files.list(TEST.resolve("good")); Stream<Path> pitting = Files.list(TEST.resolve("pitting"))) {
+			return Stream.concat(good, pitting).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+		}
+	}
+
+	private static void assertScores(Map<String, BatchInspection.Row> expected, List<BatchInspection.Row> rows, String what) {
+		assertEquals(expected.keySet(), rowsByFile(rows).keySet(), what + ": scored images");
+		for (BatchInspection.Row r : rows) {
+			BatchInspection.Row e = expected.get(r.file());
+			String at = what + ", " + r.file() + ": ";
+			assertEquals("ok", r.status(), at + r.reason());
+			assertClose(e.score(), r.score(), at + "score");
+			assertClose(e.normalisedScore(), r.normalisedScore(), at + "normalised score");
+			assertClose(e.pValue(), r.pValue(), at + "p-value");
+			assertEquals(e.verdict(), r.verdict(), at + "verdict");
+			assertEquals(e.defects(), r.defects(), at + "defects");
+			assertEquals(e.defectArea(), r.defectArea(), at + "defect area");
+		}
+	}
+
+	private static void assertClose(double expected, double actual, String what) {
+		assertTrue(Math.abs(actual - expected) <= RELATIVE * Math.abs(expected), () -> what + ": expected " + expected + ", was " + actual);
+	}
+
+	private static Map<String, BatchInspection.Row> rowsByFile(List<BatchInspection.Row> rows) {
+		Map<String, BatchInspection.Row> m = new LinkedHashMap<>();
+		for (BatchInspection.Row r : rows) m.put(r.file(), r);
+		return m;
+	}
+
+	/** The recorded scores.csv (header file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason). */
+	private static Map<String, BatchInspection.Row> recorded(String method) throws IOException {
+		List<String> lines = Files.readAllLines(resource(method + ".scores.csv"));
+		assertEquals("file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason", lines.get(0));
+		Map<String, BatchInspection.Row> rows = new LinkedHashMap<>();
+		for (String line : lines.subList(1, lines.size())) {
+			String[] f = line.split(",", -1);
+			rows.put(f[0], new BatchInspection.Row(f[0], Integer.parseInt(f[1]), f[2], Float.parseFloat(f[3]), Float.parseFloat(f[4]),
+				Double.parseDouble(f[5]), f[6], Integer.parseInt(f[7]), Long.parseLong(f[8]), f[9]));
+		}
+		assertEquals(14, rows.size(), method + ".scores.csv rows");
+		return rows;
+	}
+
+	private static Path resource(String name) throws IOException {
+		try {
+			return Path.of(ModelCompatibilityTest.class.getResource("v1/" + name).toURI());
+		} catch (URISyntaxException | NullPointerException e) {
+			throw new IOException("test resource compat/v1/" + name + " missing", e);
+		}
+	}
+}
