@@ -30,14 +30,14 @@ class SimpleNetTest {
 
 	/**
 	 * Good features near a line, as deep features lie near a low-dimensional manifold: channel
-	 * {@code c = z (c + 1) / 8 + 0.05 z_c}, so patches off the line are anomalous.
+	 * {@code c = z (1 + c / 8) + 0.01 z_c}, so patches off the line are anomalous.
 	 */
 	private static FeatureRows goods(int images, long seed) {
 		Random r = new Random(seed);
 		float[] v = new float[images * GRID.valuesPerImage()];
 		for (int p = 0; p < images * GRID.positions(); p++) {
 			double z = r.nextGaussian();
-			for (int c = 0; c < GRID.channels(); c++) v[p * GRID.channels() + c] = (float) (z * (c + 1) / 8 + 0.05 * r.nextGaussian());
+			for (int c = 0; c < GRID.channels(); c++) v[p * GRID.channels() + c] = (float) (z * (1 + c / 8.0) + 0.01 * r.nextGaussian());
 		}
 		return new FeatureRows(v, images, GRID);
 	}
