@@ -24,8 +24,10 @@ import java.util.Map;
  * Localization", CVPR 2023): the frozen backbone's patch features (PatchCore's), standardised per
  * channel, pass a feature adaptor (one linear layer) and a discriminator (linear, leaky ReLU,
  * linear) trained to score good patches high and the same patches plus Gaussian noise low
- * ({@link SimpleNetTrainer}). A patch's anomaly score is minus the discriminator's output; the map
- * and image score are made as for every method. Scoring costs two small matrix products per patch,
+ * ({@link SimpleNetTrainer}). A patch's anomaly score is minus the discriminator's output, passed
+ * through a softplus ({@code log(1 + exp(-D))}): the same order as the paper's {@code -D}, about
+ * {@code -D} for anomalous patches, but positive, as the shared thresholds' normalised score
+ * (threshold at 0.5, 0 at raw 0) assumes. The map and image score are made as for every method. Scoring costs two small matrix products per patch,
  * whatever the size of the training set.
  */
 public final class SimpleNet implements AnomalyMethod {
@@ -144,7 +146,7 @@ public final class SimpleNet implements AnomalyMethod {
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray rows = weights.standardise(PatchFeatures.asRows(features));
-			scores = weights.discriminate(weights.adapt(rows)).neg().reshape(s.get(0), s.get(2), s.get(3));
+			scores = Activation.softPlus(weights.discriminate(weights.adapt(rows)).neg()).reshape(s.get(0), s.get(2), s.get(3));
 			NDScope.unregister(scores);
 		}
 		scores.attach(features.getManager());
