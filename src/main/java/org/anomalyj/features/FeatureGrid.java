@@ -21,6 +21,17 @@ public record FeatureGrid(int channels, int height, int width) {
 		return Math.multiplyExact(positions(), channels);
 	}
 
+	/**
+	 * Checks that a batch of features has this grid's shape.
+	 *
+	 * @param shape the shape of {@code (N, channels, height, width)} features
+	 * @throws IllegalArgumentException naming both shapes
+	 */
+	public void check(ai.djl.ndarray.types.Shape shape) {
+		if (shape.dimension() != 4 || shape.get(1) != channels || shape.get(2) != height || shape.get(3) != width)
+			throw new IllegalArgumentException("features of shape " + shape + ", expected (N, " + channels + ", " + height + ", " + width + ")");
+	}
+
 	public static FeatureGrid of(PatchFeatures features) {
 		return new FeatureGrid(features.dim(), features.gridHeight(), features.gridWidth());
 	}

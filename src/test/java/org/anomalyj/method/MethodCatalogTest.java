@@ -4,6 +4,8 @@ import org.anomalyj.method.padim.Padim;
 import org.anomalyj.method.padim.PadimPlugin;
 import org.anomalyj.method.patchcore.PatchCore;
 import org.anomalyj.method.patchcore.PatchCorePlugin;
+import org.anomalyj.method.simplenet.SimpleNet;
+import org.anomalyj.method.simplenet.SimpleNetPlugin;
 
 import org.example.thirdparty.MeanDistancePlugin;
 import org.junit.jupiter.api.Test;
@@ -16,9 +18,10 @@ class MethodCatalogTest {
 
 	@Test
 	void findsTheBuiltInMethodsAndAThirdPartyOneOnTheClassPath() {
-		assertTrue(MethodCatalog.names().containsAll(java.util.List.of(PatchCore.NAME, Padim.NAME, MeanDistancePlugin.NAME)), MethodCatalog.names().toString());
+		assertTrue(MethodCatalog.names().containsAll(java.util.List.of(PatchCore.NAME, Padim.NAME, SimpleNet.NAME, MeanDistancePlugin.NAME)), MethodCatalog.names().toString());
 		assertInstanceOf(PatchCorePlugin.class, MethodCatalog.get(PatchCore.NAME));
 		assertInstanceOf(PadimPlugin.class, MethodCatalog.get(Padim.NAME));
+		assertInstanceOf(SimpleNetPlugin.class, MethodCatalog.get(SimpleNet.NAME));
 		// Declared in test sources, in a foreign package, indexed by SciJava's annotation processor only.
 		assertInstanceOf(MeanDistancePlugin.class, MethodCatalog.get(MeanDistancePlugin.NAME));
 		assertTrue(MethodCatalog.problems().isEmpty(), MethodCatalog.problems().toString());

@@ -7,6 +7,7 @@ import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.Fitter;
+import org.anomalyj.method.StoredTensors;
 import org.anomalyj.task.Progress;
 
 import ai.djl.ndarray.NDArray;
@@ -107,21 +108,9 @@ public final class Padim implements AnomalyMethod {
 			channels[i] = (int) c[i];
 		}
 		if (Arrays.stream(channels).distinct().count() != dims) throw parameters.problem("channels", "must not repeat a channel");
-		float[] mean = floats(tensors, MEAN, new long[] {grid.positions(), dims});
-		float[] inverse = floats(tensors, INVERSE_COVARIANCE, new long[] {grid.positions(), dims, dims});
+		float[] mean = StoredTensors.floats(tensors, MEAN, grid.positions(), dims);
+		float[] inverse = StoredTensors.floats(tensors, INVERSE_COVARIANCE, grid.positions(), dims, dims);
 		return new Padim(manager, settings, grid, channels, seed, images, mean, inverse);
-	}
-
-	private static float[] floats(Map<String, Safetensors.Tensor> tensors, String name, long[] shape) throws IOException {
-		Safetensors.Tensor t = tensors.get(name);
-		if (t == null) throw new IOException("the model has no tensor '" + name + "'");
-		if (!Arrays.equals(t.shape(), shape))
-			throw new IOException("tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + ", the features need " + Arrays.toString(shape));
-		if (t.dtype() != Safetensors.DType.F32 && t.dtype() != Safetensors.DType.F16)
-			throw new IOException("tensor '" + name + "' must be F32 or F16, was " + t.dtype());
-		float[] v = t.toFloats();
-		for (float x : v) if (!Float.isFinite(x)) throw new IOException("tensor '" + name + "' holds a non-finite value");
-		return v;
 	}
 
 	private static NDArray selection(NDManager manager, int[] channels, int total) {
@@ -170,8 +159,7 @@ public final class Padim implements AnomalyMethod {
 	@Override
 	public NDArray patchScores(NDArray features) {
 		Shape s = features.getShape();
-		if (s.dimension() != 4 || s.get(1) != grid.channels() || s.get(2) != grid.height() || s.get(3) != grid.width())
-			throw new IllegalArgumentException("features of shape " + s + ", expected (N, " + grid.channels() + ", " + grid.height() + ", " + grid.width() + ")");
+		grid.check(s);
 		long n = s.get(0);
 		NDManager out = features.getManager();
 		try (NDManager tmp = manager.newSubManager()) {

@@ -1,0 +1,202 @@
+package org.anomalyj.method.simplenet;
+
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.features.PatchFeatures;
+import org.anomalyj.io.JsonFields;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.StoredTensors;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SimpleNet (Liu et al., "SimpleNet: A Simple Network for Image Anomaly Detection and
+ * Localization", CVPR 2023): the frozen backbone's patch features (PatchCore's), standardised per
+ * channel, pass a feature adaptor (one linear layer) and a discriminator (linear, leaky ReLU,
+ * linear) trained to score good patches high and the same patches plus Gaussian noise low
+ * ({@link SimpleNetTrainer}). A patch's anomaly score is minus the discriminator's output, passed
+ * through a softplus ({@code log(1 + exp(-D))}): the same order as the paper's {@code -D}, about
+ * {@code -D} for anomalous patches, but positive, as the shared thresholds' normalised score
+ * (threshold at 0.5, 0 at raw 0) assumes. The map and image score are made as for every method. Scoring costs two small matrix products per patch,
+ * whatever the size of the training set.
+ */
+public final class SimpleNet implements AnomalyMethod {
+
+	public static final String NAME = "simplenet";
+	static final String MEAN = "feature_mean", SCALE = "feature_scale", ADAPTOR_WEIGHT = "adaptor_weight", ADAPTOR_BIAS = "adaptor_bias",
+		HIDDEN_WEIGHT = "discriminator_hidden_weight", HIDDEN_BIAS = "discriminator_hidden_bias", OUTPUT_WEIGHT = "discriminator_output_weight",
+		OUTPUT_BIAS = "discriminator_output_bias";
+	/** Slope of the discriminator's leaky ReLU (the paper's 0.2). */
+	static final float LEAK = 0.2f;
+
+	/**
+	 * @param epochs passes over the training patches
+	 * @param learningRate Adam learning rate of the discriminator; the adaptor's is half of it (the paper's ratio)
+	 * @param noise standard deviation of the Gaussian noise that makes anomalous features, in units of
+	 *        the standardised features
+	 * @param hidden width of the discriminator's hidden layer
+	 */
+	public record Settings(int epochs, double learningRate, double noise, int hidden) {
+
+		public static final Settings DEFAULT = new Settings(24, 1e-3, 0.25, 256);
+
+		public Settings {
+			if (epochs < 1 || epochs > 100_000) throw new IllegalArgumentException("simplenet epochs must be from 1 to 100000, was " + epochs);
+			if (!(learningRate > 0 && learningRate < 1)) throw new IllegalArgumentException("simplenet learning rate must be in (0, 1), was " + learningRate);
+			if (!(noise > 0 && noise < 100)) throw new IllegalArgumentException("simplenet noise must be in (0, 100), was " + noise);
+			if (hidden < 1 || hidden > 16384) throw new IllegalArgumentException("simplenet hidden must be from 1 to 16384, was " + hidden);
+		}
+	}
+
+	/** The learned arrays, on one manager: standardisation, adaptor, discriminator. */
+	record Weights(NDArray mean, NDArray scale, NDArray adaptorWeight, NDArray adaptorBias, NDArray hiddenWeight, NDArray hiddenBias,
+		NDArray outputWeight, NDArray outputBias) {
+
+		/** The trainable ones, in a fixed order. */
+		List<NDArray> adaptor() {
+			return List.of(adaptorWeight, adaptorBias);
+		}
+
+		List<NDArray> discriminator() {
+			return List.of(hiddenWeight, hiddenBias, outputWeight, outputBias);
+		}
+
+		/** (M, D) standardised features to adapted ones. */
+		NDArray adapt(NDArray standardised) {
+			return standardised.matMul(adaptorWeight).add(adaptorBias);
+		}
+
+		/** (M, D) adapted features to (M) discriminator outputs: high for normal patches. */
+		NDArray discriminate(NDArray adapted) {
+			return Activation.leakyRelu(adapted.matMul(hiddenWeight).add(hiddenBias), LEAK).matMul(outputWeight).add(outputBias).reshape(-1);
+		}
+
+		/** (M, D) raw features to (M, D) standardised ones. */
+		NDArray standardise(NDArray rows) {
+			return rows.sub(mean).div(scale);
+		}
+	}
+
+	private final Settings settings;
+	private final FeatureGrid grid;
+	private final long seed;
+	private final int images;
+	private final long patches;
+	private final NDManager manager;
+	private final Weights weights;
+
+	/** Takes over {@code manager}, which holds {@code weights}. */
+	SimpleNet(NDManager manager, Settings settings, FeatureGrid grid, long seed, int images, long patches, Weights weights) {
+		this.manager = manager;
+		this.settings = settings;
+		this.grid = grid;
+		this.seed = seed;
+		this.images = images;
+		this.patches = patches;
+		this.weights = weights;
+	}
+
+	/**
+	 * Restores a trained model, checking the parameters and tensors against the feature grid.
+	 *
+	 * @param parameters the manifest's {@code simplenet} object
+	 */
+	public static SimpleNet restore(NDManager parent, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors) throws IOException {
+		Settings settings = new Settings((int) parameters.integer("epochs", 1, 100_000), parameters.number("learning_rate", Double.MIN_VALUE, 0.999999),
+			parameters.number("noise", Double.MIN_VALUE, 99.99), (int) parameters.integer("hidden", 1, 16384));
+		long seed = parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+		int images = (int) parameters.integer("images", 1, Integer.MAX_VALUE);
+		long patches = parameters.integer("patches", 1, Long.MAX_VALUE);
+		int d = grid.channels(), h = settings.hidden();
+		float[] mean = StoredTensors.floats(tensors, MEAN, d), scale = StoredTensors.floats(tensors, SCALE, d);
+		for (float s : scale) if (!(s > 0)) throw new IOException("tensor '" + SCALE + "' must be positive");
+		float[] aw = StoredTensors.floats(tensors, ADAPTOR_WEIGHT, d, d), ab = StoredTensors.floats(tensors, ADAPTOR_BIAS, d);
+		float[] hw = StoredTensors.floats(tensors, HIDDEN_WEIGHT, d, h), hb = StoredTensors.floats(tensors, HIDDEN_BIAS, h);
+		float[] ow = StoredTensors.floats(tensors, OUTPUT_WEIGHT, h, 1), ob = StoredTensors.floats(tensors, OUTPUT_BIAS, 1);
+		NDManager m = parent.newSubManager();
+		Weights w = new Weights(m.create(mean, new Shape(1, d)), m.create(scale, new Shape(1, d)), m.create(aw, new Shape(d, d)), m.create(ab, new Shape(d)),
+			m.create(hw, new Shape(d, h)), m.create(hb, new Shape(h)), m.create(ow, new Shape(h, 1)), m.create(ob, new Shape(1)));
+		return new SimpleNet(m, settings, grid, seed, images, patches, w);
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	public Settings settings() {
+		return settings;
+	}
+
+	@Override
+	public NDArray patchScores(NDArray features) {
+		Shape s = features.getShape();
+		grid.check(s);
+		NDArray scores;
+		try (NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			NDArray rows = weights.standardise(PatchFeatures.asRows(features));
+			scores = Activation.softPlus(weights.discriminate(weights.adapt(rows)).neg()).reshape(s.get(0), s.get(2), s.get(3));
+			NDScope.unregister(scores);
+		}
+		scores.attach(features.getManager());
+		return scores;
+	}
+
+	@Override
+	public String summary() {
+		return settings.epochs() + " epochs";
+	}
+
+	@Override
+	public long multiplyAddsPerPatch() {
+		long d = grid.channels(), h = settings.hidden();
+		return d * d + d * h + h;
+	}
+
+	@Override
+	public JsonObject parameters() {
+		JsonObject o = new JsonObject();
+		o.addProperty("epochs", settings.epochs());
+		o.addProperty("learning_rate", settings.learningRate());
+		o.addProperty("noise", settings.noise());
+		o.addProperty("hidden", settings.hidden());
+		o.addProperty("seed", seed);
+		o.addProperty("images", images);
+		o.addProperty("patches", patches);
+		return o;
+	}
+
+	@Override
+	public Map<String, Safetensors.Tensor> tensors() {
+		Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
+		put(t, MEAN, weights.mean().reshape(-1));
+		put(t, SCALE, weights.scale().reshape(-1));
+		put(t, ADAPTOR_WEIGHT, weights.adaptorWeight());
+		put(t, ADAPTOR_BIAS, weights.adaptorBias());
+		put(t, HIDDEN_WEIGHT, weights.hiddenWeight());
+		put(t, HIDDEN_BIAS, weights.hiddenBias());
+		put(t, OUTPUT_WEIGHT, weights.outputWeight());
+		put(t, OUTPUT_BIAS, weights.outputBias());
+		return t;
+	}
+
+	private static void put(Map<String, Safetensors.Tensor> t, String name, NDArray a) {
+		t.put(name, Safetensors.Tensor.of(a.toFloatArray(), a.getShape().getShape()));
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}

@@ -1,0 +1,78 @@
+package org.anomalyj.method.simplenet;
+
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.io.JsonFields;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.MethodOption;
+import org.anomalyj.method.OptionValues;
+import org.anomalyj.method.TrainingSet;
+import org.anomalyj.task.Progress;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import org.scijava.plugin.Plugin;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SimpleNet as a {@link AnomalyMethodPlugin}: options, training ({@link SimpleNetTrainer}) and
+ * restoring of {@link SimpleNet}. Trains on the patch features only ({@link TrainingSet#forEachFeatures},
+ * one pass, then epochs over the patches held in memory).
+ */
+@Plugin(type = AnomalyMethodPlugin.class, name = SimpleNet.NAME, priority = 90)
+public final class SimpleNetPlugin implements AnomalyMethodPlugin {
+
+	private static final SimpleNet.Settings D = SimpleNet.Settings.DEFAULT;
+	private static final List<MethodOption> OPTIONS = List.of(
+		MethodOption.value("epochs", Integer.toString(D.epochs()), "passes over the training patches"),
+		MethodOption.value("learning-rate", Double.toString(D.learningRate()), "Adam learning rate of the discriminator (the adaptor's is half)"),
+		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in feature standard deviations"),
+		MethodOption.value("hidden", Integer.toString(D.hidden()), "width of the discriminator's hidden layer"));
+
+	@Override
+	public String name() {
+		return SimpleNet.NAME;
+	}
+
+	@Override
+	public String description() {
+		return "SimpleNet (Liu et al. 2023): discriminator trained on good patches against noise-perturbed ones";
+	}
+
+	@Override
+	public List<MethodOption> options() {
+		return OPTIONS;
+	}
+
+	@Override
+	public JsonObject settings(Map<String, String> given) {
+		OptionValues v = new OptionValues(name(), OPTIONS, given);
+		SimpleNet.Settings s = new SimpleNet.Settings(v.integer("epochs"), v.real("learning-rate"), v.real("noise"), v.integer("hidden"));
+		JsonObject o = new JsonObject();
+		o.addProperty("epochs", s.epochs());
+		o.addProperty("learning_rate", s.learningRate());
+		o.addProperty("noise", s.noise());
+		o.addProperty("hidden", s.hidden());
+		return o;
+	}
+
+	static SimpleNet.Settings of(JsonObject settings) {
+		return new SimpleNet.Settings(settings.get("epochs").getAsInt(), settings.get("learning_rate").getAsDouble(), settings.get("noise").getAsDouble(),
+			settings.get("hidden").getAsInt());
+	}
+
+	@Override
+	public AnomalyMethod train(TrainingSet data, JsonObject settings, long seed, Progress progress) {
+		return SimpleNetTrainer.train(data, of(settings), seed, progress).net();
+	}
+
+	@Override
+	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
+		throws IOException {
+		return SimpleNet.restore(manager, grid, parameters, tensors);
+	}
+}

@@ -1,0 +1,205 @@
+package org.anomalyj.method.simplenet;
+
+import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.features.FeatureRows;
+import org.anomalyj.io.JsonFields;
+import org.anomalyj.io.Safetensors;
+import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.MethodCatalog;
+import org.anomalyj.method.TrainingSet;
+import org.anomalyj.task.Progress;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SimpleNetTest {
+
+	private static final FeatureGrid GRID = new FeatureGrid(8, 4, 4);
+	private static final SimpleNet.Settings TINY = new SimpleNet.Settings(60, 1e-2, 0.25, 32);
+
+	/**
+	 * Good features near a line, as deep features lie near a low-dimensional manifold: channel
+	 * {@code c = z (1 + c / 8) + 0.01 z_c}, so patches off the line are anomalous.
+	 */
+	private static FeatureRows goods(int images, long seed) {
+		Random r = new Random(seed);
+		float[] v = new float[images * GRID.valuesPerImage()];
+		for (int p = 0; p < images * GRID.positions(); p++) {
+			double z = r.nextGaussian();
+			for (int c = 0; c < GRID.channels(); c++) v[p * GRID.channels() + c] = (float) (z * (1 + c / 8.0) + 0.01 * r.nextGaussian());
+		}
+		return new FeatureRows(v, images, GRID);
+	}
+
+	private static SimpleNetTrainer.Result train(NDManager m, FeatureRows rows, long seed) {
+		return train(m, rows, TINY, seed);
+	}
+
+	private static SimpleNetTrainer.Result train(NDManager m, FeatureRows rows, SimpleNet.Settings settings, long seed) {
+		return SimpleNetTrainer.train(trainingSet(m, rows), settings, seed, Progress.NONE);
+	}
+
+	private static TrainingSet trainingSet(NDManager m, FeatureRows rows) {
+		return new TrainingSet() {
+			@Override
+			public NDManager manager() {
+				return m;
+			}
+
+			@Override
+			public FeatureGrid grid() {
+				return rows.grid();
+			}
+
+			@Override
+			public org.anomalyj.features.PatchFeatures features() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int inputSize() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int batchSize() {
+				return 2;
+			}
+
+			@Override
+			public int forEachFeatures(java.util.function.Consumer<FeatureRows> batch) {
+				for (int i = 0; i < rows.images(); i += 2) batch.accept(rows.range(i, Math.min(rows.images(), i + 2)));
+				return rows.images();
+			}
+
+			@Override
+			public int forEachInput(java.util.function.Consumer<NDArray> batch) {
+				throw new UnsupportedOperationException();
+			}
+		};
+	}
+
+	@Test
+	void lossFallsAndPatchesOffTheGoodManifoldScoreHigher() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			SimpleNetTrainer.Result r = train(m, goods(12, 1), 7);
+			double[] loss = r.epochLosses();
+			assertEquals(TINY.epochs(), loss.length);
+			// The truncated L1 loss starts near its value for an untrained net and must fall well below it.
+			assertTrue(loss[loss.length - 1] < 0.6 * loss[0], java.util.Arrays.toString(loss));
+			try (SimpleNet net = r.net()) {
+				FeatureRows good = goods(4, 99);
+				float[] anomalous = good.values().clone();
+				// Break the channel correlation in image 0..1 only: the marginals barely change.
+				for (int p = 0; p < 2 * GRID.positions(); p++)
+					for (int c = 0; c < GRID.channels(); c += 2) anomalous[p * GRID.channels() + c] *= -1;
+				float[] goodScores = net.patchScores(good.batch(m, 0, 4)).toFloatArray();
+				float[] badScores = net.patchScores(new FeatureRows(anomalous, 4, GRID).batch(m, 0, 4)).toFloatArray();
+				int per = GRID.positions();
+				double goodMean = 0, badMean = 0;
+				for (int i = 0; i < 2 * per; i++) {
+					goodMean += goodScores[i];
+					badMean += badScores[i];
+				}
+				assertTrue(badMean > goodMean + per, "anomalous " + badMean / (2 * per) + " vs good " + goodMean / (2 * per));
+				// Untouched images 2..3 score exactly as before.
+				for (int i = 2 * per; i < 4 * per; i++) assertEquals(goodScores[i], badScores[i], 0f);
+			}
+		}
+	}
+
+	@Test
+	void trainingRepeatsExactlyGivenTheSeed() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			// More patches than one step takes: the shuffle and the steps' order matter too.
+			FeatureRows rows = goods(SimpleNetTrainer.STEP_PATCHES / GRID.positions() + 5, 3);
+			SimpleNet.Settings few = new SimpleNet.Settings(3, 1e-2, 0.25, 16);
+			try (SimpleNet a = train(m, rows, few, 11).net(); SimpleNet b = train(m, rows, few, 11).net(); SimpleNet c = train(m, rows, few, 12).net()) {
+				Map<String, Safetensors.Tensor> ta = a.tensors(), tb = b.tensors(), tc = c.tensors();
+				assertEquals(ta.keySet(), tb.keySet());
+				for (String k : ta.keySet()) assertArrayEquals(ta.get(k).toFloats(), tb.get(k).toFloats(), 0f, k);
+				assertFalse(java.util.Arrays.equals(ta.get(SimpleNet.HIDDEN_WEIGHT).toFloats(), tc.get(SimpleNet.HIDDEN_WEIGHT).toFloats()),
+					"another seed trains another net");
+			}
+		}
+	}
+
+	@Test
+	void restoredNetScoresIdenticallyAndDamagedTensorsAreNamed() throws IOException {
+		AnomalyMethodPlugin plugin = MethodCatalog.get(SimpleNet.NAME);
+		assertInstanceOf(SimpleNetPlugin.class, plugin);
+		try (NDManager m = NDManager.newBaseManager()) {
+			JsonObject settings = plugin.settings(Map.of("epochs", "3", "hidden", "16"));
+			try (AnomalyMethod trained = plugin.fit(m, goods(4, 5), settings, 2, Progress.NONE)) {
+				JsonFields params = JsonFields.of(com.google.gson.JsonParser.parseString(trained.parameters().toString()).getAsJsonObject(), "model.json");
+				Map<String, Safetensors.Tensor> stored = new HashMap<>();
+				// Through the safetensors bytes, as a model file stores them.
+				stored.putAll(Safetensors.read(new java.io.ByteArrayInputStream(Safetensors.toBytes(trained.tensors(), Map.of())), 1 << 20).tensors());
+				NDArray test = goods(2, 8).batch(m, 0, 2);
+				try (AnomalyMethod restored = plugin.restore(m, GRID, params, stored)) {
+					assertArrayEquals(trained.patchScores(test).toFloatArray(), restored.patchScores(test).toFloatArray(), 0f);
+					assertEquals(trained.parameters(), restored.parameters());
+				}
+				Map<String, Safetensors.Tensor> bad = new HashMap<>(stored);
+				float[] w = stored.get(SimpleNet.ADAPTOR_WEIGHT).toFloats();
+				w[3] = Float.NaN;
+				bad.put(SimpleNet.ADAPTOR_WEIGHT, Safetensors.Tensor.of(w, 8, 8));
+				IOException e = assertThrows(IOException.class, () -> plugin.restore(m, GRID, params, bad));
+				assertTrue(e.getMessage().contains(SimpleNet.ADAPTOR_WEIGHT) && e.getMessage().contains("non-finite"), e.getMessage());
+				bad.put(SimpleNet.ADAPTOR_WEIGHT, Safetensors.Tensor.of(new float[64], 4, 16));
+				e = assertThrows(IOException.class, () -> plugin.restore(m, GRID, params, bad));
+				assertTrue(e.getMessage().contains(SimpleNet.ADAPTOR_WEIGHT) && e.getMessage().contains("shape"), e.getMessage());
+				bad.remove(SimpleNet.ADAPTOR_WEIGHT);
+				e = assertThrows(IOException.class, () -> plugin.restore(m, GRID, params, bad));
+				assertTrue(e.getMessage().contains(SimpleNet.ADAPTOR_WEIGHT), e.getMessage());
+				// The features of another backbone do not fit the stored weights.
+				e = assertThrows(IOException.class, () -> plugin.restore(m, new FeatureGrid(16, 4, 4), params, stored));
+				assertTrue(e.getMessage().contains("shape"), e.getMessage());
+			}
+		}
+	}
+
+	@Test
+	void reportsEpochsAndStopsWhenCancelled() {
+		AtomicInteger epochs = new AtomicInteger();
+		Progress cancelAfterTwo = new Progress() {
+			@Override
+			public void update(String stage, long done, long total) {
+				if (stage.equals("epochs")) {
+					assertEquals(TINY.epochs(), total);
+					epochs.set((int) done);
+				}
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return epochs.get() >= 2;
+			}
+		};
+		try (NDManager m = NDManager.newBaseManager()) {
+			assertThrows(Progress.Cancelled.class, () -> SimpleNetTrainer.train(trainingSet(m, goods(4, 1)), TINY, 0, cancelAfterTwo));
+			assertEquals(2, epochs.get());
+		}
+	}
+
+	@Test
+	void optionsAreCheckedWithTheirNames() {
+		AnomalyMethodPlugin plugin = MethodCatalog.get(SimpleNet.NAME);
+		assertEquals(SimpleNet.Settings.DEFAULT.epochs(), plugin.settings(Map.of()).get("epochs").getAsInt());
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plugin.settings(Map.of("noise", "0")));
+		assertTrue(e.getMessage().contains("noise"), e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> plugin.settings(Map.of("epochs", "many")));
+		assertTrue(e.getMessage().contains("epochs"), e.getMessage());
+	}
+}
