@@ -1,6 +1,7 @@
 package org.anomalyj.compat;
 
 import org.anomalyj.inspect.BatchInspection;
+import org.anomalyj.sink.ResultRow;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
@@ -49,7 +50,7 @@ class ModelCompatibilityTest {
 	}
 
 	private void scoresAsRecorded(String method) throws Exception {
-		Map<String, BatchInspection.Row> expected = recorded(method);
+		Map<String, ResultRow> expected = recorded(method);
 		Path file = resource(method + ".zip");
 		try (AnomalyModel model = AnomalyModel.load(file, DeviceChoice.CPU)) {
 			assertScores(expected, score(model, dir.resolve("v1")), method + ".zip");
@@ -61,9 +62,9 @@ class ModelCompatibilityTest {
 		}
 	}
 
-	private static List<BatchInspection.Row> score(AnomalyModel model, Path out) throws IOException {
-		BatchInspection.Settings noFiles = new BatchInspection.Settings(false, false, false, 0.5, 8);
-		return BatchInspection.run(new Inspector(model), testImages(), out, noFiles, Progress.NONE).rows();
+	private static List<ResultRow> score(AnomalyModel model, Path out) throws IOException {
+		BatchInspection.Settings csvOnly = new BatchInspection.Settings(List.of("csv"), 0.5, 8);
+		return BatchInspection.run(new Inspector(model), testImages(), out, csvOnly, Progress.NONE).rows();
 	}
 
 	/** test/good and test/pitting in one name order, as the recorded run had them in one folder. */
@@ -73,10 +74,10 @@ class ModelCompatibilityTest {
 		}
 	}
 
-	private static void assertScores(Map<String, BatchInspection.Row> expected, List<BatchInspection.Row> rows, String what) {
+	private static void assertScores(Map<String, ResultRow> expected, List<ResultRow> rows, String what) {
 		assertEquals(expected.keySet(), rowsByFile(rows).keySet(), what + ": scored images");
-		for (BatchInspection.Row r : rows) {
-			BatchInspection.Row e = expected.get(r.file());
+		for (ResultRow r : rows) {
+			ResultRow e = expected.get(r.file());
 			String at = what + ", " + r.file() + ": ";
 			assertEquals("ok", r.status(), at + r.reason());
 			assertClose(e.score(), r.score(), at + "score");
@@ -92,20 +93,20 @@ class ModelCompatibilityTest {
 		assertTrue(Math.abs(actual - expected) <= RELATIVE * Math.abs(expected), () -> what + ": expected " + expected + ", was " + actual);
 	}
 
-	private static Map<String, BatchInspection.Row> rowsByFile(List<BatchInspection.Row> rows) {
-		Map<String, BatchInspection.Row> m = new LinkedHashMap<>();
-		for (BatchInspection.Row r : rows) m.put(r.file(), r);
+	private static Map<String, ResultRow> rowsByFile(List<ResultRow> rows) {
+		Map<String, ResultRow> m = new LinkedHashMap<>();
+		for (ResultRow r : rows) m.put(r.file(), r);
 		return m;
 	}
 
 	/** The recorded scores.csv (header file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason). */
-	private static Map<String, BatchInspection.Row> recorded(String method) throws IOException {
+	private static Map<String, ResultRow> recorded(String method) throws IOException {
 		List<String> lines = Files.readAllLines(resource(method + ".scores.csv"));
 		assertEquals("file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason", lines.get(0));
-		Map<String, BatchInspection.Row> rows = new LinkedHashMap<>();
+		Map<String, ResultRow> rows = new LinkedHashMap<>();
 		for (String line : lines.subList(1, lines.size())) {
 			String[] f = line.split(",", -1);
-			rows.put(f[0], new BatchInspection.Row(f[0], Integer.parseInt(f[1]), f[2], Float.parseFloat(f[3]), Float.parseFloat(f[4]),
+			rows.put(f[0], new ResultRow(f[0], Integer.parseInt(f[1]), f[2], Float.parseFloat(f[3]), Float.parseFloat(f[4]),
 				Double.parseDouble(f[5]), f[6], Integer.parseInt(f[7]), Long.parseLong(f[8]), f[9]));
 		}
 		assertEquals(14, rows.size(), method + ".scores.csv rows");
