@@ -5,6 +5,7 @@ import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.DriftCheck;
 import org.anomalyj.model.Thresholds;
 
 
@@ -30,11 +31,14 @@ final class ScoreVerb implements Main.Verb {
 				+ "      [--threshold conformal|f1] [--no-maps] [--no-masks] [--no-overlays] [--device auto|cpu|gpu]\n"
 				+ "  Writes NAME.map.tif (32-bit map), NAME.mask.png, NAME.overlay.png and scores.csv (score, normalised score\n"
 				+ "  with 0.5 at the threshold, conformal p-value, verdict, defects); a rerun resumes.\n"
-				+ "  --threshold: which stored thresholds decide (default: the one chosen at training).");
+				+ "  --threshold: which stored thresholds decide (default: the one chosen at training).\n"
+				+ "  --goods: the inputs are known to be good (e.g. a sample of today's production): after scoring, a line says\n"
+				+ "    whether they score above the model's calibration images beyond chance (drift; one-sided rank-sum test at\n"
+				+ "    0.01, with their p-values' median). Without it nothing is tested, as the inputs may hold defects.");
 			return;
 		}
 		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device", "threshold"),
-			Set.of("no-maps", "no-masks", "no-overlays"));
+			Set.of("no-maps", "no-masks", "no-overlays", "goods"));
 		Path modelFile = a.path("model");
 		Path input = a.path("input");
 		Path outDir = a.path("out");
@@ -57,6 +61,17 @@ final class ScoreVerb implements Main.Verb {
 			// Each skipped file was reported as it happened (and is in the CSV); a run that produced
 			// nothing at all is a failure for scripts to notice.
 			if (sum.scored() == 0) throw new IOException(input + ": none of the " + sum.skipped() + " images could be scored (reasons above and in " + sum.csv() + ")");
+			if (a.flag("goods")) {
+				if (model.thresholds().imageScores() == null) err.println("note: the model has no calibration images; --goods cannot check for drift");
+				else out.println(DriftCheck.of(model.thresholds(), okScores(sum.rows())).describe());
+			}
 		}
+	}
+
+	private static float[] okScores(List<BatchInspection.Row> rows) {
+		List<BatchInspection.Row> ok = rows.stream().filter(r -> "ok".equals(r.status())).toList();
+		float[] scores = new float[ok.size()];
+		for (int i = 0; i < scores.length; i++) scores[i] = ok.get(i).score();
+		return scores;
 	}
 }
