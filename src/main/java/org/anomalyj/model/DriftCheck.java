@@ -8,25 +8,36 @@ import java.util.Locale;
  * that production has drifted from the images the thresholds were set on, so that the promised
  * false-alarm rate no longer holds.
  * <p>
- * The test is the one-sided Wilcoxon rank-sum (Mann-Whitney U) test of the given goods' image
- * scores against the calibration scores, at level {@link #LEVEL}. Its statistic is the mean
- * conformal p-value in disguise: {@code U = #{(i, j): s_i > c_j}} (ties count one half), and the
+ * Two one-sided tests, each exact under the very assumption the thresholds rest on (the goods and
+ * the calibration images are exchangeable), combined by Bonferroni at level {@link #LEVEL}:
+ * <ul>
+ * <li>the <b>tail count</b>: of the {@code m} goods, {@code K} score above the threshold, the
+ * {@code r}-th smallest of the {@code n} calibration scores. Without drift {@code K} follows
+ * {@code P(K = k) = C(k + n - r, k) C(m - k + r - 1, m - k) / C(n + m, m)} (the ways the goods fall
+ * into the {@code n + 1} gaps between calibration scores); more false alarms than that allows is the
+ * symptom users feel. Ties between goods and the threshold count as not flagged, which only makes
+ * the test conservative;</li>
+ * <li>the <b>rank sum</b> (Wilcoxon / Mann-Whitney U) of the goods' scores against the calibration
+ * scores, which sees a shift of the whole distribution before it reaches the tail. Its statistic is
+ * the mean conformal p-value in disguise: {@code U = #{(i, j): s_i > c_j}} (ties one half) and the
  * goods' p-values {@code (1 + #{c_j >= s_i}) / (n + 1)} sum to {@code m - U / (n + 1)} plus a tie
- * term, so "U large" is "p-values small". Unlike a Kolmogorov-Smirnov or binomial test on the
- * p-values, which would take them as independent (they are not: all share one calibration set),
- * the rank-sum test's null distribution is exact under the very assumption the thresholds rest on,
- * that the goods and the calibration images are exchangeable. The p-value is exact (the
- * distribution of U by recursion) when scores do not tie and {@code m * n <= }
- * {@link #EXACT_LIMIT}, else from the normal approximation with tie and continuity corrections.
+ * term. Exact (the distribution of U by recursion) when scores do not tie and
+ * {@code m * n <= }{@link #EXACT_LIMIT}, else the normal approximation with tie and continuity
+ * corrections.</li>
+ * </ul>
+ * A Kolmogorov-Smirnov or binomial test on the goods' p-values would take them as independent; they
+ * are not (all share one calibration set), and such tests report drift far too often with small
+ * calibration sets.
  *
  * @param goods images tested ({@code m})
  * @param calibration calibration images of the model ({@code n})
  * @param medianP the median of the goods' conformal p-values (about 0.5 without drift)
  * @param flagged goods above the model's conformal image threshold
  * @param expectedFlagged the number of those expected without drift ({@code m} times the threshold's false-alarm rate)
- * @param pValue the test's one-sided p-value: small means the goods score higher than chance allows
+ * @param tailPValue {@code P(K >= flagged)} without drift
+ * @param rankSumPValue the rank-sum test's one-sided p-value
  */
-public record DriftCheck(int goods, int calibration, double medianP, int flagged, double expectedFlagged, double pValue) {
+public record DriftCheck(int goods, int calibration, double medianP, int flagged, double expectedFlagged, double tailPValue, double rankSumPValue) {
 
 	/** The test's level: drift is reported when {@link #pValue} is below it. */
 	public static final double LEVEL = 0.01;
@@ -52,21 +63,46 @@ public record DriftCheck(int goods, int calibration, double medianP, int flagged
 		Arrays.sort(p);
 		int m = p.length;
 		double median = m % 2 == 1 ? p[m / 2] : (p[m / 2 - 1] + p[m / 2]) / 2;
-		return new DriftCheck(m, cal.size(), median, flagged, m * thresholds.falseAlarmRate(), rankSumPValue(goodScores, cal.values()));
+		int n = cal.size(), r = cal.rank(thresholds.alpha());
+		return new DriftCheck(m, n, median, flagged, m * thresholds.falseAlarmRate(), tailPValue(n, m, r, flagged),
+			rankSumPValue(goodScores, cal.values()));
+	}
+
+	/** The combined p-value: twice the smaller of the two (Bonferroni), at most 1. */
+	public double pValue() {
+		return Math.min(1, 2 * Math.min(tailPValue, rankSumPValue));
 	}
 
 	public boolean drifted() {
-		return pValue < LEVEL;
+		return pValue() < LEVEL;
 	}
 
 	/** One line for people: the verdict, the p-value summary and what to do. */
 	public String describe() {
 		String summary = String.format(Locale.ROOT, "%d good images against %d calibration images: median conformal p-value %.3f, %d flagged "
-			+ "(%.2g expected), one-sided rank-sum test p = %.2g", goods, calibration, medianP, flagged, expectedFlagged, pValue);
+			+ "(%.2g expected; tail-count test p = %.2g), rank-sum test p = %.2g; combined p = %.2g", goods, calibration, medianP, flagged,
+			expectedFlagged, tailPValue, rankSumPValue, pValue());
 		return drifted()
 			? "drift: " + summary + " < " + LEVEL + "; the goods score above the calibration images beyond chance, so false alarms will exceed"
 				+ " the promised rate: re-set the thresholds with goods of today (calibrate --good DIR)"
 			: "no drift: " + summary + " (drift is reported below " + LEVEL + ")";
+	}
+
+	/**
+	 * {@code P(K >= k)} for the number {@code K} of {@code m} exchangeable new scores above the
+	 * {@code r}-th smallest of {@code n} calibration scores (continuous scores).
+	 */
+	static double tailPValue(int n, int m, int r, int k) {
+		if (k <= 0) return 1;
+		double logTotal = logChoose(n + m, m), p = 0;
+		for (int j = k; j <= m; j++) p += Math.exp(logChoose(j + n - r, j) + logChoose(m - j + r - 1, m - j) - logTotal);
+		return Math.min(1, p);
+	}
+
+	private static double logChoose(int a, int b) {
+		double v = 0;
+		for (int i = 1; i <= b; i++) v += Math.log((double) (a - b + i) / i);
+		return v;
 	}
 
 	/**

@@ -19,6 +19,19 @@ class DriftCheckTest {
 	}
 
 	@Test
+	void tailCountMatchesEnumeration() {
+		// n = 3 calibration, m = 2 new, threshold the largest (r = 3): the C(5, 2) = 10 placements of the 2 new
+		// among 5 positions; both above all 3 calibration scores: 1; at least one: 1 + 3 (one in the top gap, the other in 3 lower gaps).
+		assertEquals(0.1, DriftCheck.tailPValue(3, 2, 3, 2), 1e-12);
+		assertEquals(0.4, DriftCheck.tailPValue(3, 2, 3, 1), 1e-12);
+		assertEquals(1, DriftCheck.tailPValue(3, 2, 3, 0), 1e-12);
+		// The probabilities sum to 1 and the mean is m (n + 1 - r) / (n + 1).
+		double mean = 0;
+		for (int k = 1; k <= 20; k++) mean += DriftCheck.tailPValue(21, 20, 19, k); // E[K] = sum of P(K >= k)
+		assertEquals(20 * 3 / 22.0, mean, 1e-9);
+	}
+
+	@Test
 	void matchesScipyExact() {
 		// mannwhitneyu([3,5,7.5,9],[1,2,4,6,8],alternative='greater',method='exact') = 0.20634920634920634
 		assertEquals(0.20634920634920634, DriftCheck.rankSumPValue(new float[] {3, 5, 7.5f, 9}, new float[] {1, 2, 4, 6, 8}), 1e-12);
@@ -56,8 +69,10 @@ class DriftCheckTest {
 		assertEquals(3, d.flagged());
 		assertEquals(0.1, d.medianP(), 1e-12); // each p = (1 + 0) / 10
 		assertEquals(0.3, d.expectedFlagged(), 1e-12);
-		// All 3 above all 9 calibration scores: one arrangement of C(12, 3) = 220.
-		assertEquals(1 / 220.0, d.pValue(), 1e-12);
+		// All 3 above all 9 calibration scores: one arrangement of C(12, 3) = 220, for both tests.
+		assertEquals(1 / 220.0, d.rankSumPValue(), 1e-12);
+		assertEquals(1 / 220.0, d.tailPValue(), 1e-12);
+		assertEquals(2 / 220.0, d.pValue(), 1e-12);
 		assertTrue(d.drifted());
 		assertTrue(d.describe().startsWith("drift: 3 good images against 9 calibration images: median conformal p-value 0.100, 3 flagged"), d.describe());
 		assertFalse(DriftCheck.of(t, new float[] {2.5f, 5.5f, 8.5f}).drifted());
