@@ -2,6 +2,7 @@ package org.anomalyj.cli;
 
 import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
+import org.anomalyj.evaluation.CalibrationSplit;
 import org.anomalyj.evaluation.Evaluation;
 import org.anomalyj.evaluation.EvaluationReport;
 import org.anomalyj.evaluation.FalseAlarmStudy;
@@ -40,7 +41,11 @@ final class EvaluateVerb implements Main.Verb {
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("evaluate --model MODEL.zip --data CATEGORY_DIR [--json FILE] [--batch 8] [--device auto|cpu|gpu]\n"
-				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP and ms per image.\n"
+				+ "      [--calibrate-goods 1|2 [--seed 0]]\n"
+				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP, ms per image, and the good and\n"
+				+ "  defective test images the model's threshold flags.\n"
+				+ "  --calibrate-goods: the drift protocol. The test goods are split in two seeded halves; half 1 or 2 re-sets\n"
+				+ "  the thresholds as `calibrate` does (the drift check of that half is printed), the rest is evaluated.\n"
 				+ "evaluate --data CATEGORY_DIR --few-shot 1,2,4,8,16 [--repeats 5] [--method " + String.join("|", MethodCatalog.names())
 				+ "] [--seed 0] [--size 256] [--json FILE] [method options]\n"
 				+ "  Trains on k good images drawn from train/good (seeded, --repeats draws per k) and prints mean ± sd of the metrics.\n"
@@ -51,7 +56,7 @@ final class EvaluateVerb implements Main.Verb {
 			return;
 		}
 		Arguments a = TrainVerb.arguments("evaluate", args,
-			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence"), Set.of("false-alarms"));
+			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods"), Set.of("false-alarms"));
 		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		Path json = a.path("json", null);
 		String fewShot = a.string("few-shot", null);
@@ -59,7 +64,17 @@ final class EvaluateVerb implements Main.Verb {
 		if (fewShot != null && falseAlarms) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms are separate runs");
 		if (fewShot == null && !falseAlarms) {
 			try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
-				Evaluation.Result r = Evaluation.run(new Inspector(model), category, a.integer("batch", 8), Main.progress(err));
+				String half = a.string("calibrate-goods", null);
+				Evaluation.Result r;
+				if (half == null) r = Evaluation.run(new Inspector(model), category, a.integer("batch", 8), Main.progress(err));
+				else {
+					CalibrationSplit.Outcome o = CalibrationSplit.run(model, category, a.integer("calibrate-goods", 1), a.longValue("seed", 0),
+						a.integer("batch", 8), Main.progress(err));
+					if (o.recalibration().drift() != null) out.println(o.recalibration().drift().describe());
+					out.println(o.recalibration().thresholds().describe());
+					out.println("evaluated on the other " + o.evaluation().images() + " test images");
+					r = o.evaluation();
+				}
 				out.print(EvaluationReport.table(category.name(), r));
 				if (json != null) EvaluationReport.writeJson(json, category.name(), r);
 			}

@@ -29,6 +29,7 @@ public final class Main {
 		v.put("evaluate", new EvaluateVerb());
 		v.put("demo", new DemoVerb());
 		v.put("bench", new BenchVerb());
+		v.put("calibrate", new CalibrateVerb());
 		return v;
 	}
 

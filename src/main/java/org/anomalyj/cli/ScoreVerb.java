@@ -5,11 +5,13 @@ import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.DriftCheck;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.sink.CsvSinkPlugin;
 import org.anomalyj.sink.MapSinkPlugin;
 import org.anomalyj.sink.MaskSinkPlugin;
 import org.anomalyj.sink.OverlaySinkPlugin;
+import org.anomalyj.sink.ResultRow;
 import org.anomalyj.sink.ResultSinkPlugin;
 import org.anomalyj.sink.ScoresCsv;
 import org.anomalyj.sink.SinkCatalog;
@@ -41,12 +43,15 @@ final class ScoreVerb implements Main.Verb {
 				+ "  Writes NAME.map.tif (32-bit map), NAME.mask.png, NAME.overlay.png and scores.csv (score, normalised score\n"
 				+ "  with 0.5 at the threshold, conformal p-value, verdict, defects); a rerun resumes.\n"
 				+ "  --threshold: which stored thresholds decide (default: the one chosen at training).\n"
+				+ "  --goods: the inputs are known to be good (e.g. a sample of today's production): after scoring, a line says\n"
+				+ "    whether they score above the model's calibration images beyond chance (drift; one-sided rank-sum test at\n"
+				+ "    0.01, with their p-values' median). Without it nothing is tested, as the inputs may hold defects.\n"
 				+ "  --sinks: where results go, comma-separated (--no-maps etc. take one away). Available:");
 			for (ResultSinkPlugin p : SinkCatalog.sinks().values()) out.printf("    %-9s %s%n", p.name(), p.description());
 			return;
 		}
 		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device", "threshold", "sinks"),
-			Set.of("no-maps", "no-masks", "no-overlays"));
+			Set.of("no-maps", "no-masks", "no-overlays", "goods"));
 		BatchInspection.Settings s = new BatchInspection.Settings(sinks(a), a.real("opacity", 0.5), a.integer("batch", 8));
 		Path modelFile = a.path("model");
 		Path input = a.path("input");
@@ -69,7 +74,19 @@ final class ScoreVerb implements Main.Verb {
 			// nothing at all is a failure for scripts to notice.
 			if (sum.scored() + sum.resumed() == 0)
 				throw new IOException(input + ": none of the " + sum.skipped() + " images could be scored (reasons above and in " + results + ")");
+			if (a.flag("goods")) {
+				// The images scored in this run; those a resumed run skipped are not in it.
+				if (model.thresholds().imageScores() == null) err.println("note: the model has no calibration images; --goods cannot check for drift");
+				else out.println(DriftCheck.of(model.thresholds(), okScores(sum.rows())).describe());
+			}
 		}
+	}
+
+	private static float[] okScores(List<ResultRow> rows) {
+		List<ResultRow> ok = rows.stream().filter(r -> ResultRow.OK.equals(r.status())).toList();
+		float[] scores = new float[ok.size()];
+		for (int i = 0; i < scores.length; i++) scores[i] = ok.get(i).score();
+		return scores;
 	}
 
 	/** {@code --sinks} (default: all built-in ones), less those a {@code --no-...} flag takes away; names checked. */

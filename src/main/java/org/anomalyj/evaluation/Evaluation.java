@@ -33,7 +33,31 @@ public final class Evaluation {
 	 *        map at the image's size, defect regions), metrics and ground truth excluded
 	 * @param perImage score and verdict of each test image, in test-set order
 	 */
-	public record Result(MetricsReport metrics, int images, double msPerImage, List<ImageScore> perImage) {}
+	public record Result(MetricsReport metrics, int images, double msPerImage, List<ImageScore> perImage) {
+
+		/** Test images of one kind (good or defective) the active threshold flags, and how many there are. */
+		public record Flagged(int flagged, int of) {}
+
+		/** Good test images flagged: the false alarms at the model's threshold. */
+		public Flagged goodsFlagged() {
+			return flagged(false);
+		}
+
+		/** Defective test images flagged: the recall at the model's threshold. */
+		public Flagged defectsFlagged() {
+			return flagged(true);
+		}
+
+		private Flagged flagged(boolean defective) {
+			int n = 0, flagged = 0;
+			for (ImageScore s : perImage)
+				if (s.sample().isAnomalous() == defective) {
+					n++;
+					if (s.anomalous()) flagged++;
+				}
+			return new Flagged(flagged, n);
+		}
+	}
 
 	/** One test image's outcome. */
 	public record ImageScore(TestSample sample, float score, boolean anomalous) {}
@@ -43,6 +67,12 @@ public final class Evaluation {
 	public static Result run(Inspector inspector, CategoryFolder category, int batchSize, Progress progress) throws IOException {
 		List<TestSample> samples = category.testSamples();
 		if (samples.isEmpty()) throw new IOException(category.root() + ": no test images under test/");
+		return run(inspector, samples, batchSize, progress);
+	}
+
+	/** Evaluates on some of a category's test samples (the protocols that use part of the test set for something else). */
+	public static Result run(Inspector inspector, List<TestSample> samples, int batchSize, Progress progress) throws IOException {
+		if (samples.isEmpty()) throw new IllegalArgumentException("no test images to evaluate on");
 		MetricsAccumulator acc = new MetricsAccumulator();
 		List<ImageScore> perImage = new ArrayList<>();
 		int s = inspector.model().spec().inputSize();

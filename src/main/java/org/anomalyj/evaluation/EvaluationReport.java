@@ -22,6 +22,9 @@ public final class EvaluationReport {
 		for (Map.Entry<String, Double> e : r.metrics().values().entrySet())
 			b.append(String.format(Locale.ROOT, "%-14s %.4f%n", e.getKey(), e.getValue()));
 		b.append(String.format(Locale.ROOT, "%-14s %d%n", "images", r.images()));
+		// At the model's active threshold: what a user sees, beside the threshold-free metrics.
+		b.append(String.format(Locale.ROOT, "%-14s %d of %d%n", "goods_flagged", r.goodsFlagged().flagged(), r.goodsFlagged().of()));
+		b.append(String.format(Locale.ROOT, "%-14s %d of %d%n", "defects_flagged", r.defectsFlagged().flagged(), r.defectsFlagged().of()));
 		b.append(String.format(Locale.ROOT, "%-14s %.1f%n", "ms_per_image", r.msPerImage()));
 		return b.toString();
 	}
@@ -35,6 +38,10 @@ public final class EvaluationReport {
 			else o.addProperty(e.getKey(), v);
 		}
 		o.addProperty("images", r.images());
+		o.addProperty("goods", r.goodsFlagged().of());
+		o.addProperty("goods_flagged", r.goodsFlagged().flagged());
+		o.addProperty("defects", r.defectsFlagged().of());
+		o.addProperty("defects_flagged", r.defectsFlagged().flagged());
 		o.addProperty("ms_per_image", r.msPerImage());
 		return o;
 	}

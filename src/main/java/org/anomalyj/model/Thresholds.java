@@ -21,7 +21,9 @@ import java.util.Map;
  * p-value. How they were obtained is {@link #calibration()}: {@code holdout} (images held out of
  * training: the guarantee holds exactly), {@code crossfit} (out-of-fold scores of K models trained
  * on the other folds, the model itself trained on all images: approximately, see
- * docs/BENCHMARKS.md), or {@code none} (too few images, or the user declined; then there is no
+ * docs/BENCHMARKS.md), {@code goods} (re-set after training from good images of current production
+ * the model never saw, by {@code calibrate}: exactly, as for a hold-out, for images like those), or
+ * {@code none} (too few images, or the user declined; then there is no
  * threshold, verdicts are "uncalibrated" and masks empty).
  * <p>
  * Optionally, {@link F1Thresholds} learned from labelled defects; {@link #active()} says which
@@ -30,6 +32,9 @@ import java.util.Map;
 public final class Thresholds {
 
 	public static final double DEFAULT_ALPHA = 0.01;
+	/** How calibration scores can be obtained (besides {@code none}); see the class comment. */
+	public static final java.util.Set<String> CALIBRATIONS = java.util.Set.of("holdout", "crossfit", "goods");
+
 	public static final String IMAGE_SCORES = "calibration.image_scores", MAP_MAXIMA = "calibration.map_maxima";
 
 	/** Which thresholds decide. */
@@ -72,7 +77,7 @@ public final class Thresholds {
 	 *
 	 * @param imageScores image scores of good calibration images
 	 * @param mapMaxima the maxima of the same images' anomaly maps
-	 * @param calibration how the scores were obtained ({@code holdout}, {@code crossfit})
+	 * @param calibration how the scores were obtained ({@code holdout}, {@code crossfit}, {@code goods})
 	 */
 	public static Thresholds calibrate(float[] imageScores, float[] mapMaxima, double alpha, String calibration) {
 		if (imageScores.length != mapMaxima.length)
@@ -84,6 +89,15 @@ public final class Thresholds {
 	/** No calibration images: no threshold, no p-values. */
 	public static Thresholds uncalibrated(double alpha) {
 		return new Thresholds(alpha, "none", null, null, Float.NaN, Float.NaN, null, Choice.CONFORMAL);
+	}
+
+	/**
+	 * The same choice of thresholds, with the conformal ones re-set from new calibration scores
+	 * ({@code calibrate}); F1 thresholds, if any, are kept as learned.
+	 */
+	public Thresholds recalibrated(float[] imageScores, float[] mapMaxima, String calibration) {
+		Thresholds t = calibrate(imageScores, mapMaxima, alpha, calibration);
+		return new Thresholds(alpha, calibration, t.imageScores, t.mapMaxima, t.image, t.pixel, f1, active);
 	}
 
 	/** Adds F1 thresholds (keeping the active choice). */
@@ -134,7 +148,7 @@ public final class Thresholds {
 		return imageScores == null ? Double.NaN : imageScores.falseAlarmRate(alpha);
 	}
 
-	/** {@code holdout}, {@code crossfit} or {@code none}. */
+	/** {@code holdout}, {@code crossfit}, {@code goods} or {@code none}. */
 	public String calibration() {
 		return calibration;
 	}
@@ -235,7 +249,7 @@ public final class Thresholds {
 		if (calibration.equals("none")) {
 			if (n != 0) throw o.problem("calibration_images", "must be 0 when 'calibration' is none (found " + n + ")");
 			t = uncalibrated(alpha);
-		} else if (calibration.equals("holdout") || calibration.equals("crossfit")) {
+		} else if (CALIBRATIONS.contains(calibration)) {
 			if (n < 1) throw o.problem("calibration_images", "must be at least 1 for " + calibration + " calibration");
 			t = calibrate(scores(tensors, IMAGE_SCORES, n), scores(tensors, MAP_MAXIMA, n), alpha, calibration);
 			// The stored values are for people reading the manifest; one that disagrees with the
@@ -246,7 +260,7 @@ public final class Thresholds {
 			if (pixel != t.conformalPixel())
 				throw o.problem("pixel", "is " + pixel + " but the stored calibration scores give " + t.conformalPixel());
 		} else {
-			throw o.problem("calibration", "must be holdout, crossfit or none (found '" + calibration + "')");
+			throw o.problem("calibration", "must be holdout, crossfit, goods or none (found '" + calibration + "')");
 		}
 		if (o.has("f1")) t = t.withF1(F1Thresholds.fromJson(o.object("f1")));
 		String active = o.string("active");

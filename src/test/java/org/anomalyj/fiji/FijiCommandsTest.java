@@ -307,6 +307,21 @@ class FijiCommandsTest {
 	}
 
 	@Test
+	void calibrateWritesANewModelFromTheGoodsAndLeavesTheOldOne() throws Exception {
+		byte[] before = Files.readAllBytes(modelFile);
+		Path out = tmp.resolve("recalibrated.zip");
+		CommandModule m = run(CalibrateCommand.class, "goods", SAMPLE.resolve("test/good").toFile(), "model", modelFile.toFile(), "output",
+			out.toFile(), "device", "cpu");
+		org.anomalyj.training.Recalibration.Result r = ((CalibrateCommand) m.getCommand()).outcome();
+		assertEquals(6, r.scores().imageScores().length, "the 6 good test images of the sample data");
+		assertArrayEquals(before, Files.readAllBytes(modelFile));
+		try (AnomalyModel loaded = AnomalyModel.load(out, DeviceChoice.CPU)) {
+			assertEquals("goods", loaded.thresholds().calibration());
+			assertEquals(r.thresholds().image(), loaded.thresholds().image());
+		}
+	}
+
+	@Test
 	void evaluateTabulatesTheMetricsAndPlotsTheCurves() throws Exception {
 		CommandModule m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
 		EvaluateAction.Outcome o = ((EvaluateCommand) m.getCommand()).outcome();

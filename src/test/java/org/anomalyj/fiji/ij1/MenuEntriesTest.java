@@ -1,6 +1,7 @@
 package org.anomalyj.fiji.ij1;
 
 import org.anomalyj.fiji.BatchDetectCommand;
+import org.anomalyj.fiji.CalibrateCommand;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectCommand;
 import org.anomalyj.fiji.EvaluateCommand;
@@ -52,7 +53,7 @@ class MenuEntriesTest {
 	void pluginsConfigListsTheSciJavaCommandsUnderTheSameLabels() throws Exception {
 		Map<String, String> entries = pluginsConfig();
 		Map<Class<?>, String> commands = Map.of(TrainCommand.class, CommandLabels.TRAIN, DetectCommand.class, CommandLabels.DETECT,
-			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE);
+			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE, CalibrateCommand.class, CommandLabels.CALIBRATE);
 		assertEquals(new TreeSet<>(commands.values()), new TreeSet<>(entries.keySet()));
 		for (var c : commands.entrySet()) {
 			assertEquals(CommandLabels.MENU + c.getValue(), c.getKey().getAnnotation(Plugin.class).menuPath());
@@ -67,7 +68,7 @@ class MenuEntriesTest {
 		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "backbone", "input_size", "seed", "device", "model"),
 			CommandLabels.DETECT, List.of("image", "model", "overlay", "opacity", "roi_manager", "results", "map", "mask", "min_area", "device"),
 			CommandLabels.BATCH, List.of("input", "model", "output", "maps", "masks", "overlays", "opacity", "min_area", "device"),
-			CommandLabels.EVALUATE, List.of("data", "model", "device"));
+			CommandLabels.EVALUATE, List.of("data", "model", "device"), CommandLabels.CALIBRATE, List.of("goods", "model", "output", "device"));
 		Context context = new Context();
 		try {
 			CommandService commands = context.service(CommandService.class);
