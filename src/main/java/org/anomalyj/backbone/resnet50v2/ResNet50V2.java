@@ -162,11 +162,15 @@ public final class ResNet50V2 implements Backbone {
 	 * @throws IOException if the resource is missing or does not hold the expected network
 	 */
 	public static ResNet50V2 loadResource(NDManager manager) throws IOException {
-		byte[] bytes;
 		try (InputStream in = ResNet50V2.class.getResourceAsStream(RESOURCE_NAME)) {
-			if (in == null) throw new IOException(ResNet50V2Plugin.missingWeightsMessage());
-			bytes = in.readNBytes((int) MAX_WEIGHT_BYTES + 1);
+			return load(in, manager);
 		}
+	}
+
+	/** Loads the weights resource from {@code in}; null (the resource is missing) says which jar to add. */
+	static ResNet50V2 load(InputStream in, NDManager manager) throws IOException {
+		if (in == null) throw new IOException(ResNet50V2Plugin.missingWeightsMessage());
+		byte[] bytes = in.readNBytes((int) MAX_WEIGHT_BYTES + 1);
 		if (bytes.length > MAX_WEIGHT_BYTES) throw new IOException(RESOURCE_NAME + ": larger than " + MAX_WEIGHT_BYTES + " bytes");
 		return load(bytes, RESOURCE_NAME, manager);
 	}

@@ -68,8 +68,13 @@ public final class ResNet50V2Plugin implements BackbonePlugin {
 		return ResNet50V2.loadResource(manager);
 	}
 
+	@Override
+	public void checkInstalled() throws IOException {
+		if (ResNet50V2.class.getResource(ResNet50V2.RESOURCE_NAME) == null) throw new IOException(missingWeightsMessage());
+	}
+
 	/** What to tell a user whose class path lacks the weights jar. */
 	static String missingWeightsMessage() {
-		return "backbone " + NAME + " needs its weights: add " + JAR + "-<version>.jar (built into target/ beside the AnomalyJ jar) to target/lib/ for the command line or to Fiji's jars/ folder";
+		return "backbone " + NAME + " needs its weights, which are not installed: put " + JAR + "-<version>.jar (built beside the AnomalyJ jar) into lib/ beside anomalyj-cli.jar, or into Fiji's jars/ folder";
 	}
 }

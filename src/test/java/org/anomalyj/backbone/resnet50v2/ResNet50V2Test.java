@@ -208,6 +208,14 @@ class ResNet50V2Test {
 		assertFalse(e.getMessage().contains("\n"));
 	}
 
+	@Test
+	void withoutTheWeightsJarTheMessageSaysWhichJarToAdd() {
+		IOException e = assertThrows(IOException.class, () -> ResNet50V2.load((java.io.InputStream) null, root));
+		assertTrue(e.getMessage().contains("anomalyj-backbone-resnet50v2-<version>.jar"), e.getMessage());
+		assertFalse(e.getMessage().contains("\n"));
+		assertDoesNotThrow(() -> BackboneCatalog.get("resnet50v2").checkInstalled(), "the tests see the weights jar's resource");
+	}
+
 	private static NDArray randomInput(NDManager m, int n, int h, int w) {
 		Random r = new Random(42);
 		float[] v = new float[n * 3 * h * w];
