@@ -1,12 +1,12 @@
 package org.anomalyj.backbone.resnet50v2;
 
 import org.anomalyj.backbone.Backbone;
+import org.anomalyj.backbone.ForwardPass;
 import org.anomalyj.io.Safetensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
@@ -14,14 +14,11 @@ import ai.djl.nn.pooling.Pool;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,7 +180,7 @@ public final class ResNet50V2 implements Backbone {
 		} catch (IOException e) {
 			throw new IOException(source + ": " + e.getMessage());
 		}
-		return load(contents, sha256(bytes), source, manager);
+		return load(contents, ForwardPass.sha256(bytes), source, manager);
 	}
 
 	/**
@@ -264,14 +261,6 @@ public final class ResNet50V2 implements Backbone {
 		float[] f = new float[v.length];
 		for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
 		return f;
-	}
-
-	private static String sha256(byte[] bytes) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("SHA-256 unavailable", e);
-		}
 	}
 
 	@Override
@@ -356,29 +345,13 @@ public final class ResNet50V2 implements Backbone {
 	@Override
 	public Map<String, NDArray> forward(NDArray input, Collection<String> taps) {
 		if (closed) throw new IllegalStateException("ResNet50-v2 backbone is closed");
-		Shape s = input.getShape();
-		if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) < 1 || s.get(3) < 1)
-			throw new IllegalArgumentException("ResNet50-v2 input must be NCHW with 3 channels, got shape " + s);
-		if (input.getDataType() != DataType.FLOAT32)
-			throw new IllegalArgumentException("ResNet50-v2 input must be float32, got " + input.getDataType());
-		if (!input.getDevice().equals(device()))
-			throw new IllegalArgumentException("ResNet50-v2 input is on " + input.getDevice() + ", weights on " + device());
-		if (taps.isEmpty()) throw new IllegalArgumentException("no taps requested");
+		ForwardPass.checkInput("ResNet50-v2", input, device(), taps);
 		Set<String> wanted = new HashSet<>();
 		for (String t : taps) {
 			stageOf(t);
 			wanted.add(t);
 		}
-
-		NDManager caller = input.getManager();
-		Map<String, NDArray> found = new HashMap<>();
-		try (NDManager scope = caller.newSubManager()) {
-			// Results of an op belong to its first operand's manager; moving the input into the
-			// scope for the duration puts every intermediate there. The input goes back on close.
-			input.tempAttach(scope);
-			run(input, wanted, found);
-			for (NDArray a : found.values()) a.attach(caller);
-		}
+		Map<String, NDArray> found = ForwardPass.scoped(input, (x, out) -> run(x, wanted, out));
 		Map<String, NDArray> out = new LinkedHashMap<>();
 		for (String t : TAP_NAMES) if (found.containsKey(t)) out.put(t, found.get(t));
 		return out;
