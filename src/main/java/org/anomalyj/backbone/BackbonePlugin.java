@@ -57,6 +57,14 @@ public interface BackbonePlugin extends SciJavaPlugin {
 	 */
 	Backbone load(NDManager manager) throws IOException;
 
+	/**
+	 * Fails at once, before any images are read, when {@link #load} would fail because weights
+	 * shipped separately are not installed. The default does nothing: embedded weights are always there.
+	 *
+	 * @throws IOException with a one-line reason that tells the user what to install
+	 */
+	default void checkInstalled() throws IOException {}
+
 	/** The tap of this name. */
 	default Tap tap(String name) {
 		for (Tap t : taps()) if (t.name().equals(name)) return t;

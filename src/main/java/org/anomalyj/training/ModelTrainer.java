@@ -148,6 +148,7 @@ public final class ModelTrainer {
 	 */
 	public static AnomalyModel train(List<Path> images, Settings settings, Progress progress) throws IOException {
 		if (images.isEmpty()) throw new IOException("no training images");
+		settings.backbonePlugin().checkInstalled();
 		long start = System.nanoTime();
 		AnomalyMethodPlugin plugin = settings.plugin();
 		JsonObject methodSettings = settings.methodSettings();

@@ -1,26 +1,22 @@
 package org.anomalyj.backbone.mobilenetv2;
 
 import org.anomalyj.backbone.Backbone;
+import org.anomalyj.backbone.ForwardPass;
 import org.anomalyj.io.Safetensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,18 +101,10 @@ public final class MobileNetV2 implements Backbone {
 				NDArray b = array(contents, c.name() + ".bias", new long[] {c.outChannels()}, weightManager, source);
 				params.put(c.name(), new NDArray[] {w, b});
 			}
-			return new MobileNetV2(weightManager, Map.copyOf(params), sha256(bytes));
+			return new MobileNetV2(weightManager, Map.copyOf(params), ForwardPass.sha256(bytes));
 		} catch (IOException | RuntimeException e) {
 			weightManager.close();
 			throw e;
-		}
-	}
-
-	private static String sha256(byte[] bytes) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("SHA-256 unavailable", e);
 		}
 	}
 
@@ -199,27 +187,10 @@ public final class MobileNetV2 implements Backbone {
 	@Override
 	public Map<String, NDArray> forward(NDArray input, Collection<String> taps) {
 		if (closed) throw new IllegalStateException("MobileNetV2 backbone is closed");
-		Shape s = input.getShape();
-		if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) < 1 || s.get(3) < 1)
-			throw new IllegalArgumentException("MobileNetV2 input must be NCHW with 3 channels, got shape " + s);
-		if (input.getDataType() != DataType.FLOAT32)
-			throw new IllegalArgumentException("MobileNetV2 input must be float32, got " + input.getDataType());
-		if (!input.getDevice().equals(device()))
-			throw new IllegalArgumentException("MobileNetV2 input is on " + input.getDevice() + ", weights on " + device());
-		if (taps.isEmpty()) throw new IllegalArgumentException("no taps requested");
+		ForwardPass.checkInput("MobileNetV2", input, device(), taps);
 		Set<String> wanted = new HashSet<>();
 		for (String t : taps) wanted.add(tap(t).name());
-
-		NDManager caller = input.getManager();
-		Map<String, NDArray> out = new LinkedHashMap<>();
-		try (NDManager scope = caller.newSubManager()) {
-			// Results of an op belong to its first operand's manager; moving the input into the
-			// scope for the duration puts every intermediate there. The input goes back on close.
-			input.tempAttach(scope);
-			run(input, wanted, out);
-			for (NDArray a : out.values()) a.attach(caller);
-		}
-		return out;
+		return ForwardPass.scoped(input, (x, out) -> run(x, wanted, out));
 	}
 
 	/** The layers in order, stopping as soon as every wanted tap is in {@code out}. */

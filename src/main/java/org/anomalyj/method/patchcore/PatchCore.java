@@ -76,14 +76,14 @@ public final class PatchCore implements AnomalyMethod {
 	 * @param patches {@code n x dim} row-major patch features of all training images
 	 */
 	public static PatchCore fit(NDManager manager, float[] patches, int n, int dim, Settings settings, Progress progress) {
-		PatchCoreFitter f = new PatchCoreFitter(manager, dim, settings, progress, CHUNK_PATCHES);
+		PatchCoreFitter f = new PatchCoreFitter(manager, dim, settings, progress, PatchCoreFitter.chunkRows(CHUNK_PATCHES, dim));
 		f.addRows(patches, n);
 		return f.finish();
 	}
 
 	/** Builds the memory bank from patches given batch by batch, holding at most one chunk of them. */
 	public static Fitter fitter(NDManager manager, int dim, Settings settings, Progress progress) {
-		return new PatchCoreFitter(manager, dim, settings, progress, CHUNK_PATCHES);
+		return new PatchCoreFitter(manager, dim, settings, progress, PatchCoreFitter.chunkRows(CHUNK_PATCHES, dim));
 	}
 
 	/**

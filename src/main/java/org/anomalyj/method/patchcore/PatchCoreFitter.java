@@ -23,6 +23,13 @@ import java.util.Arrays;
  * data, not linearly with its amount — and no centre is spent on what the bank already covers
  * (pooling independent per-chunk coresets kept such redundant centres). Up to one chunk the result
  * is the plain greedy coreset.
+ * <p>
+ * Features wider than {@link #SELECTION_DIM} (ResNet's 1536) are selected on a sparse random
+ * projection to that many dimensions, as the PatchCore paper does (section 3.2): the greedy loop
+ * and the distances to the bank run on the projection, the bank keeps the exact features. At
+ * 1536 dimensions that makes selection about 12 times cheaper in time and memory traffic, and a
+ * chunk is bounded by {@link #CHUNK_VALUES} rather than rows. Features of at most that width (the
+ * embedded MobileNetV2's 128) are selected exactly as before.
  */
 final class PatchCoreFitter implements Fitter {
 
@@ -30,6 +37,18 @@ final class PatchCoreFitter implements Fitter {
 	private static final int QUERY_BLOCK = 4096;
 	/** Bank entries per search slice: patches a slice covers skip the later slices. */
 	static final int BANK_SLICE = 16384;
+	/** Coreset selection runs on a random projection to this many dimensions when the features are wider. */
+	static final int SELECTION_DIM = 128;
+	/**
+	 * Feature values one chunk may hold (512 MB): {@link PatchCore#CHUNK_PATCHES} rows up to 512
+	 * dimensions, fewer rows when wider (87 381 rows of 1536 dimensions, 85 images at 256 px).
+	 */
+	static final long CHUNK_VALUES = (long) PatchCore.CHUNK_PATCHES * 512;
+
+	/** Rows per chunk for features of {@code dim} dimensions: {@code maxRows}, or fewer to stay within {@link #CHUNK_VALUES}. */
+	static int chunkRows(int maxRows, int dim) {
+		return (int) Math.max(1, Math.min(maxRows, CHUNK_VALUES / dim));
+	}
 
 	private final NDManager manager;
 	private final int dim;
@@ -39,6 +58,10 @@ final class PatchCoreFitter implements Fitter {
 	private float[] chunk = new float[0];
 	private int rows;
 	private float[] bank = new float[0];
+	/** The bank as the selection sees it: projected when {@link #projection} is set, else {@link #bank} itself. */
+	private float[] selectionBank = new float[0];
+	/** Null when the features are selected as they are. */
+	private final SparseRandomProjection projection;
 	private int bankSize, chunks;
 	private long patches;
 	/** Squared coverage radius the first chunk's selection reached. */
@@ -61,6 +84,7 @@ final class PatchCoreFitter implements Fitter {
 		this.settings = settings;
 		this.progress = progress;
 		this.chunkRows = chunkRows;
+		this.projection = dim > SELECTION_DIM ? new SparseRandomProjection(dim, SELECTION_DIM, settings.seed()) : null;
 	}
 
 	@Override
@@ -110,20 +134,29 @@ final class PatchCoreFitter implements Fitter {
 		int k = (int) Math.max(1, Math.min(rows, Math.floor(rows * settings.coresetRatio())));
 		CoresetSampler sampler = new CoresetSampler(manager, progress);
 		long seed = settings.seed() + chunks;
+		float[] selection = projection == null ? chunk : projection.apply(chunk, rows);
+		int selectionDim = projection == null ? dim : projection.outputDim();
 		int[] picked;
 		if (chunks == 0) {
-			CoresetSampler.Selection s = sampler.selection(chunk, rows, dim, k, seed);
+			CoresetSampler.Selection s = sampler.selection(selection, rows, selectionDim, k, seed);
 			picked = s.indices();
 			radius = s.radius();
 		} else {
-			picked = sampler.continueFrom(chunk, rows, dim, k, seed, distancesToBank(), radius).indices();
+			picked = sampler.continueFrom(selection, rows, selectionDim, k, seed, distancesToBank(selection, selectionDim), radius).indices();
 		}
-		float[] grown = Arrays.copyOf(bank, Math.multiplyExact(bankSize + picked.length, dim));
-		for (int i = 0; i < picked.length; i++) System.arraycopy(chunk, picked[i] * dim, grown, (bankSize + i) * dim, dim);
-		bank = grown;
+		bank = appendRows(bank, bankSize, chunk, picked, dim);
+		if (projection != null) selectionBank = appendRows(selectionBank, bankSize, selection, picked, selectionDim);
 		bankSize += picked.length;
+		if (projection == null) selectionBank = bank;
 		chunks++;
 		rows = 0;
+	}
+
+	/** {@code rows} of {@code from} appended to the first {@code size} rows of {@code to}. */
+	private static float[] appendRows(float[] to, int size, float[] from, int[] rows, int dim) {
+		float[] grown = Arrays.copyOf(to, Math.multiplyExact(size + rows.length, dim));
+		for (int i = 0; i < rows.length; i++) System.arraycopy(from, rows[i] * dim, grown, (size + i) * dim, dim);
+		return grown;
 	}
 
 	/**
@@ -136,8 +169,10 @@ final class PatchCoreFitter implements Fitter {
 	 * <p>
 	 * Each slice's nearest entry is found by matrix products, its distance then recomputed exactly
 	 * (the product form loses precision for near-duplicates).
+	 *
+	 * @param points the chunk as the selection sees it ({@code pointDim} columns), compared with {@link #selectionBank}
 	 */
-	private float[] distancesToBank() {
+	private float[] distancesToBank(float[] points, int pointDim) {
 		float[] out = new float[rows];
 		Arrays.fill(out, Float.POSITIVE_INFINITY);
 		int[] open = new int[rows];
@@ -146,18 +181,18 @@ final class PatchCoreFitter implements Fitter {
 		for (int slice = 0; slice < bankSize && remaining > 0; slice += bankSlice) {
 			int size = Math.min(bankSlice, bankSize - slice);
 			try (NDManager local = manager.newSubManager();
-				NearestNeighbourSearch search = new NearestNeighbourSearch(local, Arrays.copyOfRange(bank, slice * dim, (slice + size) * dim), size, dim)) {
+				NearestNeighbourSearch search = new NearestNeighbourSearch(local, Arrays.copyOfRange(selectionBank, slice * pointDim, (slice + size) * pointDim), size, pointDim)) {
 				for (int from = 0; from < remaining; from += QUERY_BLOCK) {
 					progress.checkCancelled();
 					progress.update("coreset: distances to the bank", slice + (long) size * from / remaining, bankSize);
 					int to = Math.min(remaining, from + QUERY_BLOCK);
-					float[] queries = new float[(to - from) * dim];
-					for (int i = from; i < to; i++) System.arraycopy(chunk, open[i] * dim, queries, (i - from) * dim, dim);
+					float[] queries = new float[(to - from) * pointDim];
+					for (int i = from; i < to; i++) System.arraycopy(points, open[i] * pointDim, queries, (i - from) * pointDim, pointDim);
 					try (NDManager q = local.newSubManager()) {
-						int[] idx = search.nearest(q.create(queries, new Shape(to - from, dim)));
+						int[] idx = search.nearest(q.create(queries, new Shape(to - from, pointDim)));
 						for (int i = 0; i < idx.length; i++) {
 							int p = open[from + i];
-							out[p] = Math.min(out[p], SquaredDistance.between(chunk, p * dim, bank, (slice + idx[i]) * dim, dim));
+							out[p] = Math.min(out[p], SquaredDistance.between(points, p * pointDim, selectionBank, (slice + idx[i]) * pointDim, pointDim));
 						}
 					}
 				}
