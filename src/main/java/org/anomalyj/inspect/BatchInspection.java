@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,8 @@ import java.util.Map;
 public final class BatchInspection {
 
 	public static final String CSV = "scores.csv";
-	static final String HEADER = "file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason";
+	/** The header of {@code scores.csv}: its columns, in order. */
+	public static final String HEADER = "file,plane,status,score,normalised_score,p_value,verdict,defects,defect_area_px,reason";
 	private static final int COLUMNS = 10;
 
 	/**
@@ -58,7 +60,8 @@ public final class BatchInspection {
 			return "anomalous".equals(verdict);
 		}
 
-		String csv() {
+		/** The row as a line of {@code scores.csv} (without the line end): numbers as {@code %.6g}, text quoted where needed. */
+		public String csv() {
 			if (!"ok".equals(status)) return String.join(",", quote(file), Integer.toString(plane), status, "", "", "", "", "", "", quote(reason));
 			return String.join(",", quote(file), Integer.toString(plane), status, fmt(score), fmt(normalisedScore), fmt(pValue), verdict,
 				Integer.toString(defects), Long.toString(defectArea), "");
@@ -123,7 +126,7 @@ public final class BatchInspection {
 	 * are written (image, map and mask at its own size, overlay), so large images go one at a time
 	 * whatever the batch size; small ones still fill whole batches.
 	 */
-	static final long MAX_BATCH_PIXELS = 16_000_000L;
+	public static final long MAX_BATCH_PIXELS = 16_000_000L;
 
 	private static long pixels(List<Pending> queue) {
 		long n = 0;
@@ -190,7 +193,8 @@ public final class BatchInspection {
 		return new Row(name, plane, "skipped", Float.NaN, Float.NaN, Double.NaN, "", 0, 0, reason);
 	}
 
-	static List<Path> outputs(Path outDir, String stem, int plane, int planes, Settings s) {
+	/** The files one plane's results go to, in the order maps, masks, overlays (those asked for). */
+	public static List<Path> outputs(Path outDir, String stem, int plane, int planes, Settings s) {
 		String base = planes > 1 ? stem + String.format(Locale.ROOT, "_p%03d", plane + 1) : stem;
 		List<Path> out = new ArrayList<>();
 		if (s.maps()) out.add(outDir.resolve(base + InspectionFiles.MAP_SUFFIX));
@@ -200,7 +204,7 @@ public final class BatchInspection {
 	}
 
 	/** Output stems: the file name without extension, or the whole name where two inputs would share a stem. */
-	static Map<String, String> stems(List<Path> inputs) {
+	public static Map<String, String> stems(List<Path> inputs) {
 		Map<String, Integer> count = new HashMap<>();
 		for (Path p : inputs) count.merge(stemOf(p), 1, Integer::sum);
 		Map<String, String> out = new HashMap<>();
@@ -271,17 +275,18 @@ public final class BatchInspection {
 
 		void write(Map<String, Row> rows) throws IOException {
 			long start = System.nanoTime();
-			writeCsv(csv, rows);
+			writeCsv(csv, rows.values());
 			lastEnd = System.nanoTime();
 			lastCost = lastEnd - start;
 		}
 	}
 
-	private static void writeCsv(Path csv, Map<String, Row> rows) throws IOException {
+	/** Writes {@code scores.csv} atomically: the header, then the rows in their order. */
+	public static void writeCsv(Path csv, Collection<Row> rows) throws IOException {
 		AtomicFiles.write(csv, out -> {
 			PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
 			w.print(HEADER + "\n");
-			for (Row r : rows.values()) w.print(r.csv() + "\n");
+			for (Row r : rows) w.print(r.csv() + "\n");
 			w.flush();
 		});
 	}
