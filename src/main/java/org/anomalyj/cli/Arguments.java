@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code --name value} and {@code --flag} options of one verb, with one-line errors for the user. */
-final class Arguments {
+public final class Arguments {
 
 	private final String verb;
 	private final Map<String, String> values = new LinkedHashMap<>();
@@ -14,7 +14,7 @@ final class Arguments {
 	/**
 	 * @param known option names the verb accepts (without dashes); names in {@code flags} take no value
 	 */
-	Arguments(String verb, String[] args, int from, Set<String> known, Set<String> flags) {
+	public Arguments(String verb, String[] args, int from, Set<String> known, Set<String> flags) {
 		this.verb = verb;
 		for (int i = from; i < args.length; i++) {
 			String a = args[i];
@@ -40,38 +40,38 @@ final class Arguments {
 		}
 	}
 
-	String string(String name, String fallback) {
+	public String string(String name, String fallback) {
 		return values.getOrDefault(name, fallback);
 	}
 
-	String required(String name) {
+	public String required(String name) {
 		String v = values.get(name);
 		if (v == null) throw new UsageException(verb + ": option --" + name + " is required");
 		return v;
 	}
 
-	Path path(String name) {
+	public Path path(String name) {
 		return Path.of(required(name));
 	}
 
-	Path path(String name, Path fallback) {
+	public Path path(String name, Path fallback) {
 		String v = values.get(name);
 		return v == null ? fallback : Path.of(v);
 	}
 
-	boolean flag(String name) {
+	public boolean flag(String name) {
 		return Boolean.parseBoolean(values.getOrDefault(name, "false"));
 	}
 
-	int integer(String name, int fallback) {
+	public int integer(String name, int fallback) {
 		return parsed(name, fallback, Integer::parseInt, "a whole number");
 	}
 
-	long longValue(String name, long fallback) {
+	public long longValue(String name, long fallback) {
 		return parsed(name, fallback, Long::parseLong, "a whole number");
 	}
 
-	double real(String name, double fallback) {
+	public double real(String name, double fallback) {
 		return parsed(name, fallback, Double::parseDouble, "a number");
 	}
 
@@ -86,8 +86,8 @@ final class Arguments {
 	}
 
 	/** A mistake in how the command was called: printed as one line, exit code 2. */
-	static final class UsageException extends RuntimeException {
-		UsageException(String message) {
+	public static final class UsageException extends RuntimeException {
+		public UsageException(String message) {
 			super(message);
 		}
 	}

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  */
 public final class Main {
 
-	interface Verb {
+	/** One verb of the command line; public for front ends that add verbs of their own (anomalyj-spark). */
+	public interface Verb {
 		String summary();
 
 		void run(String[] args, PrintStream out, PrintStream err) throws IOException;
@@ -39,11 +40,19 @@ public final class Main {
 
 	/** Runs a command line and returns its exit code (for tests). */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		return run(args, out, err, verbs(), "anomalyj-cli.jar");
+	}
+
+	/**
+	 * Runs a command line over the given verbs, with this command line's errors and exit codes.
+	 *
+	 * @param jar the jar's name, for the usage line
+	 */
+	public static int run(String[] args, PrintStream out, PrintStream err, Map<String, Verb> verbs, String jar) {
 		boolean debug = Arrays.asList(args).contains("--debug");
 		String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-		Map<String, Verb> verbs = verbs();
 		if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("help") || rest[0].equals("-h")) {
-			usage(out, verbs);
+			usage(out, verbs, jar);
 			return rest.length == 0 ? 2 : 0;
 		}
 		Verb verb = verbs.get(rest[0]);
@@ -75,9 +84,9 @@ public final class Main {
 		}
 	}
 
-	private static void usage(PrintStream out, Map<String, Verb> verbs) {
+	private static void usage(PrintStream out, Map<String, Verb> verbs, String jar) {
 		out.println("AnomalyJ — industrial image anomaly detection");
-		out.println("usage: java -jar anomalyj-cli.jar VERB [options]   (VERB --help for its options)");
+		out.println("usage: java -jar " + jar + " VERB [options]   (VERB --help for its options)");
 		verbs.forEach((k, v) -> out.printf("  %-9s %s%n", k, v.summary()));
 	}
 
@@ -90,7 +99,8 @@ public final class Main {
 		if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
 	}
 
-	static Progress progress(PrintStream err) {
+	/** The command line's progress line on {@code err}. */
+	public static Progress progress(PrintStream err) {
 		return new ConsoleProgress(err);
 	}
 }

@@ -1,6 +1,7 @@
 package org.anomalyj.cli;
 
 import org.anomalyj.data.TrainingImages;
+import org.anomalyj.features.FeatureSession;
 import org.anomalyj.image.InputNormalization;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.AnomalyMethodPlugin;
@@ -29,8 +30,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code train --data DIR --out MODEL.zip [options]}; each method adds its own options. */
-final class TrainVerb implements Main.Verb {
+/**
+ * {@code train --data DIR --out MODEL.zip [options]}; each method adds its own options. Public, with
+ * a constructor taking where features are computed, for front ends that compute them elsewhere
+ * (anomalyj-spark trains with the same options and output).
+ */
+public final class TrainVerb implements Main.Verb {
+
+	private final FeatureSession.Extraction extraction;
+
+	TrainVerb() {
+		this(null);
+	}
+
+	/** @param extraction where features are computed (see {@link ModelTrainer#train(List, ModelTrainer.Settings, FeatureSession.Extraction, org.anomalyj.task.Progress)}); null for here */
+	public TrainVerb(FeatureSession.Extraction extraction) {
+		this.extraction = extraction;
+	}
 
 	/** Options every method shares (train and few-shot evaluation). */
 	static final Set<String> OPTIONS = Set.of("method", "backbone", "size", "seed", "device", "alpha", "calibration", "folds", "normalization", "batch");
@@ -72,7 +88,7 @@ final class TrainVerb implements Main.Verb {
 		requireWritable(target);
 		List<DefectThresholds.Example> defects = defectsDir == null ? List.of() : DefectThresholds.find(defectsDir);
 		err.printf("training %s on %d images from %s (%s)%n", settings.method(), images.images().size(), images.dir(), images.layout());
-		try (AnomalyModel model = ModelTrainer.train(images.images(), settings, Main.progress(err))) {
+		try (AnomalyModel model = ModelTrainer.train(images.images(), settings, extraction, Main.progress(err))) {
 			F1Thresholds f1 = defects.isEmpty() ? null
 				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);

@@ -40,6 +40,18 @@ public final class FeatureSession implements AutoCloseable {
 	private final AnomalyMapper mapper;
 	private long extractionNanos;
 	private boolean handedOver;
+	private Extraction extraction;
+
+	/**
+	 * Where patch features are computed when not in this process, e.g. on a cluster's executors,
+	 * each with a session of its own for the same spec. It must hand the features to the sink as
+	 * {@link #stream} does: in the images' order, in batches of at most {@code batchSize} images,
+	 * each unreadable file recorded in {@code skipped} with its reason.
+	 */
+	public interface Extraction {
+		int stream(ModelSpec spec, List<ImageRef> images, int batchSize, List<String> skipped, Progress progress, String stage,
+			BiConsumer<FeatureRows, List<ImageRef>> sink);
+	}
 
 	public FeatureSession(ModelSpec spec, DeviceChoice device) throws IOException {
 		this.spec = spec;
@@ -76,6 +88,14 @@ public final class FeatureSession implements AutoCloseable {
 
 	public AnomalyMapper mapper() {
 		return mapper;
+	}
+
+	/**
+	 * Computes features elsewhere from now on ({@link #stream} and the training sets' feature
+	 * passes); network inputs ({@link #streamInputs}) stay here.
+	 */
+	public void extractWith(Extraction elsewhere) {
+		this.extraction = elsewhere;
 	}
 
 	/** Time spent decoding and in the backbone so far, not counting the consumers' time. */
@@ -130,6 +150,17 @@ public final class FeatureSession implements AutoCloseable {
 	 */
 	public int stream(List<ImageRef> images, int batchSize, List<String> skipped, Progress progress, String stage,
 		BiConsumer<FeatureRows, List<ImageRef>> sink) {
+		if (extraction != null) {
+			long t = System.nanoTime();
+			long[] consumers = {0};
+			int n = extraction.stream(spec, images, batchSize, skipped, progress, stage, (rows, refs) -> {
+				long c = System.nanoTime();
+				sink.accept(rows, refs);
+				consumers[0] += System.nanoTime() - c;
+			});
+			extractionNanos += System.nanoTime() - t - consumers[0];
+			return n;
+		}
 		FeatureGrid grid = grid();
 		return streamInputs(images, batchSize, skipped, progress, stage, (x, refs) -> {
 			long t = System.nanoTime();

@@ -147,6 +147,18 @@ public final class ModelTrainer {
 	 * @throws IOException when no image can be read, naming the problem; unreadable files are skipped with a warning
 	 */
 	public static AnomalyModel train(List<Path> images, Settings settings, Progress progress) throws IOException {
+		return train(images, settings, null, progress);
+	}
+
+	/**
+	 * As {@link #train(List, Settings, Progress)}, with the patch features computed elsewhere (e.g.
+	 * on a cluster): the split, the method's fit and the calibration stay here, so the model is the
+	 * same as when trained in one process.
+	 *
+	 * @param extraction where features are computed; null for here
+	 */
+	public static AnomalyModel train(List<Path> images, Settings settings, FeatureSession.Extraction extraction, Progress progress)
+		throws IOException {
 		if (images.isEmpty()) throw new IOException("no training images");
 		settings.backbonePlugin().checkInstalled();
 		long start = System.nanoTime();
@@ -171,6 +183,7 @@ public final class ModelTrainer {
 		List<String> skipped = new ArrayList<>();
 		ModelSpec spec = spec(settings, measureRange(fitFiles, skipped, progress));
 		FeatureSession session = new FeatureSession(spec, settings.device());
+		if (extraction != null) session.extractWith(extraction);
 		AnomalyMethod method = null;
 		try {
 			FeatureGrid grid = session.grid();
