@@ -13,6 +13,7 @@ public final class CommandLabels {
 	public static final String DETECT = "Detect Anomalies...";
 	public static final String BATCH = "Batch Detect Anomalies...";
 	public static final String EVALUATE = "Evaluate Anomaly Model...";
+	public static final String ADJUST_THRESHOLD = "Adjust Anomaly Threshold...";
 
 	private CommandLabels() {}
 

@@ -73,6 +73,8 @@ public final class DetectAction {
 			synchronized (model) {
 				inspections = inspect(imp, new Inspector(model, p.minArea()), feedback);
 			}
+			Detections.remember(imp, new Detections.Detection(p.model(), p.device(), p.minArea(), model.thresholds(), inspections,
+				PixelCalibration.of(imp.getCalibration())));
 			return present(imp, inspections, model.thresholds().pixel(), p, feedback);
 		} finally {
 			feedback.finished();

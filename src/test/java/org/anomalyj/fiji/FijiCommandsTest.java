@@ -14,6 +14,7 @@ import org.anomalyj.inspect.Inspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.Thresholds;
 import org.anomalyj.task.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,6 +171,89 @@ class FijiCommandsTest {
 		assertEquals(area, (long) table.getValue(DetectionResults.AREA_PX, row));
 		assertEquals(area, (long) table.getValue(DetectionResults.AREA, row));
 		assertEquals("pixel^2", table.getStringValue(DetectionResults.AREA_UNIT, row));
+	}
+
+	@Test
+	void adjustThresholdRedecidesTheDetectionLiveAndWritesANewModel() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		imp.setTitle("adjust-" + imp.getTitle());
+		DetectAction.Outcome detected = ((DetectCommand) detect(imp, "map", false, "mask", false).getCommand()).outcome();
+		Inspection first = detected.inspections().get(0);
+		Detections.Detection d = Detections.of(imp);
+		Thresholds.Custom start = ThresholdAction.initial(d);
+		assertEquals(reference.thresholds().pixel(), start.pixel());
+		assertEquals(reference.thresholds().image(), start.image());
+		ResultsTable table = ResultsTable.getResultsTable();
+		int row = table.size() - 1;
+
+		// The pixel threshold at the 99th percentile of this image's map: fewer defect pixels, exactly those above it.
+		float[] sorted = first.map().clone();
+		java.util.Arrays.sort(sorted);
+		for (float pixel : new float[] {sorted[(int) (0.99 * sorted.length)], sorted[(int) (0.9 * sorted.length)], start.pixel()}) {
+			ThresholdAction.Outcome o = ThresholdAction.show(imp, new Thresholds.Custom(start.image(), pixel));
+			long above = 0;
+			for (float v : first.map()) if (v > pixel) above++;
+			long inOutlines = 0;
+			int outlines = 0;
+			for (Roi roi : imp.getOverlay().toArray()) {
+				if (!"defect".equals(roi.getProperty(DetectionOverlay.PROPERTY))) continue;
+				outlines++;
+				inOutlines += roi.getContainedPoints().length;
+			}
+			assertEquals(above, inOutlines, "outlines on the overlay hold the map's pixels above " + pixel);
+			assertEquals(o.inspections().get(0).defects().regions().size(), outlines);
+			assertEquals(above, (long) table.getValue(DetectionResults.AREA_PX, row), "the image's Results row follows");
+			assertEquals(outlines, (int) table.getValue(DetectionResults.DEFECTS, row));
+			assertEquals(1, imp.getOverlay().toArray().length - outlines, "the heat map stays");
+		}
+		// The image threshold just above and just below the score flips the verdict; the score is not recomputed.
+		ThresholdAction.Outcome good = ThresholdAction.show(imp, new Thresholds.Custom(Math.nextUp(first.score()), start.pixel()));
+		assertEquals("good", table.getStringValue(DetectionResults.VERDICT, row));
+		assertEquals(first.score(), good.inspections().get(0).score());
+		assertEquals(0.5 * first.score() / Math.nextUp(first.score()), table.getValue(DetectionResults.NORMALISED, row), 1e-6);
+		ThresholdAction.show(imp, new Thresholds.Custom(Math.nextDown(first.score()), start.pixel()));
+		assertEquals("anomalous", table.getStringValue(DetectionResults.VERDICT, row));
+
+		// The read-outs: the false-alarm share counted by hand on the calibration scores.
+		float image = 0.8f * start.image();
+		ThresholdAction.Outcome o = ThresholdAction.decide(d, new Thresholds.Custom(image, start.pixel()));
+		int flagged = 0;
+		float[] calibration = reference.thresholds().imageScores().values();
+		for (float s : calibration) if (s > image) flagged++;
+		List<String> lines = ThresholdAction.describe(d, o, 1);
+		assertTrue(lines.get(1).contains("(" + flagged + " of " + calibration.length + ")"), lines::toString);
+		assertTrue(lines.get(1).contains(String.format(java.util.Locale.ROOT, "normalised %.3f", 0.4)), lines::toString);
+		assertTrue(lines.get(2).startsWith("Verdict: anomalous"), lines::toString);
+
+		// Apply: a new model file with these thresholds deciding; the input model untouched; never the same file, never silently over another.
+		Map<String, String> before = org.anomalyj.testing.FileTreeDigest.of(modelFile);
+		Path out = tmp.resolve("adjusted.zip");
+		Thresholds.Custom chosen = new Thresholds.Custom(Math.nextUp(first.score()), sorted[(int) (0.99 * sorted.length)]);
+		// A dynamic command (its sliders' ranges come from the image): scripts run it through the module service.
+		AdjustThresholdCommand m = (AdjustThresholdCommand) context.service(ModuleService.class).run(commands.getCommand(AdjustThresholdCommand.class),
+			true, "detected_image", imp, "pixel", (double) chosen.pixel(), "image", (double) chosen.image(), "save", out.toFile()).get();
+		assertFalse(m.isCanceled(), m::getCancelReason);
+		assertEquals(out, m.written());
+		try (AnomalyModel adjusted = AnomalyModel.load(out, DeviceChoice.CPU)) {
+			assertEquals(Thresholds.Choice.CUSTOM, adjusted.thresholds().active());
+			assertEquals(chosen, adjusted.thresholds().custom());
+			assertEquals(reference.thresholds().conformalImage(), adjusted.thresholds().conformalImage());
+			Inspection again = new Inspector(adjusted).inspect(ImageFileReader.read(PITTING).singlePlane());
+			assertEquals("good", again.verdict(), "the saved model decides as the dialog showed");
+			long above = 0;
+			for (float v : again.map()) if (v > chosen.pixel()) above++;
+			assertEquals(above, again.defects().totalArea());
+		}
+		assertEquals(before, org.anomalyj.testing.FileTreeDigest.of(modelFile), "the model file is untouched");
+		IOException same = assertThrows(IOException.class, () -> ThresholdAction.apply(modelFile, DeviceChoice.CPU, chosen, modelFile, true,
+			ModelCache.shared()));
+		assertTrue(same.getMessage().contains("model file itself"), same.getMessage());
+		IOException exists = assertThrows(IOException.class, () -> ThresholdAction.apply(modelFile, DeviceChoice.CPU, chosen, out, false,
+			ModelCache.shared()));
+		assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
+
+		IllegalArgumentException notDetected = assertThrows(IllegalArgumentException.class, () -> Detections.of(IJ.openImage(GOOD.toString())));
+		assertTrue(notDetected.getMessage().contains("run Detect Anomalies... on it first"), notDetected.getMessage());
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package org.anomalyj.fiji.ij1;
 
+import org.anomalyj.fiji.AdjustThresholdCommand;
 import org.anomalyj.fiji.BatchDetectCommand;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectCommand;
@@ -52,7 +53,8 @@ class MenuEntriesTest {
 	void pluginsConfigListsTheSciJavaCommandsUnderTheSameLabels() throws Exception {
 		Map<String, String> entries = pluginsConfig();
 		Map<Class<?>, String> commands = Map.of(TrainCommand.class, CommandLabels.TRAIN, DetectCommand.class, CommandLabels.DETECT,
-			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE);
+			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE, AdjustThresholdCommand.class,
+			CommandLabels.ADJUST_THRESHOLD);
 		assertEquals(new TreeSet<>(commands.values()), new TreeSet<>(entries.keySet()));
 		for (var c : commands.entrySet()) {
 			assertEquals(CommandLabels.MENU + c.getValue(), c.getKey().getAnnotation(Plugin.class).menuPath());
@@ -67,7 +69,9 @@ class MenuEntriesTest {
 		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "backbone", "input_size", "seed", "device", "model"),
 			CommandLabels.DETECT, List.of("image", "model", "overlay", "opacity", "roi_manager", "results", "map", "mask", "min_area", "device"),
 			CommandLabels.BATCH, List.of("input", "model", "output", "maps", "masks", "overlays", "opacity", "min_area", "device"),
-			CommandLabels.EVALUATE, List.of("data", "model", "device"));
+			CommandLabels.EVALUATE, List.of("data", "model", "device"),
+			// The *_meaning and verdict items are the dialog's read-outs (messages), never recorded.
+			CommandLabels.ADJUST_THRESHOLD, List.of("detected_image", "model", "pixel", "pixel_meaning", "image", "image_meaning", "verdict", "save"));
 		Context context = new Context();
 		try {
 			CommandService commands = context.service(CommandService.class);
