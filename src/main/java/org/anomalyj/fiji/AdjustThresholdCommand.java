@@ -99,7 +99,7 @@ public class AdjustThresholdCommand extends DynamicCommand implements Previewabl
 		MutableModuleItem<Double> item = getInfo().getMutableInput(name, Double.class);
 		item.setMinimumValue(0.0);
 		item.setMaximumValue((double) max);
-		item.setStepSize((double) max / 500);
+		item.setStepSize(ThresholdAction.step(max));
 	}
 
 	@Override

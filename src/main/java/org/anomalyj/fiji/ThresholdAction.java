@@ -89,6 +89,11 @@ public final class ThresholdAction {
 		return new Thresholds.Custom(Math.max(2 * start.image(), 1.2f * score), Math.max(2 * start.pixel(), 1.2f * map));
 	}
 
+	/** A slider step for values up to {@code max}: a power of ten, about a thousandth of it, so typed and recorded values stay round. */
+	public static double step(float max) {
+		return Math.pow(10, Math.floor(Math.log10(max / 1000.0)));
+	}
+
 	/** The image back as Detect Anomalies left it (the dialog closed without applying). */
 	public static Outcome restore(ImagePlus imp) {
 		return show(imp, initial(Detections.of(imp)));

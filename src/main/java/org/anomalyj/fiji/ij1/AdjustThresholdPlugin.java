@@ -48,10 +48,10 @@ public class AdjustThresholdPlugin implements PlugIn {
 		boolean macro = Macro.getOptions() != null;
 		GenericDialog gd = macro ? new GenericDialog(title) : new NonBlockingGenericDialog(title);
 		gd.addFileField("model (whose thresholds to set)", d.model().toString(), 40);
-		gd.addSlider("pixel threshold", 0, ranges.pixel(), start.pixel(), ranges.pixel() / 500);
+		gd.addSlider("pixel threshold", 0, ranges.pixel(), start.pixel(), ThresholdAction.step(ranges.pixel()));
 		gd.addMessage(pad(""));
 		Label pixelLine = (Label) gd.getMessage();
-		gd.addSlider("image threshold", 0, ranges.image(), start.image(), ranges.image() / 500);
+		gd.addSlider("image threshold", 0, ranges.image(), start.image(), ThresholdAction.step(ranges.image()));
 		gd.addMessage(pad(""));
 		Label imageLine = (Label) gd.getMessage();
 		gd.addMessage(pad(""));
@@ -88,9 +88,14 @@ public class AdjustThresholdPlugin implements PlugIn {
 		});
 	}
 
+	/**
+	 * Reads every field, in order: ImageJ calls this once more when OK is pressed (with a null
+	 * event), and records the fields read then, not those the plug-in reads afterwards.
+	 */
 	private static boolean live(ImagePlus imp, Detections.Detection d, GenericDialog gd, AWTEvent e, List<Label> lines) {
 		gd.getNextString();
 		double pixel = gd.getNextNumber(), image = gd.getNextNumber();
+		gd.getNextString();
 		if (gd.invalidNumber() || !Double.isFinite(pixel) || !Double.isFinite(image)) return false;
 		show(imp, d, new Thresholds.Custom((float) image, (float) pixel), lines);
 		return true;
