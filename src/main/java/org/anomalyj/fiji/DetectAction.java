@@ -131,7 +131,7 @@ public final class DetectAction {
 	}
 
 	private static ImagePlus mapImage(ImagePlus source, List<Inspection> inspections, float pixelThreshold, PixelCalibration calibration) {
-		ImagePlus map = ImagePlusConverter.toImagePlus(stem(source) + "-anomaly-map", inspections.stream().map(Inspection::mapImage).toList(),
+		ImagePlus map = ImagePlusConverter.toImagePlus(FilePaths.stem(source.getTitle()) + "-anomaly-map", inspections.stream().map(Inspection::mapImage).toList(),
 			calibration);
 		sameDimensions(source, map);
 		double top = 2.0 * (pixelThreshold > 0 ? pixelThreshold : 1); // the overlay's scale
@@ -143,7 +143,7 @@ public final class DetectAction {
 	private static ImagePlus maskImage(ImagePlus source, List<Inspection> inspections, PixelCalibration calibration) {
 		List<RandomAccessibleInterval<? extends RealType<?>>> masks = new ArrayList<>();
 		for (Inspection r : inspections) masks.add(Planes.grey8(r.defects().mask(), r.width(), r.height()));
-		ImagePlus mask = ImagePlusConverter.toImagePlus(stem(source) + "-defect-mask", masks, calibration);
+		ImagePlus mask = ImagePlusConverter.toImagePlus(FilePaths.stem(source.getTitle()) + "-defect-mask", masks, calibration);
 		sameDimensions(source, mask);
 		return mask;
 	}
@@ -155,9 +155,4 @@ public final class DetectAction {
 		}
 	}
 
-	private static String stem(ImagePlus imp) {
-		String t = imp.getTitle();
-		int dot = t.lastIndexOf('.');
-		return dot > 0 ? t.substring(0, dot) : t;
-	}
 }

@@ -257,6 +257,69 @@ class FijiCommandsTest {
 	}
 
 	@Test
+	void labelDefectsWritesMasksThatTrainingWithDefectsReads() throws Exception {
+		Path folder = tmp.resolve("defects");
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		imp.setRoi(new ij.gui.OvalRoi(300, 60, 120, 70));
+		long inOval = imp.getRoi().getContainedPoints().length;
+		CommandModule m = run(LabelDefectsCommand.class, "image", imp, "folder", folder.toFile(), "type", "pitting", "name", "", "roi_manager", false,
+			"replace", false);
+		LabelDefectsAction.Outcome o = ((LabelDefectsCommand) m.getCommand()).outcome();
+		assertEquals(folder.resolve("test/pitting").resolve(PITTING.getFileName()), o.image());
+		assertArrayEquals(Files.readAllBytes(PITTING), Files.readAllBytes(o.image()), "an unchanged image is copied as its file");
+		assertEquals(inOval, o.defectPixels());
+
+		// A second image, changed in ImageJ (so saved, losslessly), outlined with two ROIs that overlap.
+		ImagePlus changed = IJ.openImage(GOOD.toString());
+		changed.getProcessor().invert();
+		changed.changes = true;
+		Roi a = new Roi(10, 10, 40, 30), b = new Roi(30, 20, 40, 30);
+		LabelDefectsAction.Outcome o2 = LabelDefectsAction.run(changed, List.of(a, b), new LabelDefectsAction.Parameters(folder, "pitting",
+			"scratch 2", false));
+		assertEquals("scratch 2.png", o2.image().getFileName().toString());
+		assertEquals(40 * 30 * 2 - 20 * 20, o2.defectPixels(), "the union of the outlines");
+		assertArrayEquals((int[]) changed.getProcessor().getPixels(), (int[]) IJ.openImage(o2.image().toString()).getProcessor().getPixels());
+		// 16-bit images are saved as TIFF, every value kept.
+		ImagePlus grey = IJ.openImage(GOOD.toString());
+		new ImageConverter(grey).convertToGray16();
+		LabelDefectsAction.Outcome o16 = LabelDefectsAction.run(grey, List.of(a), new LabelDefectsAction.Parameters(tmp.resolve("defects16"),
+			"pitting", null, false));
+		assertTrue(o16.image().toString().endsWith(".tif"));
+		assertArrayEquals((short[]) grey.getProcessor().getPixels(), (short[]) IJ.openImage(o16.image().toString()).getProcessor().getPixels());
+
+		// What train --defects reads: both examples, each with its mask, the mask the outlines' pixels.
+		List<org.anomalyj.training.DefectThresholds.Example> found = org.anomalyj.training.DefectThresholds.find(folder);
+		assertEquals(2, found.size());
+		for (var e : found) {
+			long expected = e.image().equals(o.image()) ? inOval : o2.defectPixels();
+			ImagePlus mask = IJ.openImage(e.mask().toString());
+			assertEquals(ImagePlus.GRAY8, mask.getType());
+			long set = 0;
+			for (byte v : (byte[]) mask.getProcessor().getPixels()) if (v != 0) set++;
+			assertEquals(expected, set, e.mask()::toString);
+		}
+		try (AnomalyModel model = AnomalyModel.load(modelFile, DeviceChoice.CPU)) {
+			var f1 = org.anomalyj.training.DefectThresholds.addTo(model, found, false, 8, Progress.NONE);
+			assertEquals(2, f1.defectImages());
+			assertFalse(Float.isNaN(f1.pixel()), "pixel F1 threshold learned from the masks");
+		}
+
+		// Never silently over an earlier label; replaced when asked.
+		Map<String, String> before = org.anomalyj.testing.FileTreeDigest.of(folder);
+		IOException again = assertThrows(IOException.class, () -> LabelDefectsAction.run(imp, List.of(imp.getRoi()),
+			new LabelDefectsAction.Parameters(folder, "pitting", null, false)));
+		assertTrue(again.getMessage().contains("already labelled"), again.getMessage());
+		assertEquals(before, org.anomalyj.testing.FileTreeDigest.of(folder));
+		imp.setRoi(new Roi(0, 0, 10, 10));
+		assertEquals(100, LabelDefectsAction.run(imp, List.of(imp.getRoi()), new LabelDefectsAction.Parameters(folder, "pitting", null, true))
+			.defectPixels());
+		assertThrows(IllegalArgumentException.class, () -> LabelDefectsAction.run(imp, List.of(new ij.gui.Line(0, 0, 5, 5)),
+			new LabelDefectsAction.Parameters(folder, "pitting", null, true)));
+		assertThrows(IllegalArgumentException.class, () -> new LabelDefectsAction.Parameters(folder, "good", null, false));
+		assertThrows(IllegalArgumentException.class, () -> new LabelDefectsAction.Parameters(folder, "../x", null, false));
+	}
+
+	@Test
 	void theHeatMapLooksAsInTheCliOverlayPngs() throws Exception {
 		ImagePlus imp = IJ.openImage(PITTING.toString());
 		int[] base = ((int[]) imp.getProcessor().getPixels()).clone();

@@ -5,6 +5,7 @@ import org.anomalyj.fiji.BatchDetectCommand;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectCommand;
 import org.anomalyj.fiji.EvaluateCommand;
+import org.anomalyj.fiji.LabelDefectsCommand;
 import org.anomalyj.fiji.MethodFields;
 import org.anomalyj.fiji.TrainCommand;
 
@@ -54,7 +55,7 @@ class MenuEntriesTest {
 		Map<String, String> entries = pluginsConfig();
 		Map<Class<?>, String> commands = Map.of(TrainCommand.class, CommandLabels.TRAIN, DetectCommand.class, CommandLabels.DETECT,
 			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE, AdjustThresholdCommand.class,
-			CommandLabels.ADJUST_THRESHOLD);
+			CommandLabels.ADJUST_THRESHOLD, LabelDefectsCommand.class, CommandLabels.LABEL_DEFECTS);
 		assertEquals(new TreeSet<>(commands.values()), new TreeSet<>(entries.keySet()));
 		for (var c : commands.entrySet()) {
 			assertEquals(CommandLabels.MENU + c.getValue(), c.getKey().getAnnotation(Plugin.class).menuPath());
@@ -71,7 +72,8 @@ class MenuEntriesTest {
 			CommandLabels.BATCH, List.of("input", "model", "output", "maps", "masks", "overlays", "opacity", "min_area", "device"),
 			CommandLabels.EVALUATE, List.of("data", "model", "device"),
 			// The *_meaning and verdict items are the dialog's read-outs (messages), never recorded.
-			CommandLabels.ADJUST_THRESHOLD, List.of("detected_image", "model", "pixel", "pixel_meaning", "image", "image_meaning", "verdict", "save"));
+			CommandLabels.ADJUST_THRESHOLD, List.of("detected_image", "model", "pixel", "pixel_meaning", "image", "image_meaning", "verdict", "save"),
+			CommandLabels.LABEL_DEFECTS, List.of("image", "folder", "type", "name", "roi_manager", "replace"));
 		Context context = new Context();
 		try {
 			CommandService commands = context.service(CommandService.class);
