@@ -5,9 +5,11 @@ import ij.ImageJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
+import ij.gui.OvalRoi;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.Recorder;
+import ij.plugin.frame.RoiManager;
 
 import javax.imageio.ImageIO;
 import java.awt.Component;
@@ -33,7 +35,11 @@ import java.util.Locale;
  * each change, takes a screenshot with the dialog open, presses Apply to model, and finally opens
  * it again and cancels. Writes what it saw as {@code key=value} lines to the done file.
  * <p>
- * Arguments: done file, image, model, pixel1, image1, save1 (macro), pixel2, image2, save2 (dialog), screenshot.
+ * Then labels defects outlined in the ROI Manager through the Label Defects dialog (a second
+ * screenshot) and a selection through a macro.
+ * <p>
+ * Arguments: done file, image, model, pixel1, image1, save1 (macro), pixel2, image2, save2 (dialog), screenshot, defects folder,
+ * Label Defects screenshot.
  */
 public final class AdjustThresholdDriver {
 
@@ -45,7 +51,8 @@ public final class AdjustThresholdDriver {
 		Path done = Path.of(args[0]);
 		String image = args[1], model = args[2], pixel1 = args[3], image1 = args[4], save1 = args[5], pixel2 = args[6], image2 = args[7],
 			save2 = args[8];
-		Path screenshot = Path.of(args[9]);
+		Path screenshot = Path.of(args[9]), labelShot = Path.of(args[11]);
+		String labelFolder = args[10];
 		try {
 			new ImageJ(ImageJ.NO_SHOW);
 			ImagePlus imp = IJ.openImage(image);
@@ -90,6 +97,42 @@ public final class AdjustThresholdDriver {
 			waitFor(() -> !again.isShowing());
 			IJ.wait(500);
 			report("cancelled", imp);
+
+			// Label Defects: two outlines in the ROI Manager, through the dialog (screenshot), then a selection through a macro.
+			for (Window w : Window.getWindows())
+				if (w instanceof GenericDialog) w.dispose();
+			RoiManager rm = RoiManager.getRoiManager();
+			rm.reset();
+			rm.add(imp, new OvalRoi(300, 60, 120, 70), -1);
+			rm.add(imp, new Roi(40, 150, 60, 40), -1);
+			rm.runCommand("Show All");
+			rm.setLocation(imp.getWindow().getWidth() + 5, 0);
+			imp.getWindow().toFront();
+			Recorder.record = true;
+			IJ.doCommand("Label Defects...");
+			GenericDialog[] label = new GenericDialog[1];
+			waitFor(() -> {
+				for (Window w : Window.getWindows())
+					if (w instanceof GenericDialog gd2 && gd2.isShowing() && gd2.getTitle().equals("Label Defects")) label[0] = gd2;
+				return label[0] != null;
+			});
+			IJ.wait(300);
+			GenericDialog ld = label[0];
+			EventQueue.invokeAndWait(() -> {
+				((TextField) ld.getStringFields().get(0)).setText(labelFolder);
+				((TextField) ld.getStringFields().get(1)).setText("pitting");
+				((java.awt.Checkbox) ld.getCheckboxes().get(0)).setState(true);
+			});
+			ld.setLocation(0, imp.getWindow().getHeight() + 5);
+			IJ.wait(1500);
+			capture(labelShot, imp.getWindow(), rm, ld);
+			press(ld, 0);
+			waitFor(() -> recorder.getText().contains("Label Defects"));
+			recorder.getText().lines().filter(l -> l.contains("Label Defects")).forEach(l -> seen.add("recorded=" + l));
+			Recorder.record = false;
+			rm.reset();
+			imp.setRoi(new Roi(0, 0, 50, 20));
+			IJ.runMacro("run(\"Label Defects...\", \"folder=[" + labelFolder + "] type=scratch name=by-macro\");");
 		} catch (Throwable t) {
 			seen.add("error=" + t);
 		}

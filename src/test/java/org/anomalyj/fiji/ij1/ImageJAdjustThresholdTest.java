@@ -41,13 +41,14 @@ class ImageJAdjustThresholdTest {
 	static final Path SAMPLE = Path.of("sample-data", "ball_screw").toAbsolutePath();
 	static final Path IMAGE = SAMPLE.resolve("test/pitting/01_200907130634_560000_000_crop_2.jpg");
 	/** Where the screenshot for docs/FIJI.md is left (see docs/make-fiji-screenshot.sh). */
-	static final Path SCREENSHOT = Path.of("target", "screenshots", "imagej-adjust-anomaly-threshold.png");
+	static final Path SCREENSHOT = Path.of("target", "screenshots", "imagej-adjust-anomaly-threshold.png"),
+		LABEL_SCREENSHOT = Path.of("target", "screenshots", "imagej-label-defects.png");
 
 	@TempDir
 	static Path tmp;
 
 	static Map<String, String> seen = new HashMap<>();
-	static Path model, save1, save2;
+	static Path model, save1, save2, defects;
 	static Inspection reference;
 	static float pixel1, image1, pixel2, image2;
 	static String log;
@@ -71,11 +72,13 @@ class ImageJAdjustThresholdTest {
 		image2 = round(1.03f * reference.score());
 		save1 = tmp.resolve("from-macro.zip");
 		save2 = tmp.resolve("from-dialog.zip");
+		defects = tmp.resolve("defects");
 		Files.createDirectories(SCREENSHOT.getParent());
 		ImageJSession ij = ImageJSession.install(tmp.resolve("ImageJ"), display);
 		Path done = tmp.resolve("done.txt");
 		ImageJSession.Run r = ij.runMain(AdjustThresholdDriver.class, List.of(done.toString(), IMAGE.toString(), model.toString(), str(pixel1),
-			str(image1), save1.toString(), str(pixel2), str(image2), save2.toString(), SCREENSHOT.toAbsolutePath().toString()), done,
+			str(image1), save1.toString(), str(pixel2), str(image2), save2.toString(), SCREENSHOT.toAbsolutePath().toString(), defects.toString(),
+			LABEL_SCREENSHOT.toAbsolutePath().toString()), done,
 			Duration.ofMinutes(4));
 		assertNotNull(r.log(), () -> "the driver did not finish; ImageJ printed:\n" + r.output());
 		log = r.log() + "\n--- ImageJ printed:\n" + r.output();
@@ -141,7 +144,7 @@ class ImageJAdjustThresholdTest {
 	@Test
 	void applyWritesANewModelAndIsRecordedAsTheMacroCall() throws Exception {
 		assertEquals("run(\"Adjust Anomaly Threshold...\", \"model=" + model + " pixel=" + str(pixel2) + " image=" + str(image2) + " save="
-			+ save2 + "\");", seen.get("recorded"), log);
+			+ save2 + "\");", seen.get("recorded").lines().toList().get(0), log);
 		try (AnomalyModel m = AnomalyModel.load(save2, DeviceChoice.CPU)) {
 			assertEquals(new Thresholds.Custom(image2, pixel2), m.thresholds().custom());
 			assertEquals("good", new Inspector(m).inspect(ImageFileReader.read(IMAGE).singlePlane()).verdict());
@@ -154,5 +157,22 @@ class ImageJAdjustThresholdTest {
 		assertArea(above(pixel1), "moved.area");
 		assertEquals(seen.get("detect.area"), seen.get("cancelled.area"), log);
 		assertEquals(seen.get("detect.verdict"), seen.get("cancelled.verdict"), log);
+	}
+
+	@Test
+	void labelDefectsWritesWhatTrainingWithDefectsReads() throws Exception {
+		assertEquals("run(\"Label Defects...\", \"folder=" + defects + " type=pitting name=[] roi_manager\");",
+			seen.get("recorded").lines().toList().get(1), log);
+		List<org.anomalyj.training.DefectThresholds.Example> found = org.anomalyj.training.DefectThresholds.find(defects);
+		assertEquals(2, found.size(), log);
+		long oval = new ij.gui.OvalRoi(300, 60, 120, 70).getContainedPoints().length;
+		Map<String, Long> expected = Map.of(IMAGE.getFileName().toString(), oval + 60 * 40, "by-macro.jpg", 50L * 20);
+		for (var e : found) {
+			ij.ImagePlus mask = ij.IJ.openImage(e.mask().toString());
+			long set = 0;
+			for (byte v : (byte[]) mask.getProcessor().getPixels()) if (v != 0) set++;
+			assertEquals(expected.get(e.image().getFileName().toString()), set, e::toString);
+		}
+		assertTrue(Files.size(LABEL_SCREENSHOT) > 10_000, "a screenshot was taken");
 	}
 }
