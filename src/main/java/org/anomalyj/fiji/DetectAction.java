@@ -9,6 +9,7 @@ import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 import ij.process.LUT;
@@ -81,17 +82,25 @@ public final class DetectAction {
 		}
 	}
 
+	/**
+	 * Scores a stack in batches, reading each batch's slices only then (a virtual stack is never
+	 * held whole), with progress per batch and Esc between batches.
+	 */
 	private static List<Inspection> inspect(ImagePlus imp, Inspector inspector, Feedback feedback) {
-		List<RandomAccessibleInterval<? extends RealType<?>>> planes = ImagePlusConverter.toPlanes(imp);
-		for (var plane : planes) {
-			String problem = inspector.problemWith(plane);
-			if (problem != null) throw new IllegalArgumentException(imp.getTitle() + ": " + problem);
-		}
-		List<Inspection> out = new ArrayList<>(planes.size());
-		for (int from = 0; from < planes.size(); from += BATCH) {
+		ImageStack stack = imp.getStack();
+		int n = stack.getSize();
+		List<Inspection> out = new ArrayList<>(n);
+		for (int from = 0; from < n; from += BATCH) {
 			feedback.checkCancelled();
-			out.addAll(inspector.inspect(planes.subList(from, Math.min(planes.size(), from + BATCH))));
-			feedback.update("detect", out.size(), planes.size());
+			List<RandomAccessibleInterval<? extends RealType<?>>> planes = new ArrayList<>();
+			for (int i = from; i < Math.min(n, from + BATCH); i++) {
+				var plane = ImagePlusConverter.toPlane(imp, stack, i + 1);
+				String problem = inspector.problemWith(plane);
+				if (problem != null) throw new IllegalArgumentException(imp.getTitle() + (n > 1 ? " slice " + (i + 1) : "") + ": " + problem);
+				planes.add(plane);
+			}
+			out.addAll(inspector.inspect(planes));
+			feedback.update("detect", out.size(), n);
 		}
 		return out;
 	}

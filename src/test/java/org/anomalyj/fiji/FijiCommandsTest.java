@@ -410,6 +410,59 @@ class FijiCommandsTest {
 	}
 
 	@Test
+	void detectOnAVirtualStackReportsProgressPerBatchAndStopsOnEsc() throws Exception {
+		Path dir = SAMPLE.resolve("train/good");
+		List<Path> files = org.anomalyj.data.CategoryFolder.open(SAMPLE).trainImages().subList(0, 10);
+		ImagePlus first = IJ.openImage(files.get(0).toString());
+		ij.VirtualStack stack = new ij.VirtualStack(first.getWidth(), first.getHeight(), null, dir.toString());
+		for (Path f : files) stack.addSlice(f.getFileName().toString());
+		ImagePlus imp = new ImagePlus("virtual", stack);
+		DetectAction.Parameters p = new DetectAction.Parameters(modelFile, false, 0.5, false, false, false, false, 0, DeviceChoice.CPU);
+
+		List<String> updates = new ArrayList<>();
+		boolean[] escape = {false};
+		Feedback recording = new Feedback() {
+			@Override
+			protected void showStatus(String message, long done, long total) {
+				updates.add(done + "/" + total);
+			}
+
+			@Override
+			public void finished() {}
+
+			@Override
+			public boolean isCancelled() {
+				return escape[0];
+			}
+		};
+		DetectAction.Outcome all = DetectAction.run(imp, p, recording, ModelCache.shared());
+		assertEquals(List.of(DetectAction.BATCH + "/10", "10/10"), updates);
+		assertEquals(10, all.inspections().size());
+		Inspection expected = new Inspector(reference).inspect(ImageFileReader.read(files.get(9)).singlePlane());
+		assertEquals(expected.score(), all.inspections().get(9).score(), 1e-4 * expected.score(), "slices read from their files");
+
+		// Esc pressed after the first batch: stopped before the second.
+		updates.clear();
+		Feedback escAfterFirst = new Feedback() {
+			@Override
+			protected void showStatus(String message, long done, long total) {
+				updates.add(done + "/" + total);
+				escape[0] = true;
+			}
+
+			@Override
+			public void finished() {}
+
+			@Override
+			public boolean isCancelled() {
+				return escape[0];
+			}
+		};
+		assertThrows(Progress.Cancelled.class, () -> DetectAction.run(imp, p, escAfterFirst, ModelCache.shared()));
+		assertEquals(List.of(DetectAction.BATCH + "/10"), updates);
+	}
+
+	@Test
 	void detectStopsWhenCancelled() throws Exception {
 		ImagePlus imp = IJ.openImage(PITTING.toString());
 		Feedback cancelled = new Feedback() {

@@ -9,7 +9,6 @@ import org.anomalyj.model.Thresholds;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
-import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.gui.NonBlockingGenericDialog;
 import ij.plugin.PlugIn;
@@ -29,11 +28,8 @@ public class AdjustThresholdPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = WindowManager.getCurrentImage();
-		if (imp == null) {
-			IJ.noImage();
-			return;
-		}
+		ImagePlus imp = PluginRun.activeImage();
+		if (imp == null) return;
 		String title = CommandLabels.title(CommandLabels.ADJUST_THRESHOLD);
 		Detections.Detection d;
 		Thresholds.Custom start, ranges;

@@ -5,7 +5,6 @@ import org.anomalyj.fiji.LabelDefectsAction;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.WindowManager;
 import ij.plugin.PlugIn;
 
 /** ImageJ 1.x's Label Defects... on the active image (see {@link LabelDefectsAction}). */
@@ -13,11 +12,8 @@ public class LabelDefectsPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = WindowManager.getCurrentImage();
-		if (imp == null) {
-			IJ.noImage();
-			return;
-		}
+		ImagePlus imp = PluginRun.activeImage();
+		if (imp == null) return;
 		MacroOptions.acceptSwitchValues("roi_manager", "replace");
 		RememberingDialog d = new RememberingDialog(CommandLabels.title(CommandLabels.LABEL_DEFECTS));
 		d.directory("folder", "Folder for defects (test/<type>/, ground_truth/<type>/)");

@@ -109,15 +109,7 @@ public final class AdjustThresholdDriver {
 			rm.setLocation(imp.getWindow().getWidth() + 5, 0);
 			imp.getWindow().toFront();
 			Recorder.record = true;
-			IJ.doCommand("Label Defects...");
-			GenericDialog[] label = new GenericDialog[1];
-			waitFor(() -> {
-				for (Window w : Window.getWindows())
-					if (w instanceof GenericDialog gd2 && gd2.isShowing() && gd2.getTitle().equals("Label Defects")) label[0] = gd2;
-				return label[0] != null;
-			});
-			IJ.wait(300);
-			GenericDialog ld = label[0];
+			GenericDialog ld = open("Label Defects...");
 			EventQueue.invokeAndWait(() -> {
 				((TextField) ld.getStringFields().get(0)).setText(labelFolder);
 				((TextField) ld.getStringFields().get(1)).setText("pitting");
@@ -163,11 +155,17 @@ public final class AdjustThresholdDriver {
 	}
 
 	private static GenericDialog open() throws Exception {
-		IJ.doCommand("Adjust Anomaly Threshold...");
+		return open("Adjust Anomaly Threshold...");
+	}
+
+	/** Chooses a command from the menu and waits for its dialog. */
+	private static GenericDialog open(String command) throws Exception {
+		IJ.doCommand(command);
+		String title = command.substring(0, command.length() - 3);
 		GenericDialog[] found = new GenericDialog[1];
 		waitFor(() -> {
 			for (Window w : Window.getWindows())
-				if (w instanceof GenericDialog gd && gd.isShowing() && gd.getTitle().equals("Adjust Anomaly Threshold")) found[0] = gd;
+				if (w instanceof GenericDialog gd && gd.isShowing() && gd.getTitle().equals(title)) found[0] = gd;
 			return found[0] != null;
 		});
 		IJ.wait(300);
