@@ -91,7 +91,7 @@ class ImageJMacroTest {
 			assertEquals(original.getHeight(), overlay.getHeight());
 			assertTrue(differingPixels(original, overlay) > 100, "the heat map is drawn on " + stem);
 		}
-		assertTrue(run.log().contains("memory bank: 921 of 9216 patches"), run::log); // 36 trained, 4 held out
+		assertTrue(run.log().contains("learned: bank 921 from 9216 patches"), run::log); // 36 trained, 4 held out
 	}
 
 	@Test
@@ -120,7 +120,7 @@ class ImageJMacroTest {
 		List<String> lines = r.log().lines().toList();
 		String model = tmp.resolve("recorded.zip").toString(), sep = java.io.File.separator;
 		assertEquals(List.of(
-			"run(\"Train Anomaly Model...\", \"data=" + SAMPLE + sep + " method=patchcore input_size=128 coreset=0.100 seed=0 device=cpu model=" + model + "\");",
+			"run(\"Train Anomaly Model...\", \"data=" + SAMPLE + sep + " method=patchcore backbone=mobilenetv2 input_size=128 coreset=0.100 neighbours=9 padim_dims=100 padim_regularisation=0.010 seed=0 device=cpu model=" + model + "\");",
 			"run(\"Detect Anomalies...\", \"model=" + model + " overlay opacity=0.50 roi_manager results min_area=0 device=cpu\");",
 			"run(\"Batch Detect Anomalies...\", \"input=" + PITTING + sep + " model=" + model + " output=" + batch + sep
 				+ " maps masks overlays opacity=0.50 min_area=0 device=cpu\");",
