@@ -49,7 +49,24 @@ public final class CategoryFolder {
 		if (!isMvtecCategory(root))
 			throw new IOException(root + ": not an MVTec AD category, " + root.resolve("train").resolve(GOOD) + " is missing (" + LAYOUT + ")");
 		List<Path> train = ImageListing.requireImages(root.resolve("train").resolve(GOOD));
+		return new CategoryFolder(root, train, testSet(root));
+	}
 
+	/** Whether {@code dir} holds labelled defects in the category layout without training images: test/ and ground_truth/. */
+	public static boolean isDefectFolder(Path dir) {
+		return Files.isDirectory(dir.resolve("test")) && Files.isDirectory(dir.resolve("ground_truth"));
+	}
+
+	/**
+	 * Lists and checks a folder of labelled images in the category layout, test/ and ground_truth/
+	 * only (as Fiji's Label Defects writes them); it has no training images.
+	 */
+	public static CategoryFolder openTestSet(Path root) throws IOException {
+		if (!isDefectFolder(root)) throw new IOException(root + ": has no test/ and ground_truth/ folders (" + LAYOUT + ")");
+		return new CategoryFolder(root, List.of(), testSet(root));
+	}
+
+	private static Map<String, List<TestSample>> testSet(Path root) throws IOException {
 		Map<String, List<TestSample>> test = new LinkedHashMap<>();
 		Path testDir = root.resolve("test");
 		if (Files.isDirectory(testDir)) {
@@ -65,7 +82,7 @@ public final class CategoryFolder {
 				test.put(type, samples(root, type, images));
 			}
 		}
-		return new CategoryFolder(root, train, test);
+		return test;
 	}
 
 	private static List<TestSample> samples(Path root, String type, List<Path> images) throws IOException {
@@ -91,7 +108,7 @@ public final class CategoryFolder {
 	}
 
 	/** {@code 003.png} to {@code 003_mask.png}. */
-	static String maskName(Path image) {
+	public static String maskName(Path image) {
 		String name = image.getFileName().toString();
 		int dot = name.lastIndexOf('.');
 		return (dot > 0 ? name.substring(0, dot) : name) + "_mask.png";

@@ -9,6 +9,7 @@ import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 import ij.process.LUT;
@@ -73,23 +74,33 @@ public final class DetectAction {
 			synchronized (model) {
 				inspections = inspect(imp, new Inspector(model, p.minArea()), feedback);
 			}
+			Detections.remember(imp, new Detections.Detection(p.model(), p.device(), p.minArea(), model.thresholds(), inspections,
+				PixelCalibration.of(imp.getCalibration())));
 			return present(imp, inspections, model.thresholds().pixel(), p, feedback);
 		} finally {
 			feedback.finished();
 		}
 	}
 
+	/**
+	 * Scores a stack in batches, reading each batch's slices only then (a virtual stack is never
+	 * held whole), with progress per batch and Esc between batches.
+	 */
 	private static List<Inspection> inspect(ImagePlus imp, Inspector inspector, Feedback feedback) {
-		List<RandomAccessibleInterval<? extends RealType<?>>> planes = ImagePlusConverter.toPlanes(imp);
-		for (var plane : planes) {
-			String problem = inspector.problemWith(plane);
-			if (problem != null) throw new IllegalArgumentException(imp.getTitle() + ": " + problem);
-		}
-		List<Inspection> out = new ArrayList<>(planes.size());
-		for (int from = 0; from < planes.size(); from += BATCH) {
+		ImageStack stack = imp.getStack();
+		int n = stack.getSize();
+		List<Inspection> out = new ArrayList<>(n);
+		for (int from = 0; from < n; from += BATCH) {
 			feedback.checkCancelled();
-			out.addAll(inspector.inspect(planes.subList(from, Math.min(planes.size(), from + BATCH))));
-			feedback.update("detect", out.size(), planes.size());
+			List<RandomAccessibleInterval<? extends RealType<?>>> planes = new ArrayList<>();
+			for (int i = from; i < Math.min(n, from + BATCH); i++) {
+				var plane = ImagePlusConverter.toPlane(imp, stack, i + 1);
+				String problem = inspector.problemWith(plane);
+				if (problem != null) throw new IllegalArgumentException(imp.getTitle() + (n > 1 ? " slice " + (i + 1) : "") + ": " + problem);
+				planes.add(plane);
+			}
+			out.addAll(inspector.inspect(planes));
+			feedback.update("detect", out.size(), n);
 		}
 		return out;
 	}
@@ -129,7 +140,7 @@ public final class DetectAction {
 	}
 
 	private static ImagePlus mapImage(ImagePlus source, List<Inspection> inspections, float pixelThreshold, PixelCalibration calibration) {
-		ImagePlus map = ImagePlusConverter.toImagePlus(stem(source) + "-anomaly-map", inspections.stream().map(Inspection::mapImage).toList(),
+		ImagePlus map = ImagePlusConverter.toImagePlus(FilePaths.stem(source.getTitle()) + "-anomaly-map", inspections.stream().map(Inspection::mapImage).toList(),
 			calibration);
 		sameDimensions(source, map);
 		double top = 2.0 * (pixelThreshold > 0 ? pixelThreshold : 1); // the overlay's scale
@@ -141,7 +152,7 @@ public final class DetectAction {
 	private static ImagePlus maskImage(ImagePlus source, List<Inspection> inspections, PixelCalibration calibration) {
 		List<RandomAccessibleInterval<? extends RealType<?>>> masks = new ArrayList<>();
 		for (Inspection r : inspections) masks.add(Planes.grey8(r.defects().mask(), r.width(), r.height()));
-		ImagePlus mask = ImagePlusConverter.toImagePlus(stem(source) + "-defect-mask", masks, calibration);
+		ImagePlus mask = ImagePlusConverter.toImagePlus(FilePaths.stem(source.getTitle()) + "-defect-mask", masks, calibration);
 		sameDimensions(source, mask);
 		return mask;
 	}
@@ -153,9 +164,4 @@ public final class DetectAction {
 		}
 	}
 
-	private static String stem(ImagePlus imp) {
-		String t = imp.getTitle();
-		int dot = t.lastIndexOf('.');
-		return dot > 0 ? t.substring(0, dot) : t;
-	}
 }

@@ -38,6 +38,17 @@ final class DetectionOverlay {
 		imp.setOverlay(overlay);
 	}
 
+	/** Replaces the defect outlines on the overlay, keeping the heat map and the user's own elements. */
+	static void replaceOutlines(ImagePlus imp, List<List<Roi>> outlines) {
+		Overlay overlay = imp.getOverlay() == null ? new Overlay() : imp.getOverlay();
+		for (Roi roi : overlay.toArray())
+			if ("defect".equals(roi.getProperty(PROPERTY))) overlay.remove(roi);
+		boolean stack = imp.getStackSize() > 1;
+		for (int i = 0; i < outlines.size(); i++)
+			for (Roi roi : outlines.get(i)) add(overlay, (Roi) roi.clone(), stack, i, "defect");
+		imp.setOverlay(overlay);
+	}
+
 	private static void add(Overlay overlay, Roi roi, boolean stack, int index, String kind) {
 		if (stack) roi.setPosition(index + 1);
 		roi.setProperty(PROPERTY, kind);

@@ -18,17 +18,35 @@ final class DetectionResults {
 	private DetectionResults() {}
 
 	static void add(ResultsTable table, String image, int slice, Inspection r, PixelCalibration calibration) {
-		long px = r.defects().totalArea();
 		table.incrementCounter();
-		table.addValue(IMAGE, image);
-		table.addValue(SLICE, slice);
-		table.addValue(SCORE, r.score());
-		table.addValue(NORMALISED, r.normalisedScore());
-		table.addValue(P_VALUE, r.pValue());
-		table.addValue(VERDICT, r.verdict());
-		table.addValue(DEFECTS, r.defects().regions().size());
-		table.addValue(AREA, px * calibration.pixelWidth() * calibration.pixelHeight());
-		table.addValue(AREA_UNIT, calibration.unit() + "^2");
-		table.addValue(AREA_PX, px);
+		set(table, table.size() - 1, image, slice, r, calibration);
+	}
+
+	/**
+	 * Rewrites the last row of this image and slice with a new decision on it (Adjust Anomaly
+	 * Threshold); false when the table has no such row (the user cleared it).
+	 */
+	static boolean replace(ResultsTable table, String image, int slice, Inspection r, PixelCalibration calibration) {
+		if (table.getColumnIndex(IMAGE) == ResultsTable.COLUMN_NOT_FOUND || table.getColumnIndex(SLICE) == ResultsTable.COLUMN_NOT_FOUND) return false;
+		for (int row = table.size() - 1; row >= 0; row--)
+			if (image.equals(table.getStringValue(IMAGE, row)) && table.getValue(SLICE, row) == slice) {
+				set(table, row, image, slice, r, calibration);
+				return true;
+			}
+		return false;
+	}
+
+	private static void set(ResultsTable table, int row, String image, int slice, Inspection r, PixelCalibration calibration) {
+		long px = r.defects().totalArea();
+		table.setValue(IMAGE, row, image);
+		table.setValue(SLICE, row, slice);
+		table.setValue(SCORE, row, r.score());
+		table.setValue(NORMALISED, row, r.normalisedScore());
+		table.setValue(P_VALUE, row, r.pValue());
+		table.setValue(VERDICT, row, r.verdict());
+		table.setValue(DEFECTS, row, r.defects().regions().size());
+		table.setValue(AREA, row, px * calibration.pixelWidth() * calibration.pixelHeight());
+		table.setValue(AREA_UNIT, row, calibration.unit() + "^2");
+		table.setValue(AREA_PX, row, px);
 	}
 }

@@ -34,11 +34,20 @@ public final class ImagePlusConverter {
 
 	/** One plane per stack image, in stack order. */
 	public static List<RandomAccessibleInterval<? extends RealType<?>>> toPlanes(ImagePlus imp) {
-		boolean throughLut = imp.getType() == ImagePlus.COLOR_256 && !imp.isComposite();
 		ImageStack stack = imp.getStack();
 		List<RandomAccessibleInterval<? extends RealType<?>>> planes = new ArrayList<>(stack.getSize());
-		for (int i = 1; i <= stack.getSize(); i++) planes.add(toPlane(stack.getProcessor(i), throughLut));
+		for (int i = 1; i <= stack.getSize(); i++) planes.add(toPlane(imp, stack, i));
 		return planes;
+	}
+
+	/**
+	 * One stack image as a plane, read only now (a virtual stack's slice is read from its file here).
+	 *
+	 * @param stack {@code imp.getStack()}
+	 * @param index 1-based
+	 */
+	public static RandomAccessibleInterval<? extends RealType<?>> toPlane(ImagePlus imp, ImageStack stack, int index) {
+		return toPlane(stack.getProcessor(index), imp.getType() == ImagePlus.COLOR_256 && !imp.isComposite());
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package org.anomalyj.inspect;
 
+import org.anomalyj.model.Thresholds;
 import org.anomalyj.postprocess.DefectRegions;
 
 import net.imglib2.img.array.ArrayImg;
@@ -25,6 +26,23 @@ import net.imglib2.type.numeric.real.FloatType;
  */
 public record Inspection(float score, float normalisedScore, double pValue, boolean anomalous, float[] map, int width, int height,
 	DefectRegions defects, float[] modelMap, int modelSize) {
+
+	/**
+	 * Decides on a scored plane with the given thresholds: verdict, normalised score, p-value, and
+	 * the defect regions where the map is above the pixel threshold.
+	 *
+	 * @param minDefectArea regions with fewer pixels are not reported
+	 */
+	public static Inspection decide(float score, float[] map, int width, int height, float[] modelMap, int modelSize, Thresholds t,
+		long minDefectArea) {
+		DefectRegions defects = DefectRegions.find(map, width, height, t.pixel(), minDefectArea);
+		return new Inspection(score, t.normalise(score), t.pValue(score), t.anomalous(score), map, width, height, defects, modelMap, modelSize);
+	}
+
+	/** The same scores and map decided with other thresholds (no rescoring). */
+	public Inspection decidedWith(Thresholds t, long minDefectArea) {
+		return decide(score, map, width, height, modelMap, modelSize, t, minDefectArea);
+	}
 
 	/** "anomalous", "good", or "uncalibrated" when the model has no threshold, as tables and CSV files write it. */
 	public String verdict() {

@@ -6,7 +6,6 @@ import org.anomalyj.image.Planes;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Thresholds;
-import org.anomalyj.postprocess.DefectRegions;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
@@ -71,8 +70,7 @@ public final class Inspector {
 			float[] modelMap = scored.maps()[i];
 			float[] map = w == s && h == s ? modelMap.clone() : FloatResizer.bilinear(modelMap, s, s, w, h);
 			float score = scored.imageScores()[i];
-			DefectRegions defects = DefectRegions.find(map, w, h, t.pixel(), minDefectArea);
-			out.add(new Inspection(score, t.normalise(score), t.pValue(score), t.anomalous(score), map, w, h, defects, modelMap, s));
+			out.add(Inspection.decide(score, map, w, h, modelMap, s, t, minDefectArea));
 		}
 		return out;
 	}

@@ -69,6 +69,13 @@ public final class ConformalScores {
 		return (double) (n + 1 - rank(alpha)) / (n + 1);
 	}
 
+	/** The share of the scores strictly above {@code threshold} (a threshold flags scores above it). */
+	public double shareAbove(float threshold) {
+		int above = 0;
+		for (float s : sorted) if (s > threshold) above++;
+		return (double) above / sorted.length;
+	}
+
 	/** The conformal p-value of a score: small means unlike the good images. NaN for a NaN score. */
 	public double pValue(float score) {
 		if (Float.isNaN(score)) return Double.NaN;

@@ -26,8 +26,11 @@ import java.util.Map;
  * {@code none} (too few images, or the user declined; then there is no
  * threshold, verdicts are "uncalibrated" and masks empty).
  * <p>
- * Optionally, {@link F1Thresholds} learned from labelled defects; {@link #active()} says which
- * pair decides verdicts and masks.
+ * Optionally, {@link F1Thresholds} learned from labelled defects, and a pair a person chose
+ * ({@link #withCustom}, e.g. with Fiji's Adjust Anomaly Threshold); {@link #active()} says which
+ * pair decides verdicts and masks. The calibration scores stay whichever decides, so p-values and
+ * the false-alarm rate of any threshold on the calibration goods ({@link #imageFalseAlarms},
+ * {@link #pixelFalseAlarms}) keep their meaning.
  */
 public final class Thresholds {
 
@@ -39,7 +42,7 @@ public final class Thresholds {
 
 	/** Which thresholds decide. */
 	public enum Choice {
-		CONFORMAL, F1;
+		CONFORMAL, F1, CUSTOM;
 
 		public String id() {
 			return name().toLowerCase(Locale.ROOT);
@@ -47,7 +50,7 @@ public final class Thresholds {
 
 		public static Choice parse(String s) {
 			for (Choice c : values()) if (c.id().equals(s.trim().toLowerCase(Locale.ROOT))) return c;
-			throw new IllegalArgumentException("threshold must be conformal or f1, was '" + s + "'");
+			throw new IllegalArgumentException("threshold must be conformal, f1 or custom, was '" + s + "'");
 		}
 	}
 
@@ -56,12 +59,28 @@ public final class Thresholds {
 	private final ConformalScores imageScores, mapMaxima;
 	private final float image, pixel;
 	private final F1Thresholds f1;
+	private final Custom custom;
 	private final Choice active;
+
+	/** Thresholds a person chose, both finite. */
+	public record Custom(float image, float pixel) {
+		public Custom {
+			if (!Float.isFinite(image)) throw new IllegalArgumentException("image threshold must be a finite number, was " + image);
+			if (!Float.isFinite(pixel)) throw new IllegalArgumentException("pixel threshold must be a finite number, was " + pixel);
+		}
+	}
 
 	private Thresholds(double alpha, String calibration, ConformalScores imageScores, ConformalScores mapMaxima, float image, float pixel,
 		F1Thresholds f1, Choice active) {
+		this(alpha, calibration, imageScores, mapMaxima, image, pixel, f1, null, active);
+	}
+
+	private Thresholds(double alpha, String calibration, ConformalScores imageScores, ConformalScores mapMaxima, float image, float pixel,
+		F1Thresholds f1, Custom custom, Choice active) {
 		if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("false-alarm rate must be in (0, 1), was " + alpha);
 		if (active == Choice.F1 && f1 == null) throw new IllegalArgumentException("no F1 thresholds to use");
+		if (active == Choice.CUSTOM && custom == null) throw new IllegalArgumentException("no custom thresholds to use");
+		this.custom = custom;
 		this.alpha = alpha;
 		this.calibration = calibration;
 		this.imageScores = imageScores;
@@ -102,7 +121,12 @@ public final class Thresholds {
 
 	/** Adds F1 thresholds (keeping the active choice). */
 	public Thresholds withF1(F1Thresholds t) {
-		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, t, active);
+		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, t, custom, active);
+	}
+
+	/** Adds thresholds a person chose and makes them decide (the conformal and F1 ones are kept beside them). */
+	public Thresholds withCustom(Custom t) {
+		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, f1, t, Choice.CUSTOM);
 	}
 
 	/**
@@ -111,17 +135,27 @@ public final class Thresholds {
 	public Thresholds withActive(Choice c) {
 		if (c == Choice.F1 && f1 == null)
 			throw new IllegalArgumentException("the model has no F1 thresholds; train it with --defects DIR to learn them");
-		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, f1, c);
+		if (c == Choice.CUSTOM && custom == null)
+			throw new IllegalArgumentException("the model has no custom thresholds; set them with Fiji's Adjust Anomaly Threshold");
+		return new Thresholds(alpha, calibration, imageScores, mapMaxima, image, pixel, f1, custom, c);
 	}
 
 	/** The active image threshold; NaN when uncalibrated. */
 	public float image() {
-		return active == Choice.F1 ? f1.image() : image;
+		return switch (active) {
+			case F1 -> f1.image();
+			case CUSTOM -> custom.image();
+			case CONFORMAL -> image;
+		};
 	}
 
 	/** The active map threshold for defect masks; NaN when uncalibrated. F1 falls back to the conformal one without masks. */
 	public float pixel() {
-		return active == Choice.F1 && !Float.isNaN(f1.pixel()) ? f1.pixel() : pixel;
+		return switch (active) {
+			case F1 -> Float.isNaN(f1.pixel()) ? pixel : f1.pixel();
+			case CUSTOM -> custom.pixel();
+			case CONFORMAL -> pixel;
+		};
 	}
 
 	/** The conformal image threshold; NaN when uncalibrated. */
@@ -165,6 +199,27 @@ public final class Thresholds {
 	/** The conformal calibration scores, or null when uncalibrated. */
 	public ConformalScores imageScores() {
 		return imageScores;
+	}
+
+	/**
+	 * The share of the good calibration images whose image score is above {@code threshold}: the
+	 * false-alarm rate that threshold has on them; NaN when uncalibrated.
+	 */
+	public double imageFalseAlarms(float threshold) {
+		return imageScores == null ? Double.NaN : imageScores.shareAbove(threshold);
+	}
+
+	/**
+	 * The share of the good calibration images whose anomaly map rises above {@code threshold}
+	 * somewhere, i.e. that would get a non-empty defect mask; NaN when uncalibrated.
+	 */
+	public double pixelFalseAlarms(float threshold) {
+		return mapMaxima == null ? Double.NaN : mapMaxima.shareAbove(threshold);
+	}
+
+	/** The custom thresholds, or null. */
+	public Custom custom() {
+		return custom;
 	}
 
 	/** The F1 thresholds, or null. */
@@ -221,6 +276,12 @@ public final class Thresholds {
 		}
 		o.addProperty("active", active.id());
 		if (f1 != null) o.add("f1", f1.toJson());
+		if (custom != null) {
+			JsonObject c = new JsonObject();
+			c.addProperty("image", custom.image());
+			c.addProperty("pixel", custom.pixel());
+			o.add("custom", c);
+		}
 		return o;
 	}
 
@@ -263,6 +324,15 @@ public final class Thresholds {
 			throw o.problem("calibration", "must be holdout, crossfit, goods or none (found '" + calibration + "')");
 		}
 		if (o.has("f1")) t = t.withF1(F1Thresholds.fromJson(o.object("f1")));
+		if (o.has("custom")) {
+			JsonFields c = o.object("custom");
+			float image = c.floatNumber("image"), pixel = c.floatNumber("pixel");
+			try {
+				t = t.withCustom(new Custom(image, pixel));
+			} catch (IllegalArgumentException e) {
+				throw o.problem("custom", e.getMessage());
+			}
+		}
 		String active = o.string("active");
 		try {
 			return t.withActive(Choice.parse(active));

@@ -40,12 +40,14 @@ public final class DefectThresholds {
 
 	/**
 	 * The defect images in {@code dir}: the defect test images of an MVTec AD category with their
-	 * masks, or every image of a plain folder (image labels only).
+	 * masks (or of a folder with only its test/ and ground_truth/, as Fiji's Label Defects writes),
+	 * or every image of a plain folder (image labels only).
 	 */
 	public static List<Example> find(Path dir) throws IOException {
 		List<Example> out = new ArrayList<>();
-		if (CategoryFolder.isMvtecCategory(dir)) {
-			for (TestSample t : CategoryFolder.open(dir).testSamples())
+		boolean category = CategoryFolder.isMvtecCategory(dir);
+		if (category || CategoryFolder.isDefectFolder(dir)) {
+			for (TestSample t : (category ? CategoryFolder.open(dir) : CategoryFolder.openTestSet(dir)).testSamples())
 				if (t.isAnomalous()) out.add(new Example(t.image(), t.mask()));
 			if (out.isEmpty()) throw new IOException(dir + ": the category has no defect test images (test/<type>/ with ground_truth/<type>/)");
 		} else {

@@ -14,6 +14,7 @@ import org.anomalyj.inspect.Inspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.Thresholds;
 import org.anomalyj.task.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +174,152 @@ class FijiCommandsTest {
 	}
 
 	@Test
+	void adjustThresholdRedecidesTheDetectionLiveAndWritesANewModel() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		imp.setTitle("adjust-" + imp.getTitle());
+		DetectAction.Outcome detected = ((DetectCommand) detect(imp, "map", false, "mask", false).getCommand()).outcome();
+		Inspection first = detected.inspections().get(0);
+		Detections.Detection d = Detections.of(imp);
+		Thresholds.Custom start = ThresholdAction.initial(d);
+		assertEquals(reference.thresholds().pixel(), start.pixel());
+		assertEquals(reference.thresholds().image(), start.image());
+		ResultsTable table = ResultsTable.getResultsTable();
+		int row = table.size() - 1;
+
+		// The pixel threshold at the 99th percentile of this image's map: fewer defect pixels, exactly those above it.
+		float[] sorted = first.map().clone();
+		java.util.Arrays.sort(sorted);
+		for (float pixel : new float[] {sorted[(int) (0.99 * sorted.length)], sorted[(int) (0.9 * sorted.length)], start.pixel()}) {
+			ThresholdAction.Outcome o = ThresholdAction.show(imp, new Thresholds.Custom(start.image(), pixel));
+			long above = 0;
+			for (float v : first.map()) if (v > pixel) above++;
+			long inOutlines = 0;
+			int outlines = 0;
+			for (Roi roi : imp.getOverlay().toArray()) {
+				if (!"defect".equals(roi.getProperty(DetectionOverlay.PROPERTY))) continue;
+				outlines++;
+				inOutlines += roi.getContainedPoints().length;
+			}
+			assertEquals(above, inOutlines, "outlines on the overlay hold the map's pixels above " + pixel);
+			assertEquals(o.inspections().get(0).defects().regions().size(), outlines);
+			assertEquals(above, (long) table.getValue(DetectionResults.AREA_PX, row), "the image's Results row follows");
+			assertEquals(outlines, (int) table.getValue(DetectionResults.DEFECTS, row));
+			assertEquals(1, imp.getOverlay().toArray().length - outlines, "the heat map stays");
+		}
+		// The image threshold just above and just below the score flips the verdict; the score is not recomputed.
+		ThresholdAction.Outcome good = ThresholdAction.show(imp, new Thresholds.Custom(Math.nextUp(first.score()), start.pixel()));
+		assertEquals("good", table.getStringValue(DetectionResults.VERDICT, row));
+		assertEquals(first.score(), good.inspections().get(0).score());
+		assertEquals(0.5 * first.score() / Math.nextUp(first.score()), table.getValue(DetectionResults.NORMALISED, row), 1e-6);
+		ThresholdAction.show(imp, new Thresholds.Custom(Math.nextDown(first.score()), start.pixel()));
+		assertEquals("anomalous", table.getStringValue(DetectionResults.VERDICT, row));
+
+		// The read-outs: the false-alarm share counted by hand on the calibration scores.
+		float image = 0.8f * start.image();
+		ThresholdAction.Outcome o = ThresholdAction.decide(d, new Thresholds.Custom(image, start.pixel()));
+		int flagged = 0;
+		float[] calibration = reference.thresholds().imageScores().values();
+		for (float s : calibration) if (s > image) flagged++;
+		List<String> lines = ThresholdAction.describe(d, o, 1);
+		assertTrue(lines.get(1).contains("(" + flagged + " of " + calibration.length + ")"), lines::toString);
+		assertTrue(lines.get(1).contains(String.format(java.util.Locale.ROOT, "normalised %.3f", 0.4)), lines::toString);
+		assertTrue(lines.get(2).startsWith("Verdict: anomalous"), lines::toString);
+
+		// Apply: a new model file with these thresholds deciding; the input model untouched; never the same file, never silently over another.
+		Map<String, String> before = org.anomalyj.testing.FileTreeDigest.of(modelFile);
+		Path out = tmp.resolve("adjusted.zip");
+		Thresholds.Custom chosen = new Thresholds.Custom(Math.nextUp(first.score()), sorted[(int) (0.99 * sorted.length)]);
+		// A dynamic command (its sliders' ranges come from the image): scripts run it through the module service.
+		AdjustThresholdCommand m = (AdjustThresholdCommand) context.service(ModuleService.class).run(commands.getCommand(AdjustThresholdCommand.class),
+			true, "detected_image", imp, "pixel", (double) chosen.pixel(), "image", (double) chosen.image(), "save", out.toFile()).get();
+		assertFalse(m.isCanceled(), m::getCancelReason);
+		assertEquals(out, m.written());
+		try (AnomalyModel adjusted = AnomalyModel.load(out, DeviceChoice.CPU)) {
+			assertEquals(Thresholds.Choice.CUSTOM, adjusted.thresholds().active());
+			assertEquals(chosen, adjusted.thresholds().custom());
+			assertEquals(reference.thresholds().conformalImage(), adjusted.thresholds().conformalImage());
+			Inspection again = new Inspector(adjusted).inspect(ImageFileReader.read(PITTING).singlePlane());
+			assertEquals("good", again.verdict(), "the saved model decides as the dialog showed");
+			long above = 0;
+			for (float v : again.map()) if (v > chosen.pixel()) above++;
+			assertEquals(above, again.defects().totalArea());
+		}
+		assertEquals(before, org.anomalyj.testing.FileTreeDigest.of(modelFile), "the model file is untouched");
+		IOException same = assertThrows(IOException.class, () -> ThresholdAction.apply(modelFile, DeviceChoice.CPU, chosen, modelFile, true,
+			ModelCache.shared()));
+		assertTrue(same.getMessage().contains("model file itself"), same.getMessage());
+		IOException exists = assertThrows(IOException.class, () -> ThresholdAction.apply(modelFile, DeviceChoice.CPU, chosen, out, false,
+			ModelCache.shared()));
+		assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
+
+		IllegalArgumentException notDetected = assertThrows(IllegalArgumentException.class, () -> Detections.of(IJ.openImage(GOOD.toString())));
+		assertTrue(notDetected.getMessage().contains("run Detect Anomalies... on it first"), notDetected.getMessage());
+	}
+
+	@Test
+	void labelDefectsWritesMasksThatTrainingWithDefectsReads() throws Exception {
+		Path folder = tmp.resolve("defects");
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		imp.setRoi(new ij.gui.OvalRoi(300, 60, 120, 70));
+		long inOval = imp.getRoi().getContainedPoints().length;
+		CommandModule m = run(LabelDefectsCommand.class, "image", imp, "folder", folder.toFile(), "type", "pitting", "name", "", "roi_manager", false,
+			"replace", false);
+		LabelDefectsAction.Outcome o = ((LabelDefectsCommand) m.getCommand()).outcome();
+		assertEquals(folder.resolve("test/pitting").resolve(PITTING.getFileName()), o.image());
+		assertArrayEquals(Files.readAllBytes(PITTING), Files.readAllBytes(o.image()), "an unchanged image is copied as its file");
+		assertEquals(inOval, o.defectPixels());
+
+		// A second image, changed in ImageJ (so saved, losslessly), outlined with two ROIs that overlap.
+		ImagePlus changed = IJ.openImage(GOOD.toString());
+		changed.getProcessor().invert();
+		changed.changes = true;
+		Roi a = new Roi(10, 10, 40, 30), b = new Roi(30, 20, 40, 30);
+		LabelDefectsAction.Outcome o2 = LabelDefectsAction.run(changed, List.of(a, b), new LabelDefectsAction.Parameters(folder, "pitting",
+			"scratch 2", false));
+		assertEquals("scratch 2.png", o2.image().getFileName().toString());
+		assertEquals(40 * 30 * 2 - 20 * 20, o2.defectPixels(), "the union of the outlines");
+		assertArrayEquals((int[]) changed.getProcessor().getPixels(), (int[]) IJ.openImage(o2.image().toString()).getProcessor().getPixels());
+		// 16-bit images are saved as TIFF, every value kept.
+		ImagePlus grey = IJ.openImage(GOOD.toString());
+		new ImageConverter(grey).convertToGray16();
+		LabelDefectsAction.Outcome o16 = LabelDefectsAction.run(grey, List.of(a), new LabelDefectsAction.Parameters(tmp.resolve("defects16"),
+			"pitting", null, false));
+		assertTrue(o16.image().toString().endsWith(".tif"));
+		assertArrayEquals((short[]) grey.getProcessor().getPixels(), (short[]) IJ.openImage(o16.image().toString()).getProcessor().getPixels());
+
+		// What train --defects reads: both examples, each with its mask, the mask the outlines' pixels.
+		List<org.anomalyj.training.DefectThresholds.Example> found = org.anomalyj.training.DefectThresholds.find(folder);
+		assertEquals(2, found.size());
+		for (var e : found) {
+			long expected = e.image().equals(o.image()) ? inOval : o2.defectPixels();
+			ImagePlus mask = IJ.openImage(e.mask().toString());
+			assertEquals(ImagePlus.GRAY8, mask.getType());
+			long set = 0;
+			for (byte v : (byte[]) mask.getProcessor().getPixels()) if (v != 0) set++;
+			assertEquals(expected, set, e.mask()::toString);
+		}
+		try (AnomalyModel model = AnomalyModel.load(modelFile, DeviceChoice.CPU)) {
+			var f1 = org.anomalyj.training.DefectThresholds.addTo(model, found, false, 8, Progress.NONE);
+			assertEquals(2, f1.defectImages());
+			assertFalse(Float.isNaN(f1.pixel()), "pixel F1 threshold learned from the masks");
+		}
+
+		// Never silently over an earlier label; replaced when asked.
+		Map<String, String> before = org.anomalyj.testing.FileTreeDigest.of(folder);
+		IOException again = assertThrows(IOException.class, () -> LabelDefectsAction.run(imp, List.of(imp.getRoi()),
+			new LabelDefectsAction.Parameters(folder, "pitting", null, false)));
+		assertTrue(again.getMessage().contains("already labelled"), again.getMessage());
+		assertEquals(before, org.anomalyj.testing.FileTreeDigest.of(folder));
+		imp.setRoi(new Roi(0, 0, 10, 10));
+		assertEquals(100, LabelDefectsAction.run(imp, List.of(imp.getRoi()), new LabelDefectsAction.Parameters(folder, "pitting", null, true))
+			.defectPixels());
+		assertThrows(IllegalArgumentException.class, () -> LabelDefectsAction.run(imp, List.of(new ij.gui.Line(0, 0, 5, 5)),
+			new LabelDefectsAction.Parameters(folder, "pitting", null, true)));
+		assertThrows(IllegalArgumentException.class, () -> new LabelDefectsAction.Parameters(folder, "good", null, false));
+		assertThrows(IllegalArgumentException.class, () -> new LabelDefectsAction.Parameters(folder, "../x", null, false));
+	}
+
+	@Test
 	void theHeatMapLooksAsInTheCliOverlayPngs() throws Exception {
 		ImagePlus imp = IJ.openImage(PITTING.toString());
 		int[] base = ((int[]) imp.getProcessor().getPixels()).clone();
@@ -260,6 +407,59 @@ class FijiCommandsTest {
 
 		detect(imp, "overlay", false, "results", false, "map", false, "mask", false);
 		assertEquals(once, imp.getOverlay().size(), "without the overlay option the overlay is left alone");
+	}
+
+	@Test
+	void detectOnAVirtualStackReportsProgressPerBatchAndStopsOnEsc() throws Exception {
+		Path dir = SAMPLE.resolve("train/good");
+		List<Path> files = org.anomalyj.data.CategoryFolder.open(SAMPLE).trainImages().subList(0, 10);
+		ImagePlus first = IJ.openImage(files.get(0).toString());
+		ij.VirtualStack stack = new ij.VirtualStack(first.getWidth(), first.getHeight(), null, dir.toString());
+		for (Path f : files) stack.addSlice(f.getFileName().toString());
+		ImagePlus imp = new ImagePlus("virtual", stack);
+		DetectAction.Parameters p = new DetectAction.Parameters(modelFile, false, 0.5, false, false, false, false, 0, DeviceChoice.CPU);
+
+		List<String> updates = new ArrayList<>();
+		boolean[] escape = {false};
+		Feedback recording = new Feedback() {
+			@Override
+			protected void showStatus(String message, long done, long total) {
+				updates.add(done + "/" + total);
+			}
+
+			@Override
+			public void finished() {}
+
+			@Override
+			public boolean isCancelled() {
+				return escape[0];
+			}
+		};
+		DetectAction.Outcome all = DetectAction.run(imp, p, recording, ModelCache.shared());
+		assertEquals(List.of(DetectAction.BATCH + "/10", "10/10"), updates);
+		assertEquals(10, all.inspections().size());
+		Inspection expected = new Inspector(reference).inspect(ImageFileReader.read(files.get(9)).singlePlane());
+		assertEquals(expected.score(), all.inspections().get(9).score(), 1e-4 * expected.score(), "slices read from their files");
+
+		// Esc pressed after the first batch: stopped before the second.
+		updates.clear();
+		Feedback escAfterFirst = new Feedback() {
+			@Override
+			protected void showStatus(String message, long done, long total) {
+				updates.add(done + "/" + total);
+				escape[0] = true;
+			}
+
+			@Override
+			public void finished() {}
+
+			@Override
+			public boolean isCancelled() {
+				return escape[0];
+			}
+		};
+		assertThrows(Progress.Cancelled.class, () -> DetectAction.run(imp, p, escAfterFirst, ModelCache.shared()));
+		assertEquals(List.of(DetectAction.BATCH + "/10"), updates);
 	}
 
 	@Test

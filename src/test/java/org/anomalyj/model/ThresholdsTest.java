@@ -103,4 +103,46 @@ class ThresholdsTest {
 		e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(unknown, "thresholds"), tensors));
 		assertTrue(e.getMessage().contains("magic"), e.getMessage());
 	}
+
+	@Test
+	void customThresholdsDecideAndRoundTripKeepingTheCalibration() throws IOException {
+		Thresholds conformal = Thresholds.calibrate(SCORES, MAXIMA, 0.2, "holdout");
+		Thresholds t = conformal.withCustom(new Thresholds.Custom(4.5f, 11f));
+		assertEquals(Thresholds.Choice.CUSTOM, t.active());
+		assertEquals(4.5f, t.image());
+		assertEquals(11f, t.pixel());
+		assertTrue(t.anomalous(4.6f));
+		assertFalse(t.anomalous(4.5f));
+		assertEquals(0.5f, t.normalise(4.5f));
+		// p-values stay those of the calibration scores, whichever threshold decides.
+		assertEquals(conformal.pValue(4.5f), t.pValue(4.5f));
+		assertEquals(conformal.conformalImage(), t.conformalImage());
+
+		Thresholds back = Thresholds.read(JsonFields.of(t.toJson(), "thresholds"), t.tensors());
+		assertEquals(Thresholds.Choice.CUSTOM, back.active());
+		assertEquals(t.custom(), back.custom());
+		assertEquals(conformal.image(), back.withActive(Thresholds.Choice.CONFORMAL).image());
+
+		JsonObject broken = t.toJson();
+		broken.getAsJsonObject("custom").remove("pixel");
+		IOException e = assertThrows(IOException.class, () -> Thresholds.read(JsonFields.of(broken, "thresholds"), t.tensors()));
+		assertTrue(e.getMessage().contains("pixel"), e.getMessage());
+		assertThrows(IllegalArgumentException.class, () -> conformal.withActive(Thresholds.Choice.CUSTOM));
+		assertThrows(IllegalArgumentException.class, () -> new Thresholds.Custom(Float.NaN, 1));
+	}
+
+	@Test
+	void falseAlarmsOfAnyThresholdAreCountedOnTheCalibrationGoods() {
+		Thresholds t = Thresholds.calibrate(SCORES, MAXIMA, 0.2, "holdout");
+		for (float threshold : new float[] {-1, 0, 2.5f, 4, 100}) {
+			int images = 0, maps = 0;
+			for (float s : SCORES) if (s > threshold) images++;
+			for (float m : MAXIMA) if (m > threshold) maps++;
+			assertEquals((double) images / SCORES.length, t.imageFalseAlarms(threshold), 1e-12);
+			assertEquals((double) maps / MAXIMA.length, t.pixelFalseAlarms(threshold), 1e-12);
+		}
+		// At the conformal threshold the share flagged is at most the rate asked for.
+		assertTrue(t.imageFalseAlarms(t.conformalImage()) <= 0.2);
+		assertTrue(Double.isNaN(Thresholds.uncalibrated(0.1).imageFalseAlarms(1)));
+	}
 }

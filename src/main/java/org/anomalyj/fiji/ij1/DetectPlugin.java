@@ -6,9 +6,7 @@ import org.anomalyj.fiji.ModelCache;
 import org.anomalyj.fiji.Windows;
 import org.anomalyj.model.DeviceChoice;
 
-import ij.IJ;
 import ij.ImagePlus;
-import ij.WindowManager;
 import ij.plugin.PlugIn;
 
 /** ImageJ 1.x's Detect Anomalies... on the active image (see {@link DetectAction}). */
@@ -16,11 +14,8 @@ public class DetectPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = WindowManager.getCurrentImage();
-		if (imp == null) {
-			IJ.noImage();
-			return;
-		}
+		ImagePlus imp = PluginRun.activeImage();
+		if (imp == null) return;
 		MacroOptions.acceptSwitchValues("overlay", "roi_manager", "results", "map", "mask");
 		RememberingDialog d = new RememberingDialog(CommandLabels.title(CommandLabels.DETECT));
 		d.file("model", "Model (.zip)");

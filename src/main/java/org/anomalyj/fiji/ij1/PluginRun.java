@@ -4,6 +4,8 @@ import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.task.Progress;
 
 import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
 import ij.Macro;
 
 import java.io.IOException;
@@ -21,6 +23,13 @@ final class PluginRun {
 	}
 
 	private PluginRun() {}
+
+	/** The active image, or null after telling the user there is none. */
+	static ImagePlus activeImage() {
+		ImagePlus imp = WindowManager.getCurrentImage();
+		if (imp == null) IJ.noImage();
+		return imp;
+	}
 
 	/** @return the action's result, or null when it failed or was cancelled (the user was told) */
 	static <T> T attempt(String label, Action<T> action) {

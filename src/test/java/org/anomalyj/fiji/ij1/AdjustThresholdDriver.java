@@ -1,0 +1,206 @@
+package org.anomalyj.fiji.ij1;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.gui.OvalRoi;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.Recorder;
+import ij.plugin.frame.RoiManager;
+
+import javax.imageio.ImageIO;
+import java.awt.Component;
+import java.awt.EventQueue;
+import java.awt.Frame;
+import java.awt.Label;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.awt.event.TextEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs in a real ImageJ (see {@link ImageJSession#runMain}) and uses Adjust Anomaly Threshold as a
+ * person would: detects an image, runs the command from a macro, then from the menu moves the
+ * sliders (by typing into their number fields) and reads the overlay and Results table back after
+ * each change, takes a screenshot with the dialog open, presses Apply to model, and finally opens
+ * it again and cancels. Writes what it saw as {@code key=value} lines to the done file.
+ * <p>
+ * Then labels defects outlined in the ROI Manager through the Label Defects dialog (a second
+ * screenshot) and a selection through a macro.
+ * <p>
+ * Arguments: done file, image, model, pixel1, image1, save1 (macro), pixel2, image2, save2 (dialog), screenshot, defects folder,
+ * Label Defects screenshot.
+ */
+public final class AdjustThresholdDriver {
+
+	private static final List<String> seen = new ArrayList<>();
+
+	private AdjustThresholdDriver() {}
+
+	public static void main(String[] args) throws Exception {
+		Path done = Path.of(args[0]);
+		String image = args[1], model = args[2], pixel1 = args[3], image1 = args[4], save1 = args[5], pixel2 = args[6], image2 = args[7],
+			save2 = args[8];
+		Path screenshot = Path.of(args[9]), labelShot = Path.of(args[11]);
+		String labelFolder = args[10];
+		try {
+			new ImageJ(ImageJ.NO_SHOW);
+			ImagePlus imp = IJ.openImage(image);
+			imp.show();
+			IJ.wait(500);
+			imp.getWindow().setLocation(0, 0);
+			IJ.runMacro("run(\"Detect Anomalies...\", \"model=[" + model + "] overlay opacity=0.50 results min_area=0 device=cpu\");");
+			report("detect", imp);
+
+			IJ.runMacro("run(\"Adjust Anomaly Threshold...\", \"pixel=" + pixel1 + " image=" + image1 + " save=[" + save1 + "]\");");
+			report("macro", imp);
+			seen.add("macro.saved=" + Files.isRegularFile(Path.of(save1)));
+
+			Recorder recorder = new Recorder(false);
+			Recorder.record = true;
+			GenericDialog gd = open();
+			report("opened", imp);
+			type(gd, gd.getNumericFields(), 0, pixel2);
+			report("pixel2", imp);
+			type(gd, gd.getNumericFields(), 1, image2);
+			report("image2", imp);
+			for (Component c : gd.getComponents())
+				if (c instanceof Label l && l.getText().trim().length() > 0) seen.add("label=" + l.getText().trim());
+			gd.setLocation(imp.getWindow().getWidth() + 5, 0);
+			Window log = WindowManager.getWindow("Log");
+			if (log != null) log.setVisible(false);
+			WindowManager.getWindow("Results").setBounds(0, Math.max(imp.getWindow().getHeight(), gd.getHeight()) + 5,
+				imp.getWindow().getWidth() + 5 + gd.getWidth(), 110);
+			IJ.wait(1500);
+			capture(screenshot, imp.getWindow(), gd, WindowManager.getWindow("Results"));
+			type(gd, gd.getStringFields(), 1, save2);
+			press(gd, 0);
+			waitFor(() -> Files.isRegularFile(Path.of(save2)) && recorder.getText().contains("Adjust Anomaly Threshold"));
+			report("applied", imp);
+			recorder.getText().lines().filter(l -> l.contains("Adjust Anomaly Threshold")).forEach(l -> seen.add("recorded=" + l));
+			Recorder.record = false;
+
+			GenericDialog again = open();
+			type(again, again.getNumericFields(), 0, pixel1);
+			report("moved", imp);
+			press(again, 1);
+			waitFor(() -> !again.isShowing());
+			IJ.wait(500);
+			report("cancelled", imp);
+
+			// Label Defects: two outlines in the ROI Manager, through the dialog (screenshot), then a selection through a macro.
+			for (Window w : Window.getWindows())
+				if (w instanceof GenericDialog) w.dispose();
+			RoiManager rm = RoiManager.getRoiManager();
+			rm.reset();
+			rm.add(imp, new OvalRoi(300, 60, 120, 70), -1);
+			rm.add(imp, new Roi(40, 150, 60, 40), -1);
+			rm.runCommand("Show All");
+			rm.setLocation(imp.getWindow().getWidth() + 5, 0);
+			imp.getWindow().toFront();
+			Recorder.record = true;
+			GenericDialog ld = open("Label Defects...");
+			EventQueue.invokeAndWait(() -> {
+				((TextField) ld.getStringFields().get(0)).setText(labelFolder);
+				((TextField) ld.getStringFields().get(1)).setText("pitting");
+				((java.awt.Checkbox) ld.getCheckboxes().get(0)).setState(true);
+			});
+			ld.setLocation(0, imp.getWindow().getHeight() + 5);
+			IJ.wait(1500);
+			capture(labelShot, imp.getWindow(), rm, ld);
+			press(ld, 0);
+			waitFor(() -> recorder.getText().contains("Label Defects"));
+			recorder.getText().lines().filter(l -> l.contains("Label Defects")).forEach(l -> seen.add("recorded=" + l));
+			Recorder.record = false;
+			rm.reset();
+			imp.setRoi(new Roi(0, 0, 50, 20));
+			IJ.runMacro("run(\"Label Defects...\", \"folder=[" + labelFolder + "] type=scratch name=by-macro\");");
+		} catch (Throwable t) {
+			seen.add("error=" + t);
+		}
+		Files.writeString(done, String.join("\n", seen) + "\n");
+		System.exit(0);
+	}
+
+	/** The overlay's defect outlines (count and pixels) and the image's last Results row. */
+	private static void report(String step, ImagePlus imp) {
+		int outlines = 0;
+		long area = 0;
+		if (imp.getOverlay() != null)
+			for (Roi roi : imp.getOverlay().toArray())
+				if ("defect".equals(roi.getProperty("anomalyj"))) {
+					outlines++;
+					area += roi.getContainedPoints().length;
+				}
+		ResultsTable t = ResultsTable.getResultsTable();
+		int row = t.size() - 1;
+		seen.add(String.format(Locale.ROOT, "%s.outlines=%d", step, outlines));
+		seen.add(String.format(Locale.ROOT, "%s.area=%d", step, area));
+		seen.add(String.format(Locale.ROOT, "%s.rows=%d", step, t.size()));
+		if (row >= 0) {
+			seen.add(step + ".verdict=" + t.getStringValue("verdict", row));
+			seen.add(step + ".defect_area_px=" + (long) t.getValue("defect_area_px", row));
+			seen.add(step + ".score=" + t.getValue("score", row));
+		}
+	}
+
+	private static GenericDialog open() throws Exception {
+		return open("Adjust Anomaly Threshold...");
+	}
+
+	/** Chooses a command from the menu and waits for its dialog. */
+	private static GenericDialog open(String command) throws Exception {
+		IJ.doCommand(command);
+		String title = command.substring(0, command.length() - 3);
+		GenericDialog[] found = new GenericDialog[1];
+		waitFor(() -> {
+			for (Window w : Window.getWindows())
+				if (w instanceof GenericDialog gd && gd.isShowing() && gd.getTitle().equals(title)) found[0] = gd;
+			return found[0] != null;
+		});
+		IJ.wait(300);
+		return found[0];
+	}
+
+	/** Types a value into a field as a person would, and lets the dialog react. */
+	@SuppressWarnings("rawtypes")
+	private static void type(GenericDialog gd, java.util.Vector fields, int index, String value) throws Exception {
+		TextField f = (TextField) fields.get(index);
+		EventQueue.invokeAndWait(() -> {
+			f.setText(value);
+			gd.textValueChanged(new TextEvent(f, TextEvent.TEXT_VALUE_CHANGED));
+		});
+		IJ.wait(300);
+	}
+
+	private static void press(GenericDialog gd, int button) throws Exception {
+		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(gd.getButtons()[button], ActionEvent.ACTION_PERFORMED, "")));
+	}
+
+	private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+		long until = System.currentTimeMillis() + 60_000;
+		while (!condition.getAsBoolean()) {
+			if (System.currentTimeMillis() > until) throw new IllegalStateException("timed out");
+			Thread.sleep(100);
+		}
+	}
+
+	private static void capture(Path file, Window... windows) throws Exception {
+		Rectangle r = null;
+		for (Window w : windows) r = r == null ? w.getBounds() : r.union(w.getBounds());
+		for (Frame f : Frame.getFrames()) f.toFront();
+		for (Window w : windows) w.toFront();
+		IJ.wait(500);
+		ImageIO.write(new Robot().createScreenCapture(r), "png", file.toFile());
+	}
+}
