@@ -1,6 +1,7 @@
 package org.anomalyj.method.nn;
 
 import ai.djl.ndarray.NDArray;
+import org.anomalyj.method.GradientFree;
 import ai.djl.ndarray.NDScope;
 
 import java.util.ArrayList;
@@ -54,7 +55,9 @@ public final class Adam implements AutoCloseable {
 			for (NDArray p : g.parameters()) {
 				NDArray m = firstMoments.get(k), v = secondMoments.get(k);
 				k++;
-				try (NDScope scope = new NDScope()) {
+				// Outside gradient recording: on a thread where PyTorch records (every thread but the engine's first), in-place updates of
+				// parameters that require gradients are refused.
+				try (NDScope scope = new NDScope(); GradientFree noGrad = GradientFree.open()) {
 					scope.suppressNotUsedWarning();
 					NDArray grad = p.getGradient();
 					m.muli((float) BETA1).addi(grad.mul((float) (1 - BETA1)));

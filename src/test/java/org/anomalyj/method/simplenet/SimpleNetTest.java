@@ -119,6 +119,35 @@ class SimpleNetTest {
 		}
 	}
 
+	/**
+	 * PyTorch records gradients by default on every thread but the one that started the engine: a
+	 * Fiji command's thread trains the same as the main thread, with the same weights.
+	 */
+	@Test
+	void trainsTheSameOnAFreshThread() throws Exception {
+		try (NDManager m = NDManager.newBaseManager()) {
+			FeatureRows rows = goods(6, 3);
+			SimpleNet.Settings few = new SimpleNet.Settings(3, 1e-2, 0.25, 16);
+			float[] here;
+			try (SimpleNet a = train(m, rows, few, 5).net()) {
+				here = a.tensors().get(SimpleNet.HIDDEN_WEIGHT).toFloats();
+			}
+			float[][] there = new float[1][];
+			Throwable[] failure = new Throwable[1];
+			Thread t = new Thread(() -> {
+				try (SimpleNet b = train(m, rows, few, 5).net()) {
+					there[0] = b.tensors().get(SimpleNet.HIDDEN_WEIGHT).toFloats();
+				} catch (Throwable e) {
+					failure[0] = e;
+				}
+			});
+			t.start();
+			t.join();
+			assertNull(failure[0], () -> "training on another thread failed: " + failure[0]);
+			assertArrayEquals(here, there[0], 0f);
+		}
+	}
+
 	@Test
 	void trainingRepeatsExactlyGivenTheSeed() {
 		try (NDManager m = NDManager.newBaseManager()) {
