@@ -53,14 +53,19 @@ final class ScoreTask implements FlatMapFunction<Iterator<ScoreTask.Part>, Score
 	private final List<String> sinks;
 	private final double opacity;
 	private final int batchSize;
+	private final List<String> inputsInOut;
 	private final Map<String, String> hadoopConf;
 	private final LongAccumulator done;
 
-	/** @param sinks names of the file sinks to write ({@code org.anomalyj.sink.SinkCatalog}) */
-	ScoreTask(ExecutorModel.Shipment model, String outDir, List<String> sinks, double opacity, int batchSize, Map<String, String> hadoopConf,
-		LongAccumulator done) {
+	/**
+	 * @param sinks names of the file sinks to write ({@code org.anomalyj.sink.SinkCatalog})
+	 * @param inputsInOut the run's local inputs inside the output folder: never written over, whichever task has them
+	 */
+	ScoreTask(ExecutorModel.Shipment model, String outDir, List<String> inputsInOut, List<String> sinks, double opacity, int batchSize,
+		Map<String, String> hadoopConf, LongAccumulator done) {
 		this.model = model;
 		this.outDir = outDir;
+		this.inputsInOut = new ArrayList<>(inputsInOut);
 		this.sinks = new ArrayList<>(sinks);
 		this.opacity = opacity;
 		this.batchSize = batchSize;
@@ -108,7 +113,9 @@ final class ScoreTask implements FlatMapFunction<Iterator<ScoreTask.Part>, Score
 			inputs.add(input);
 			rows.add(input, part.first() + k, in.location(), before, fetchProblem);
 		}
-		SinkContext context = new SinkContext(Path.of(outDir), inspector.model(), opacity, inputs.stream().map(SinkInput::file).toList());
+		List<Path> protect = new ArrayList<>(inputs.stream().map(SinkInput::file).toList());
+		for (String f : inputsInOut) protect.add(Path.of(f));
+		SinkContext context = new SinkContext(Path.of(outDir), inspector.model(), opacity, protect);
 		Progress progress = new Progress() {
 			long reported;
 

@@ -108,6 +108,7 @@ final class SparkScoreVerb implements Main.Verb {
 			parts.add(new ScoreTask.Part(r[0], new ArrayList<>(inputs.subList(r[0], r[1])), new ArrayList<>(stems.subList(r[0], r[1])),
 				new ArrayList<>(scoredBefore.subList(r[0], r[1]))));
 
+		List<String> inputsInOut = inputsIn(outDir, inputs);
 		Broadcast<byte[]> bytes = jsc.broadcast(modelBytes);
 		ExecutorModel.Shipment shipment = new ExecutorModel.Shipment(sha256(modelBytes) + "|" + device + "|" + threshold + "|" + minArea, bytes, device,
 			threshold, minArea);
@@ -115,7 +116,7 @@ final class SparkScoreVerb implements Main.Verb {
 		List<ScoreTask.Outcome> outcomes;
 		try {
 			outcomes = jobs.withProgress(Main.progress(err), "score", done, inputs.size(), () -> jsc.parallelize(parts, parts.size())
-				.mapPartitions(new ScoreTask(shipment, outDir.toString(), sinks, opacity, batchSize, hadoop, done)).collect());
+				.mapPartitions(new ScoreTask(shipment, outDir.toString(), inputsInOut, sinks, opacity, batchSize, hadoop, done)).collect());
 		} catch (IOException | RuntimeException e) {
 			throw e;
 		} catch (Exception e) {
@@ -150,6 +151,18 @@ final class SparkScoreVerb implements Main.Verb {
 		out.printf("%d scored (%d anomalous), %d skipped, %d already done; results in %s%s%n", newOk, anomalous, skipped,
 			resumed, outDir.resolve(PARQUET), a.flag("csv") ? " and " + csv : "");
 		if (ok == 0) throw new IOException(input + ": none of the " + skipped + " images could be scored (reasons above and in " + outDir.resolve(PARQUET) + ")");
+	}
+
+	/** The local inputs in the output folder (by real path), which no task may write over: usually none. */
+	private static List<String> inputsIn(Path outDir, List<ImageSource.Input> inputs) throws IOException {
+		Path out = outDir.toRealPath();
+		List<String> in = new ArrayList<>();
+		for (ImageSource.Input i : inputs) {
+			if (!ImageSource.isLocal(i.location())) continue;
+			Path p = ImageSource.local(i, Map.of(), out);
+			if (Files.exists(p) && out.equals(p.toRealPath().getParent())) in.add(p.toString());
+		}
+		return in;
 	}
 
 	/** The rows of an earlier run, by file name; none when there is none or it cannot be read (then everything is redone). */
