@@ -130,8 +130,11 @@ final class ScoreTask implements FlatMapFunction<Iterator<ScoreTask.Part>, Score
 				return task != null && task.isInterrupted();
 			}
 		};
-		// The row sink first: an input without earlier rows is redone without looking at its files.
-		try (ResultSinks all = new ResultSinks(List.of(rows, ResultSinks.open(sinks, context)))) {
+		// The row sink first: an input without earlier rows is redone without looking at its files. (No
+		// empty composite of file sinks: it would call every input not done.)
+		List<ResultSink> each = new ArrayList<>(List.of(rows));
+		if (!sinks.isEmpty()) each.add(ResultSinks.open(sinks, context));
+		try (ResultSinks all = new ResultSinks(each)) {
 			BatchInspection.runInputs(inspector, inputs, all, batchSize, progress);
 		}
 		return rows.outcomes();
