@@ -19,10 +19,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Inspects many image files and hands the results to {@link ResultSink}s: by default
@@ -75,13 +73,20 @@ public final class BatchInspection {
 
 	/** Inspects the inputs into a sink that the caller opened and closes (e.g. {@link ResultSinks} of its own sinks). */
 	public static Summary run(Inspector inspector, List<Path> inputs, ResultSink sink, int batchSize, Progress progress) throws IOException {
-		Map<String, String> stems = stems(inputs);
+		return runInputs(inspector, SinkInput.of(inputs), sink, batchSize, progress);
+	}
+
+	/**
+	 * Inspects inputs whose output stems the caller chose (e.g. a share of a larger run, named as
+	 * in the whole run: {@link SinkInput#of}) into a sink that the caller opened and closes.
+	 */
+	public static Summary runInputs(Inspector inspector, List<SinkInput> inputs, ResultSink sink, int batchSize, Progress progress) throws IOException {
 		Run run = new Run(inspector, sink, progress);
 		List<Pending> queue = new ArrayList<>();
 		int done = 0, resumed = 0;
-		for (Path in : inputs) {
+		for (SinkInput input : inputs) {
 			progress.checkCancelled();
-			SinkInput input = new SinkInput(in, stems.get(in.toString()));
+			Path in = input.file();
 			if (isDone(sink, input)) {
 				sink.resumed(input);
 				resumed++;
@@ -194,20 +199,5 @@ public final class BatchInspection {
 		return String.format(Locale.ROOT, "not enough memory to inspect this %dx%d image (Java may use at most %d MB); "
 			+ "give Java more memory (java -Xmx8g ..., in Fiji Edit > Options > Memory) or downscale the image",
 			Planes.width(plane), Planes.height(plane), Runtime.getRuntime().maxMemory() >> 20);
-	}
-
-	/** Output stems: the file name without extension, or the whole name where two inputs would share a stem. */
-	static Map<String, String> stems(List<Path> inputs) {
-		Map<String, Integer> count = new HashMap<>();
-		for (Path p : inputs) count.merge(stemOf(p), 1, Integer::sum);
-		Map<String, String> out = new HashMap<>();
-		for (Path p : inputs) out.put(p.toString(), count.get(stemOf(p)) > 1 ? p.getFileName().toString() : stemOf(p));
-		return out;
-	}
-
-	private static String stemOf(Path p) {
-		String n = p.getFileName().toString();
-		int dot = n.lastIndexOf('.');
-		return dot > 0 ? n.substring(0, dot) : n;
 	}
 }

@@ -4,7 +4,11 @@ import org.anomalyj.image.ImageFileReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One input file of a run, as its sinks see it: where it is, its name (the key of earlier
@@ -22,6 +26,24 @@ public final class SinkInput {
 	public SinkInput(Path file, String stem) {
 		this.file = file;
 		this.stem = stem;
+	}
+
+	/**
+	 * The inputs of a run, in order, with their output stems: the file name without its extension,
+	 * or the whole name where two inputs would share that stem.
+	 */
+	public static List<SinkInput> of(List<Path> files) {
+		Map<String, Integer> count = new HashMap<>();
+		for (Path p : files) count.merge(stemOf(p), 1, Integer::sum);
+		List<SinkInput> out = new ArrayList<>(files.size());
+		for (Path p : files) out.add(new SinkInput(p, count.get(stemOf(p)) > 1 ? p.getFileName().toString() : stemOf(p)));
+		return out;
+	}
+
+	private static String stemOf(Path p) {
+		String n = p.getFileName().toString();
+		int dot = n.lastIndexOf('.');
+		return dot > 0 ? n.substring(0, dot) : n;
 	}
 
 	public Path file() {

@@ -2,7 +2,6 @@ package org.anomalyj.spark;
 
 import org.anomalyj.data.ImageFolder;
 import org.anomalyj.image.ImageFileReader;
-import org.anomalyj.image.LoadedImage;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -23,7 +22,7 @@ import java.util.Map;
 /**
  * Where images are: local paths (every executor must see them: a shared mount on a cluster), or
  * any URI Hadoop has a file system for (hdfs://, s3a:// with the cluster's connector), which an
- * executor copies to a temporary file to decode. Listing a folder takes its image files, sorted by
+ * executor copies to a temporary folder to decode. Listing a folder takes its image files, sorted by
  * name, like the command line; a list file names one image per line.
  */
 final class ImageSource {
@@ -99,26 +98,24 @@ final class ImageSource {
 		return new Input(location, p.getName(), fs.exists(p) ? fs.getFileStatus(p).getLen() : 0);
 	}
 
-	/** Reads an image where it is; problems are one-line messages naming the image as the user gave it. */
-	static LoadedImage read(Input in, Map<String, String> hadoopConf) throws IOException {
-		if (isLocal(in.location())) return ImageFileReader.read(localPath(in.location()));
-		Path tmp = Files.createTempFile("anomalyj-", "-" + in.name());
-		try {
-			Configuration conf = new Configuration();
-			hadoopConf.forEach(conf::set);
-			org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(in.location());
-			try (InputStream s = FileSystem.get(URI.create(in.location()), conf).open(p)) {
-				Files.copy(s, tmp, StandardCopyOption.REPLACE_EXISTING);
-			} catch (IOException e) {
-				throw new IOException(in.location() + ": cannot be read (" + e.getMessage() + ")");
-			}
-			try {
-				return ImageFileReader.read(tmp);
-			} catch (IOException e) {
-				throw new IOException(String.valueOf(e.getMessage()).replace(tmp.toString(), in.location()));
-			}
-		} finally {
-			Files.deleteIfExists(tmp);
+	/**
+	 * The image as a local file: a local path as it is, a URI copied into {@code folder} under the
+	 * image's own name (which results are listed by).
+	 *
+	 * @throws IOException naming the image as the user gave it when it cannot be copied
+	 */
+	static Path local(Input in, Map<String, String> hadoopConf, Path folder) throws IOException {
+		if (isLocal(in.location())) return localPath(in.location());
+		Path copy = folder.resolve(in.name());
+		Configuration conf = new Configuration();
+		hadoopConf.forEach(conf::set);
+		org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(in.location());
+		try (InputStream s = FileSystem.get(URI.create(in.location()), conf).open(p)) {
+			Files.copy(s, copy, StandardCopyOption.REPLACE_EXISTING);
+		} catch (IOException | RuntimeException e) {
+			Files.deleteIfExists(copy);
+			throw new IOException(in.location() + ": cannot be read (" + e.getMessage() + ")");
 		}
+		return copy;
 	}
 }

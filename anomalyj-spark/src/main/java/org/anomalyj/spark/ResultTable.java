@@ -1,6 +1,7 @@
 package org.anomalyj.spark;
 
-import org.anomalyj.inspect.BatchInspection;
+import org.anomalyj.sink.ResultRow;
+import org.anomalyj.sink.ScoresCsv;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The results as a table: the columns of the command line's {@code scores.csv}
- * ({@link BatchInspection#HEADER}), typed for Parquet. Where the CSV leaves a field empty (the
+ * ({@link ScoresCsv#HEADER}), typed for Parquet. Where the CSV leaves a field empty (the
  * numbers of a skipped image, the reason of a scored one) the Parquet value is null.
  */
 final class ResultTable {
@@ -31,35 +32,26 @@ final class ResultTable {
 		DataTypes.createStructField("reason", DataTypes.StringType, true)});
 
 	static {
-		if (!String.join(",", SCHEMA.fieldNames()).equals(BatchInspection.HEADER))
-			throw new IllegalStateException("the Parquet columns differ from scores.csv's: " + BatchInspection.HEADER);
+		if (!String.join(",", SCHEMA.fieldNames()).equals(ScoresCsv.HEADER))
+			throw new IllegalStateException("the Parquet columns differ from scores.csv's: " + ScoresCsv.HEADER);
 	}
 
 	private ResultTable() {}
 
-	/** A row with its input's index in front, for putting rows back in input order. */
-	static Row indexed(int index, BatchInspection.Row r) {
-		Object[] v = values(r);
-		Object[] out = new Object[v.length + 1];
-		out[0] = index;
-		System.arraycopy(v, 0, out, 1, v.length);
-		return RowFactory.create(out);
-	}
-
-	static Row row(BatchInspection.Row r) {
+	static Row row(ResultRow r) {
 		return RowFactory.create(values(r));
 	}
 
-	private static Object[] values(BatchInspection.Row r) {
-		boolean ok = "ok".equals(r.status());
+	private static Object[] values(ResultRow r) {
+		boolean ok = r.ok();
 		return new Object[] {r.file(), r.plane(), r.status(), ok ? r.score() : null, ok ? r.normalisedScore() : null, ok ? r.pValue() : null,
 			ok ? r.verdict() : null, ok ? r.defects() : null, ok ? r.defectArea() : null, ok ? null : r.reason()};
 	}
 
 	/** The CSV row of a table row whose columns start at {@code from}. */
-	static BatchInspection.Row csvRow(Row s, int from) {
-		boolean ok = "ok".equals(s.getString(from + 2));
-		return new BatchInspection.Row(s.getString(from), s.getInt(from + 1), s.getString(from + 2), ok ? s.getFloat(from + 3) : Float.NaN,
+	static ResultRow csvRow(Row s, int from) {
+		boolean ok = ResultRow.OK.equals(s.getString(from + 2));
+		return new ResultRow(s.getString(from), s.getInt(from + 1), s.getString(from + 2), ok ? s.getFloat(from + 3) : Float.NaN,
 			ok ? s.getFloat(from + 4) : Float.NaN, ok ? s.getDouble(from + 5) : Double.NaN, ok ? s.getString(from + 6) : "", ok ? s.getInt(from + 7) : 0,
 			ok ? s.getLong(from + 8) : 0, ok || s.isNullAt(from + 9) ? "" : s.getString(from + 9));
 	}

@@ -1,14 +1,15 @@
 package org.anomalyj.spark;
 
-import org.anomalyj.image.LoadedImage;
-import org.anomalyj.image.Planes;
 import org.anomalyj.inspect.BatchInspection;
-import org.anomalyj.inspect.Inspection;
-import org.anomalyj.inspect.InspectionFiles;
 import org.anomalyj.inspect.Inspector;
+import org.anomalyj.sink.PlaneResult;
+import org.anomalyj.sink.ResultRow;
+import org.anomalyj.sink.ResultSink;
+import org.anomalyj.sink.ResultSinks;
+import org.anomalyj.sink.SinkContext;
+import org.anomalyj.sink.SinkInput;
+import org.anomalyj.task.Progress;
 
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -16,126 +17,179 @@ import org.apache.spark.util.LongAccumulator;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Scores the images of one task on an executor, as the command line's {@code score} does: planes
- * in batches through the executor's model, each plane's map, mask and overlay written (atomically)
- * under the output folder with the command line's names, one row per plane. An image that cannot be
- * read, or that the model cannot take, becomes a skipped row with the reason; nothing here fails
- * the job for one image.
+ * Scores the images of one task on an executor with the command line's batch run
+ * ({@link BatchInspection}): planes in batches through the executor's model, into the file sinks
+ * asked for (maps, masks, overlays under the output folder, with the whole run's names) and into a
+ * sink that hands each input's rows back to the driver. An input that an earlier run scored, and
+ * whose requested files are all there, is left alone (the driver keeps its earlier rows). An image
+ * that cannot be read, or that the model cannot take, becomes a skipped row with the reason;
+ * nothing here fails the job for one image.
  */
-final class ScoreTask implements FlatMapFunction<Iterator<ScoreTask.Part>, Row> {
+final class ScoreTask implements FlatMapFunction<Iterator<ScoreTask.Part>, ScoreTask.Outcome> {
 
-	/** Contiguous inputs, with their output stems; {@code first} is the index of the first in the run. */
-	record Part(int first, List<ImageSource.Input> inputs, List<String> stems) implements Serializable {}
+	/**
+	 * Contiguous inputs; {@code first} is the index of the first in the run. Per input: its output
+	 * stem as in the whole run ({@link SinkInput#of}), and whether the earlier run's rows for it
+	 * were all scored.
+	 */
+	record Part(int first, List<ImageSource.Input> inputs, List<String> stems, List<Boolean> scoredBefore) implements Serializable {}
+
+	/** One input's outcome: left alone ({@code resumed}: its earlier rows stand), or this run's rows (table rows, {@link ResultTable}). */
+	record Outcome(int index, boolean resumed, List<Row> rows) implements Serializable {}
 
 	private final ExecutorModel.Shipment model;
 	private final String outDir;
-	private final boolean maps, masks, overlays;
+	private final List<String> sinks;
 	private final double opacity;
 	private final int batchSize;
-	private transient BatchInspection.Settings settings;
+	private final List<String> inputsInOut;
 	private final Map<String, String> hadoopConf;
 	private final LongAccumulator done;
 
-	ScoreTask(ExecutorModel.Shipment model, String outDir, BatchInspection.Settings settings, Map<String, String> hadoopConf,
-		LongAccumulator done) {
+	/**
+	 * @param sinks names of the file sinks to write ({@code org.anomalyj.sink.SinkCatalog})
+	 * @param inputsInOut the run's local inputs inside the output folder: never written over, whichever task has them
+	 */
+	ScoreTask(ExecutorModel.Shipment model, String outDir, List<String> inputsInOut, List<String> sinks, double opacity, int batchSize,
+		Map<String, String> hadoopConf, LongAccumulator done) {
 		this.model = model;
 		this.outDir = outDir;
-		this.maps = settings.maps();
-		this.masks = settings.masks();
-		this.overlays = settings.overlays();
-		this.opacity = settings.opacity();
-		this.batchSize = settings.batchSize();
+		this.inputsInOut = new ArrayList<>(inputsInOut);
+		this.sinks = new ArrayList<>(sinks);
+		this.opacity = opacity;
+		this.batchSize = batchSize;
 		this.hadoopConf = hadoopConf;
 		this.done = done;
 	}
 
-	private record Pending(int index, ImageSource.Input input, String stem, int plane, int planes, RandomAccessibleInterval<? extends RealType<?>> data) {}
-
 	@Override
-	public Iterator<Row> call(Iterator<Part> parts) throws IOException {
+	public Iterator<Outcome> call(Iterator<Part> parts) throws IOException {
 		TaskContext task = TaskContext.get();
 		ExecutorEngine.configure(task == null ? 1 : task.cpus());
 		Inspector inspector = ExecutorModel.inspector(model);
-		settings = new BatchInspection.Settings(maps, masks, overlays, opacity, batchSize); // records do not serialise
-		Path out = Path.of(outDir);
-		List<Row> rows = new ArrayList<>();
-		List<Pending> queue = new ArrayList<>();
+		List<Outcome> out = new ArrayList<>();
 		while (parts.hasNext()) {
-			Part part = parts.next();
-			for (int k = 0; k < part.inputs().size(); k++) {
-				ImageSource.Input in = part.inputs().get(k);
-				int index = part.first() + k;
-				LoadedImage img;
+			Path copies = Files.createTempDirectory("anomalyj-inputs-");
+			try {
+				out.addAll(score(inspector, parts.next(), copies, task));
+			} finally {
+				SparkScoreVerb.deleteTree(copies);
+			}
+		}
+		return out.iterator();
+	}
+
+	private List<Outcome> score(Inspector inspector, Part part, Path copies, TaskContext task) throws IOException {
+		Rows rows = new Rows();
+		List<SinkInput> inputs = new ArrayList<>();
+		for (int k = 0; k < part.inputs().size(); k++) {
+			ImageSource.Input in = part.inputs().get(k);
+			boolean before = part.scoredBefore().get(k);
+			Path file;
+			String fetchProblem = null;
+			if (ImageSource.isLocal(in.location())) file = ImageSource.local(in, hadoopConf, copies);
+			else if (before && sinks.isEmpty()) file = copies.resolve(Integer.toString(k)).resolve(in.name()); // resumed on its rows alone: not fetched
+			else {
+				Path folder = Files.createDirectories(copies.resolve(Integer.toString(k))); // names may repeat in a list file
+				file = folder.resolve(in.name());
 				try {
-					img = ImageSource.read(in, hadoopConf);
-				} catch (IOException | RuntimeException e) {
-					rows.add(ResultTable.indexed(index, skipped(in.name(), 0, String.valueOf(e.getMessage()))));
-					done.add(1);
-					continue;
+					file = ImageSource.local(in, hadoopConf, folder);
+				} catch (IOException e) {
+					fetchProblem = e.getMessage();
 				}
-				int planes = img.planes().size();
-				for (int p = 0; p < planes; p++) {
-					RandomAccessibleInterval<? extends RealType<?>> data = img.planes().get(p);
-					String problem = inspector.problemWith(data);
-					if (problem != null) rows.add(ResultTable.indexed(index, skipped(in.name(), p, in.location() + ": " + problem)));
-					else queue.add(new Pending(index, in, part.stems().get(k), p, planes, data));
-					if (queue.size() >= settings.batchSize() || pixels(queue) >= BatchInspection.MAX_BATCH_PIXELS) flush(inspector, queue, out, rows);
-				}
-				done.add(1);
 			}
+			SinkInput input = new SinkInput(file, part.stems().get(k));
+			inputs.add(input);
+			rows.add(input, part.first() + k, in.location(), before, fetchProblem);
 		}
-		flush(inspector, queue, out, rows);
-		return rows.iterator();
-	}
+		List<Path> protect = new ArrayList<>(inputs.stream().map(SinkInput::file).toList());
+		for (String f : inputsInOut) protect.add(Path.of(f));
+		SinkContext context = new SinkContext(Path.of(outDir), inspector.model(), opacity, protect);
+		Progress progress = new Progress() {
+			long reported;
 
-	private static long pixels(List<Pending> queue) {
-		long n = 0;
-		for (Pending p : queue) n += (long) Planes.width(p.data()) * Planes.height(p.data());
-		return n;
-	}
-
-	private void flush(Inspector inspector, List<Pending> queue, Path out, List<Row> rows) throws IOException {
-		if (queue.isEmpty()) return;
-		List<RandomAccessibleInterval<? extends RealType<?>>> planes = new ArrayList<>();
-		for (Pending p : queue) planes.add(p.data());
-		int finished = 0;
-		try {
-			List<Inspection> results = inspector.inspect(planes);
-			planes.clear();
-			for (int i = 0; i < results.size(); i++) {
-				Pending p = queue.get(i);
-				Inspection r = results.get(i);
-				results.set(i, null);
-				List<Path> files = BatchInspection.outputs(out, p.stem(), p.plane(), p.planes(), settings);
-				int f = 0;
-				if (settings.maps()) InspectionFiles.writeMap(r, files.get(f++));
-				if (settings.masks()) InspectionFiles.writeMask(r, files.get(f++));
-				if (settings.overlays())
-					InspectionFiles.writeOverlay(r, p.data(), inspector.model().spec().intensity(), inspector.model().thresholds().pixel(),
-						settings.opacity(), files.get(f));
-				rows.add(ResultTable.indexed(p.index(), new BatchInspection.Row(p.input().name(), p.plane(), "ok", r.score(), r.normalisedScore(), r.pValue(),
-					r.verdict(), r.defects().regions().size(), r.defects().totalArea(), "")));
-				finished++;
+			@Override
+			public void update(String stage, long now, long total) {
+				done.add(now - reported);
+				reported = now;
 			}
-		} catch (OutOfMemoryError e) {
-			planes.clear();
-			for (Pending p : queue.subList(finished, queue.size()))
-				rows.add(ResultTable.indexed(p.index(), skipped(p.input().name(), p.plane(), String.format(Locale.ROOT,
-					"%s: not enough memory on the executor to inspect this %dx%d image (at most %d MB); raise spark.executor.memory",
-					p.input().location(), Planes.width(p.data()), Planes.height(p.data()), Runtime.getRuntime().maxMemory() >> 20))));
+
+			@Override
+			public boolean isCancelled() {
+				return task != null && task.isInterrupted();
+			}
+		};
+		// The row sink first: an input without earlier rows is redone without looking at its files. (No
+		// empty composite of file sinks: it would call every input not done.)
+		List<ResultSink> each = new ArrayList<>(List.of(rows));
+		if (!sinks.isEmpty()) each.add(ResultSinks.open(sinks, context));
+		try (ResultSinks all = new ResultSinks(each)) {
+			BatchInspection.runInputs(inspector, inputs, all, batchSize, progress);
 		}
-		queue.clear();
+		return rows.outcomes();
 	}
 
-	static BatchInspection.Row skipped(String name, int plane, String reason) {
-		return new BatchInspection.Row(name, plane, "skipped", Float.NaN, Float.NaN, Double.NaN, "", 0, 0, reason);
+	/**
+	 * The rows of a task's inputs, for the driver. It says an input is done when the earlier run
+	 * scored all its planes (the file sinks then check their files), and names remote images by
+	 * their URI rather than by their local copy.
+	 */
+	private static final class Rows implements ResultSink {
+		private record Of(int index, String location, boolean scoredBefore, String fetchProblem, List<Row> rows) {}
+
+		private final Map<SinkInput, Of> inputs = new IdentityHashMap<>();
+		private final List<SinkInput> order = new ArrayList<>();
+		private final Set<SinkInput> resumed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+		void add(SinkInput input, int index, String location, boolean scoredBefore, String fetchProblem) {
+			inputs.put(input, new Of(index, location, scoredBefore, fetchProblem, new ArrayList<>()));
+			order.add(input);
+		}
+
+		@Override
+		public boolean isDone(SinkInput input) {
+			return inputs.get(input).scoredBefore();
+		}
+
+		@Override
+		public void resumed(SinkInput input) {
+			resumed.add(input);
+		}
+
+		@Override
+		public void accept(PlaneResult result) {
+			inputs.get(result.input()).rows().add(ResultTable.row(result.row()));
+		}
+
+		@Override
+		public void skipped(SinkInput input, int plane, String reason) {
+			Of of = inputs.get(input);
+			String why = of.fetchProblem() != null ? of.fetchProblem() : String.valueOf(reason).replace(input.file().toString(), of.location());
+			of.rows().add(ResultTable.row(ResultRow.skipped(input.name(), plane, why)));
+		}
+
+		List<Outcome> outcomes() {
+			List<Outcome> out = new ArrayList<>();
+			for (SinkInput in : order) {
+				Of of = inputs.get(in);
+				boolean left = resumed.contains(in);
+				out.add(new Outcome(of.index(), left, left ? List.of() : List.copyOf(of.rows())));
+			}
+			return out;
+		}
+
+		@Override
+		public void close() {}
 	}
 }

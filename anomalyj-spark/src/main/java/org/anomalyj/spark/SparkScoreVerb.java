@@ -2,10 +2,15 @@ package org.anomalyj.spark;
 
 import org.anomalyj.cli.Arguments;
 import org.anomalyj.cli.Main;
-import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.io.ModelArchive;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.Thresholds;
+import org.anomalyj.sink.MapSinkPlugin;
+import org.anomalyj.sink.MaskSinkPlugin;
+import org.anomalyj.sink.OverlaySinkPlugin;
+import org.anomalyj.sink.ResultRow;
+import org.anomalyj.sink.ScoresCsv;
+import org.anomalyj.sink.SinkInput;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -69,9 +74,13 @@ final class SparkScoreVerb implements Main.Verb {
 		Path modelFile = a.path("model");
 		String input = a.required("input");
 		Path outDir = a.path("out").toAbsolutePath().normalize();
-		BatchInspection.Settings settings = new BatchInspection.Settings(a.flag("maps"), a.flag("masks"), a.flag("overlays"), a.real("opacity", 0.5),
-			a.integer("batch", 8));
-		if (settings.batchSize() < 1) throw new Arguments.UsageException("score: --batch must be at least 1");
+		List<String> sinks = new ArrayList<>();
+		if (a.flag("maps")) sinks.add(MapSinkPlugin.NAME);
+		if (a.flag("masks")) sinks.add(MaskSinkPlugin.NAME);
+		if (a.flag("overlays")) sinks.add(OverlaySinkPlugin.NAME);
+		double opacity = a.real("opacity", 0.5);
+		int batchSize = a.integer("batch", 8);
+		if (batchSize < 1) throw new Arguments.UsageException("score: --batch must be at least 1");
 		String device = a.string("device", "auto");
 		DeviceChoice.parse(device);
 		String threshold = a.string("threshold", null);
@@ -85,51 +94,29 @@ final class SparkScoreVerb implements Main.Verb {
 		Map<String, String> hadoop = hadoopConf(spark);
 		List<ImageSource.Input> inputs = ImageSource.list(input, spark.sparkContext().hadoopConfiguration());
 		Files.createDirectories(outDir);
-		Map<String, String> stems = BatchInspection.stems(inputs.stream().map(ImageSource.Input::namePath).toList());
+		List<String> stems = SinkInput.of(inputs.stream().map(ImageSource.Input::namePath).toList()).stream().map(SinkInput::stem).toList();
 
-		Map<String, List<BatchInspection.Row>> previous = previous(spark, outDir);
-		List<List<BatchInspection.Row>> byInput = new ArrayList<>();
-		List<Integer> todo = new ArrayList<>();
-		for (int i = 0; i < inputs.size(); i++) {
-			ImageSource.Input in = inputs.get(i);
-			List<BatchInspection.Row> mine = previous.get(in.name());
-			boolean finished = mine != null && mine.stream().allMatch(r -> "ok".equals(r.status()))
-				&& mine.stream().allMatch(r -> BatchInspection.outputs(outDir, stems.get(in.namePath().toString()), r.plane(), mine.size(), settings).stream()
-					.allMatch(Files::isRegularFile));
-			byInput.add(finished ? mine : new ArrayList<>());
-			if (!finished) todo.add(i);
-		}
-		int resumed = inputs.size() - todo.size();
-
+		// Whether an input is done is found out on the executors, by the sinks (its requested files), from the earlier rows.
+		Map<String, List<ResultRow>> previous = previous(spark, outDir);
+		List<Boolean> scoredBefore = inputs.stream().map(in -> {
+			List<ResultRow> mine = previous.get(in.name());
+			return mine != null && mine.stream().allMatch(ResultRow::ok);
+		}).toList();
 		List<ScoreTask.Part> parts = new ArrayList<>();
-		long[] sizes = todo.stream().mapToLong(i -> inputs.get(i).size()).toArray();
-		for (int[] r : Partitions.split(sizes, jobs.slots(), settings.batchSize())) {
-			// Tasks cover runs of still-to-do inputs; a resumed input in between splits a run in two.
-			int from = r[0];
-			for (int k = r[0]; k < r[1]; k++) {
-				boolean cut = k + 1 == r[1] || todo.get(k + 1) != todo.get(k) + 1;
-				if (!cut) continue;
-				List<ImageSource.Input> ins = new ArrayList<>();
-				List<String> st = new ArrayList<>();
-				for (int q = from; q <= k; q++) {
-					ImageSource.Input in = inputs.get(todo.get(q));
-					ins.add(in);
-					st.add(stems.get(in.namePath().toString()));
-				}
-				parts.add(new ScoreTask.Part(todo.get(from), ins, st));
-				from = k + 1;
-			}
-		}
+		long[] sizes = inputs.stream().mapToLong(ImageSource.Input::size).toArray();
+		for (int[] r : Partitions.split(sizes, jobs.slots(), batchSize))
+			parts.add(new ScoreTask.Part(r[0], new ArrayList<>(inputs.subList(r[0], r[1])), new ArrayList<>(stems.subList(r[0], r[1])),
+				new ArrayList<>(scoredBefore.subList(r[0], r[1]))));
 
+		List<String> inputsInOut = inputsIn(outDir, inputs);
 		Broadcast<byte[]> bytes = jsc.broadcast(modelBytes);
 		ExecutorModel.Shipment shipment = new ExecutorModel.Shipment(sha256(modelBytes) + "|" + device + "|" + threshold + "|" + minArea, bytes, device,
 			threshold, minArea);
 		LongAccumulator done = jsc.sc().longAccumulator("images");
-		List<Row> scored;
+		List<ScoreTask.Outcome> outcomes;
 		try {
-			scored = parts.isEmpty() ? List.of()
-				: jobs.withProgress(Main.progress(err), "score", done, todo.size(),
-					() -> jsc.parallelize(parts, parts.size()).mapPartitions(new ScoreTask(shipment, outDir.toString(), settings, hadoop, done)).collect());
+			outcomes = jobs.withProgress(Main.progress(err), "score", done, inputs.size(), () -> jsc.parallelize(parts, parts.size())
+				.mapPartitions(new ScoreTask(shipment, outDir.toString(), inputsInOut, sinks, opacity, batchSize, hadoop, done)).collect());
 		} catch (IOException | RuntimeException e) {
 			throw e;
 		} catch (Exception e) {
@@ -137,38 +124,57 @@ final class SparkScoreVerb implements Main.Verb {
 		} finally {
 			bytes.destroy();
 		}
-		List<Row> sorted = new ArrayList<>(scored);
-		sorted.sort(Comparator.<Row>comparingInt(r -> r.getInt(0)).thenComparingInt(r -> r.getInt(2)));
-		long newOk = 0;
-		for (Row r : sorted) {
-			BatchInspection.Row row = ResultTable.csvRow(r, 1);
-			byInput.get(r.getInt(0)).add(row);
-			if ("ok".equals(row.status())) newOk++;
-			else err.println("skipped " + row.reason());
+		List<ScoreTask.Outcome> sorted = new ArrayList<>(outcomes);
+		sorted.sort(Comparator.comparingInt(ScoreTask.Outcome::index));
+		List<ResultRow> rows = new ArrayList<>();
+		long newOk = 0, resumed = 0;
+		for (ScoreTask.Outcome o : sorted) {
+			if (o.resumed()) {
+				rows.addAll(previous.get(inputs.get(o.index()).name()));
+				resumed++;
+				continue;
+			}
+			for (Row r : o.rows()) {
+				ResultRow row = ResultTable.csvRow(r, 0);
+				rows.add(row);
+				if (row.ok()) newOk++;
+				else err.println("skipped " + row.reason());
+			}
 		}
-		List<BatchInspection.Row> rows = byInput.stream().flatMap(List::stream).toList();
 
 		writeParquet(spark, jsc, outDir, rows);
-		Path csv = outDir.resolve(BatchInspection.CSV);
-		if (a.flag("csv")) BatchInspection.writeCsv(csv, rows);
-		long ok = rows.stream().filter(r -> "ok".equals(r.status())).count();
-		long anomalous = rows.stream().filter(r -> "ok".equals(r.status()) && r.anomalous()).count();
+		Path csv = outDir.resolve(ScoresCsv.FILE_NAME);
+		if (a.flag("csv")) ScoresCsv.write(csv, rows);
+		long ok = rows.stream().filter(ResultRow::ok).count();
+		long anomalous = rows.stream().filter(r -> r.ok() && r.anomalous()).count();
 		long skipped = rows.size() - ok;
 		out.printf("%d scored (%d anomalous), %d skipped, %d already done; results in %s%s%n", newOk, anomalous, skipped,
 			resumed, outDir.resolve(PARQUET), a.flag("csv") ? " and " + csv : "");
 		if (ok == 0) throw new IOException(input + ": none of the " + skipped + " images could be scored (reasons above and in " + outDir.resolve(PARQUET) + ")");
 	}
 
+	/** The local inputs in the output folder (by real path), which no task may write over: usually none. */
+	private static List<String> inputsIn(Path outDir, List<ImageSource.Input> inputs) throws IOException {
+		Path out = outDir.toRealPath();
+		List<String> in = new ArrayList<>();
+		for (ImageSource.Input i : inputs) {
+			if (!ImageSource.isLocal(i.location())) continue;
+			Path p = ImageSource.local(i, Map.of(), out);
+			if (Files.exists(p) && out.equals(p.toRealPath().getParent())) in.add(p.toString());
+		}
+		return in;
+	}
+
 	/** The rows of an earlier run, by file name; none when there is none or it cannot be read (then everything is redone). */
-	private static Map<String, List<BatchInspection.Row>> previous(SparkSession spark, Path outDir) {
-		Map<String, List<BatchInspection.Row>> out = new HashMap<>();
+	private static Map<String, List<ResultRow>> previous(SparkSession spark, Path outDir) {
+		Map<String, List<ResultRow>> out = new HashMap<>();
 		Path table = outDir.resolve(PARQUET);
 		if (!Files.isDirectory(table)) return out;
 		try {
 			Dataset<Row> df = spark.read().parquet(table.toUri().toString());
 			if (!ResultTable.columns().equals(List.of(df.columns()))) return out;
 			for (Row r : df.collectAsList()) {
-				BatchInspection.Row row = ResultTable.csvRow(r, 0);
+				ResultRow row = ResultTable.csvRow(r, 0);
 				out.computeIfAbsent(row.file(), k -> new ArrayList<>()).add(row);
 			}
 		} catch (RuntimeException e) {
@@ -181,7 +187,7 @@ final class SparkScoreVerb implements Main.Verb {
 	 * Writes the table beside the old one, then swaps them: a run that dies leaves the previous
 	 * table (or none), never half a table.
 	 */
-	private static void writeParquet(SparkSession spark, JavaSparkContext jsc, Path outDir, List<BatchInspection.Row> rows) throws IOException {
+	private static void writeParquet(SparkSession spark, JavaSparkContext jsc, Path outDir, List<ResultRow> rows) throws IOException {
 		Path target = outDir.resolve(PARQUET);
 		Path fresh = outDir.resolve("." + PARQUET + ".new"), old = outDir.resolve("." + PARQUET + ".old");
 		deleteTree(fresh);
@@ -194,7 +200,7 @@ final class SparkScoreVerb implements Main.Verb {
 		deleteTree(old);
 	}
 
-	private static void deleteTree(Path p) throws IOException {
+	static void deleteTree(Path p) throws IOException {
 		if (!Files.exists(p)) return;
 		try (Stream<Path> all = Files.walk(p)) {
 			for (Path q : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);

@@ -77,6 +77,11 @@ class LocalSparkIT {
 		assertTrue(again.out().matches("(?s)0 scored \\(\\d+ anomalous\\), 3 skipped, 14 already done.*"), again.out());
 		assertEquals(before, Files.getLastModifiedTime(map));
 		Runs.assertSameScores(cli, Runs.csv(sparkOut.resolve("scores.csv")));
+		// Asked for no files, a re-run resumes on the earlier rows alone.
+		Runs.Result rowsOnly = Runs.run(dir, Map.of(), 10, Runs.java("-jar", Runs.SPARK_JAR.toString(), "score", "--master", "local[2]", "--model",
+			Runs.MODEL.toString(), "--input", in.toString(), "--out", sparkOut.toString(), "--csv")).ok();
+		assertTrue(rowsOnly.out().matches("(?s)0 scored \\(\\d+ anomalous\\), 3 skipped, 14 already done.*"), rowsOnly.out());
+		Runs.assertSameScores(cli, Runs.csv(sparkOut.resolve("scores.csv")));
 	}
 
 	@Test
