@@ -40,35 +40,26 @@ final class BenchVerb implements Main.Verb {
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
-			out.println("bench --data CATEGORY_DIR [--size 256] [--batch 8] [--rounds 3] [--json FILE] [--device auto|cpu|gpu] [--no-startup]\n"
+			out.println("bench --data CATEGORY_DIR [--size 256] [--backbone NAME] [--batch 8] [--rounds 3] [--json FILE] [--device auto|cpu|gpu] [--no-startup]\n"
+				+ "bench --data CATEGORY_DIR --model FILE   (scoring and start-up of a trained model; no training)\n"
 				+ "bench --data CATEGORY_DIR --scale N   (train on N augmented copies of the good images: time and peak memory)");
 			return;
 		}
-		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "batch", "rounds", "json", "device", "scale"), Set.of("no-startup"));
+		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "backbone", "model", "batch", "rounds", "json", "device", "scale"), Set.of("no-startup"));
 		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		if (a.integer("scale", 0) > 0) {
 			scale(category, a, out, err);
 			return;
 		}
-		ModelTrainer.Settings settings = ModelTrainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
-			.withDevice(DeviceChoice.parse(a.string("device", "auto")));
+		DeviceChoice device = DeviceChoice.parse(a.string("device", "auto"));
 		JsonObject json = new JsonObject();
 		json.addProperty("category", category.name());
 		json.addProperty("cpus", Runtime.getRuntime().availableProcessors());
 
-		err.println("training on " + category.trainImages().size() + " images");
-		Path tmpModel = Files.createTempFile("anomalyj-bench", ".zip");
-		try (AnomalyModel model = ModelTrainer.train(category.trainImages(), settings, Main.progress(err))) {
-			TrainingReport t = model.training();
-			json.addProperty("train_images", t.images());
-			json.addProperty("train_patches", t.patches());
-			json.addProperty("train_feature_s", t.featureSeconds());
-			json.addProperty("train_fit_s", t.fitSeconds());
-			json.addProperty("train_calibration_s", t.calibrationSeconds());
-			json.addProperty("train_total_s", t.seconds());
-			json.addProperty("train_peak_rss_mib", ProcessMemory.peakResidentMiB());
-			model.save(tmpModel);
-
+		Path given = a.path("model", null);
+		Path tmpModel = given != null ? given : Files.createTempFile("anomalyj-bench", ".zip");
+		try (AnomalyModel model = given != null ? AnomalyModel.load(given, device) : train(category, a, device, json, tmpModel, err)) {
+			json.addProperty("backbone", model.spec().backbone());
 			List<Path> images = new ArrayList<>();
 			for (TestSample s : category.hasTestSet() ? category.testSamples() : List.<TestSample>of()) images.add(s.image());
 			if (images.isEmpty()) images = category.trainImages();
@@ -92,7 +83,7 @@ final class BenchVerb implements Main.Verb {
 			}
 			json.addProperty("peak_rss_mib", ProcessMemory.peakResidentMiB());
 		} finally {
-			Files.deleteIfExists(tmpModel);
+			if (given == null) Files.deleteIfExists(tmpModel);
 		}
 		for (var e : json.entrySet()) out.printf(Locale.ROOT, "%-26s %s%n", e.getKey(), e.getValue());
 		Path file = a.path("json", null);
@@ -100,6 +91,26 @@ final class BenchVerb implements Main.Verb {
 			String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
 			AtomicFiles.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
 		}
+	}
+
+	/** Trains on the category's good images with the default settings, recording training figures; saves to {@code file}. */
+	private static AnomalyModel train(CategoryFolder category, Arguments a, DeviceChoice device, JsonObject json, Path file, PrintStream err)
+		throws IOException {
+		ModelTrainer.Settings settings = ModelTrainer.Settings.DEFAULT.withInputSize(a.integer("size", 256)).withDevice(device);
+		String backbone = a.string("backbone", null);
+		if (backbone != null) settings = settings.withBackbone(backbone);
+		err.println("training on " + category.trainImages().size() + " images");
+		AnomalyModel model = ModelTrainer.train(category.trainImages(), settings, Main.progress(err));
+		TrainingReport t = model.training();
+		json.addProperty("train_images", t.images());
+		json.addProperty("train_patches", t.patches());
+		json.addProperty("train_feature_s", t.featureSeconds());
+		json.addProperty("train_fit_s", t.fitSeconds());
+		json.addProperty("train_calibration_s", t.calibrationSeconds());
+		json.addProperty("train_total_s", t.seconds());
+		json.addProperty("train_peak_rss_mib", ProcessMemory.peakResidentMiB());
+		model.save(file);
+		return model;
 	}
 
 	/**

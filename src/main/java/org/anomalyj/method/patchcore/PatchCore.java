@@ -51,14 +51,14 @@ public final class PatchCore implements AnomalyMethod {
 	private final Settings settings;
 	private final float[] bank;
 	private final int bankSize, dim;
-	private final ClusteredNearestNeighbourSearch search;
+	private final BankSearch search;
 
 	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim) {
 		this.settings = settings;
 		this.bank = bank;
 		this.bankSize = bankSize;
 		this.dim = dim;
-		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed());
+		this.search = BankSearch.of(manager, bank, bankSize, dim, settings.seed());
 	}
 
 	/**
