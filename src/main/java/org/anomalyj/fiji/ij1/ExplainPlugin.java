@@ -33,8 +33,10 @@ public class ExplainPlugin implements PlugIn {
 		d.directory("training", "Training images folder (empty: the one the model recorded)");
 		d.choice("device", "Device", TrainPlugin.DEVICES);
 		if (!d.show()) return;
-		java.nio.file.Path model = d.path("model"), training = d.path("training");
+		// Read in the dialog's order, which is the order the recorder writes.
+		java.nio.file.Path model = d.path("model");
 		int neighbours = (int) Math.round(d.number("neighbours"));
+		java.nio.file.Path training = d.path("training");
 		String device = d.choice("device");
 		d.remember();
 		ExplainAction.Outcome o = PluginRun.attempt(CommandLabels.EXPLAIN, () -> ExplainAction.run(imp,
