@@ -1,7 +1,6 @@
 package org.anomalyj.fiji.ij1;
 
 import ij.IJ;
-import ij.ImageJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
@@ -48,12 +47,7 @@ public final class AdjustThresholdDriver {
 		Path screenshot = Path.of(args[9]), labelShot = Path.of(args[11]);
 		String labelFolder = args[10];
 		try {
-			new ImageJ(ImageJ.NO_SHOW);
-			ImagePlus imp = IJ.openImage(image);
-			imp.show();
-			IJ.wait(500);
-			imp.getWindow().setLocation(0, 0);
-			IJ.runMacro("run(\"Detect Anomalies...\", \"model=[" + model + "] overlay opacity=0.50 results min_area=0 device=cpu\");");
+			ImagePlus imp = DialogRobot.startAndDetect(image, model);
 			report("detect", imp);
 
 			IJ.runMacro("run(\"Adjust Anomaly Threshold...\", \"pixel=" + pixel1 + " image=" + image1 + " save=[" + save1 + "]\");");

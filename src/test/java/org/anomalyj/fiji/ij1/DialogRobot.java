@@ -19,6 +19,17 @@ final class DialogRobot {
 
 	private DialogRobot() {}
 
+	/** Starts ImageJ, opens the image at the top left of the screen and runs Detect Anomalies on it with the model. */
+	static ij.ImagePlus startAndDetect(String image, String model) {
+		new ij.ImageJ(ij.ImageJ.NO_SHOW);
+		ij.ImagePlus imp = IJ.openImage(image);
+		imp.show();
+		IJ.wait(500);
+		imp.getWindow().setLocation(0, 0);
+		IJ.runMacro("run(\"Detect Anomalies...\", \"model=[" + model + "] overlay opacity=0.50 results min_area=0 device=cpu\");");
+		return imp;
+	}
+
 	/** Chooses a command from the menu and waits for its dialog. */
 	static GenericDialog open(String command) throws Exception {
 		IJ.doCommand(command);

@@ -3,7 +3,6 @@ package org.anomalyj.fiji.ij1;
 import org.anomalyj.fiji.ExplainAction;
 
 import ij.IJ;
-import ij.ImageJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
@@ -38,12 +37,7 @@ public final class ExplainDriver {
 		Path done = Path.of(args[0]), screenshot = Path.of(args[3]);
 		String image = args[1], model = args[2];
 		try {
-			new ImageJ(ImageJ.NO_SHOW);
-			ImagePlus imp = IJ.openImage(image);
-			imp.show();
-			IJ.wait(500);
-			imp.getWindow().setLocation(0, 0);
-			IJ.runMacro("run(\"Detect Anomalies...\", \"model=[" + model + "] overlay opacity=0.50 min_area=0 device=cpu\");");
+			ImagePlus imp = DialogRobot.startAndDetect(image, model);
 
 			IJ.runMacro("makePoint(" + POINT_X + ", " + POINT_Y + "); run(\"Explain Anomaly...\", \"neighbours=3 device=cpu\");");
 			report("point");
@@ -71,8 +65,10 @@ public final class ExplainDriver {
 
 			// The screenshot: the image with its point, the montage below it, the table below that.
 			ImagePlus montage = WindowManager.getCurrentImage();
-			Window log = WindowManager.getWindow("Log");
-			if (log != null) log.setVisible(false);
+			for (String other : new String[] {"Log", "Results"}) {
+				Window w = WindowManager.getWindow(other);
+				if (w != null) w.setVisible(false);
+			}
 			Window table = WindowManager.getWindow(ExplainAction.TABLE);
 			for (Window w : Window.getWindows())
 				if (w instanceof ij.gui.ImageWindow iw && iw.getImagePlus() != imp && iw.getImagePlus() != montage) iw.setVisible(false);

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +43,7 @@ class ImageJExplainTest {
 	@TempDir
 	static Path tmp;
 
-	static Map<String, String> seen = new HashMap<>();
+	static Map<String, String> seen;
 	static Path model;
 	static Explanation point, area;
 	static String log;
@@ -69,11 +68,8 @@ class ImageJExplainTest {
 		ImageJSession.Run r = ij.runMain(ExplainDriver.class, List.of(done.toString(), IMAGE.toString(), model.toString(),
 			SCREENSHOT.toAbsolutePath().toString()), done, Duration.ofMinutes(4));
 		assertNotNull(r.log(), () -> "the driver did not finish; ImageJ printed:\n" + r.output());
-		log = r.log() + "\n--- ImageJ printed:\n" + r.output();
-		for (String line : r.log().lines().toList()) {
-			String[] kv = line.split("=", 2);
-			if (kv.length == 2) seen.merge(kv[0], kv[1], (a, b) -> a + "\n" + b);
-		}
+		log = r.describe();
+		seen = r.seen();
 		assertTrue(!seen.containsKey("error"), log);
 	}
 
