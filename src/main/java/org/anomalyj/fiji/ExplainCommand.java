@@ -20,7 +20,9 @@ public class ExplainCommand extends ActionCommand<ExplainAction.Outcome> {
 	@Parameter(label = "Image (with a point or selection)")
 	private ImagePlus image;
 
-	@Parameter(label = "Model file (empty: the one the image was detected with)", style = FileWidget.OPEN_STYLE, required = false)
+	/** Not remembered: by default the model the image was detected with, not the one of an earlier run. */
+	@Parameter(label = "Model file (empty: the one the image was detected with)", style = FileWidget.OPEN_STYLE, required = false,
+		persist = false)
 	private File model;
 
 	@Parameter(label = "Nearest training patches to show", min = "1", max = "" + Explainer.MAX_NEIGHBOURS)

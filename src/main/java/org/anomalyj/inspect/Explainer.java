@@ -40,6 +40,8 @@ import java.util.Map;
 public final class Explainer {
 
 	public static final int DEFAULT_NEIGHBOURS = 5;
+	/** A neighbour's problem when the model does not know where its bank entries came from. */
+	public static final String SOURCE_UNKNOWN = "source not recorded: the model was trained before AnomalyJ kept it; re-train to see this patch";
 	/** More neighbours than anyone can look at; bounds the work a typo can ask for. */
 	public static final int MAX_NEIGHBOURS = 100;
 
@@ -132,7 +134,7 @@ public final class Explainer {
 			rank++;
 			Exemplars.Source src = n.source();
 			if (src == null) {
-				neighbours.add(new Explanation.Neighbour(rank, n.distance(), null, null, -1, -1, null, null, null, "source unknown"));
+				neighbours.add(new Explanation.Neighbour(rank, n.distance(), null, null, -1, -1, null, null, null, SOURCE_UNKNOWN));
 				continue;
 			}
 			Path file = images.file(src.image(), trainingFolder);

@@ -246,7 +246,7 @@ class ExplainerTest {
 			Explanation e = explain(m, image, 380, 95, 4, null);
 			assertTrue(e.note().contains("re-train"), e::note);
 			assertEquals(4, e.neighbours().size());
-			for (Explanation.Neighbour n : e.neighbours()) assertEquals("source unknown", n.problem());
+			for (Explanation.Neighbour n : e.neighbours()) assertEquals(Explainer.SOURCE_UNKNOWN, n.problem());
 			assertEquals(e.query().score(), e.neighbours().get(0).distance(), 1e-3 * e.query().score());
 			assertEquals(5, ExplanationMontage.render(e).getWidth() / ExplanationMontage.PANEL, "the query and four grey panels");
 		}
