@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Remakes docs/imagej-detect-anomalies.png: plain ImageJ 1.54 under Xvfb with AnomalyJ installed as
+# Remakes docs/images/imagej-detect-anomalies.png: plain ImageJ 1.54 under Xvfb with AnomalyJ installed as
 # the README describes (AnomalyJ_.jar in plugins/, its libraries in plugins/jars/), a sample-data
 # pitting image after Plugins > Anomaly Detection > Detect Anomalies...
 # Needs: mvn package (target/lib), xvfb-run. Run from the repository root.
@@ -18,7 +18,7 @@ printf 'ij.x=0\nij.y=0\n' > "$work/home/.imagej/IJ_Prefs.txt"
 export DJL_CACHE_DIR="$PWD/target/djl-cache" ENGINE_CACHE_DIR="$PWD/target/djl-cache"
 java -jar target/anomalyj-cli.jar train --data sample-data/ball_screw --out "$work/model.zip" --device cpu
 image="$PWD/sample-data/ball_screw/test/pitting/01_200907130634_560000_000_crop_2.jpg"
-out="$PWD/docs/imagej-detect-anomalies.png"
+out="$PWD/docs/images/imagej-detect-anomalies.png"
 cat > "$work/shot.ijm" <<MACRO
 open("$image");
 setLocation(0, 80);

@@ -12,6 +12,7 @@ import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.ModelSpec;
 import org.anomalyj.model.Thresholds;
+import org.anomalyj.model.TrainedImages;
 import org.anomalyj.model.TrainingReport;
 import org.anomalyj.postprocess.AnomalyMapper;
 import org.anomalyj.task.Progress;
@@ -225,11 +226,15 @@ public final class FeatureSession implements AutoCloseable {
 		return new HeldSet(held, batchSize, progress);
 	}
 
-	/** The model made of this session's parts and a fitted method; the session then no longer owns them. */
-	public AnomalyModel toModel(AnomalyMethod method, Thresholds thresholds, TrainingReport report) {
+	/**
+	 * The model made of this session's parts and a fitted method; the session then no longer owns them.
+	 *
+	 * @param trainedOn the images the method was fitted on ({@link TrainingSet#images()})
+	 */
+	public AnomalyModel toModel(AnomalyMethod method, Thresholds thresholds, TrainingReport report, List<ImageRef> trainedOn) {
 		handedOver = true;
 		mapper.close();
-		return AnomalyModel.assemble(manager, backbone, spec, features, method, thresholds, report);
+		return AnomalyModel.assemble(manager, backbone, spec, features, method, thresholds, report, TrainedImages.of(trainedOn));
 	}
 
 	@Override
@@ -285,6 +290,8 @@ public final class FeatureSession implements AutoCloseable {
 	private final class StreamedSet extends SessionSet {
 		private final List<ImageRef> images;
 		private final List<String> skipped;
+		/** The images the first pass read (unreadable files left out), in order. */
+		private final List<ImageRef> visited = new ArrayList<>();
 
 		StreamedSet(List<ImageRef> images, int batchSize, List<String> skipped, Progress progress) {
 			super(batchSize, progress);
@@ -299,13 +306,26 @@ public final class FeatureSession implements AutoCloseable {
 		@Override
 		public int forEachFeatures(Consumer<FeatureRows> batch) {
 			String stage = stage("features");
-			return stream(images, batchSize, skippedThisPass(), progress, stage, (rows, refs) -> batch.accept(rows));
+			boolean first = passes == 1;
+			return stream(images, batchSize, skippedThisPass(), progress, stage, (rows, refs) -> {
+				if (first) visited.addAll(refs);
+				batch.accept(rows);
+			});
 		}
 
 		@Override
 		public int forEachInput(Consumer<NDArray> batch) {
 			String stage = stage("images");
-			return streamInputs(images, batchSize, skippedThisPass(), progress, stage, (x, refs) -> batch.accept(x));
+			boolean first = passes == 1;
+			return streamInputs(images, batchSize, skippedThisPass(), progress, stage, (x, refs) -> {
+				if (first) visited.addAll(refs);
+				batch.accept(x);
+			});
+		}
+
+		@Override
+		public List<ImageRef> images() {
+			return List.copyOf(visited);
 		}
 	}
 
@@ -330,6 +350,11 @@ public final class FeatureSession implements AutoCloseable {
 			// These images were read once already: one that cannot be read now changed under us.
 			if (!problems.isEmpty()) throw new IllegalStateException("an image changed during the run: " + problems.get(0));
 			return n;
+		}
+
+		@Override
+		public List<ImageRef> images() {
+			return held.images();
 		}
 	}
 }

@@ -16,6 +16,7 @@ public final class CommandLabels {
 	public static final String CALIBRATE = "Calibrate Anomaly Thresholds...";
 	public static final String ADJUST_THRESHOLD = "Adjust Anomaly Threshold...";
 	public static final String LABEL_DEFECTS = "Label Defects...";
+	public static final String EXPLAIN = "Explain Anomaly...";
 
 	private CommandLabels() {}
 

@@ -65,7 +65,7 @@ public final class InspectionFiles {
 		return new BufferedImage(cm, raster, false, null);
 	}
 
-	private static void writePng(BufferedImage img, Path file) throws IOException {
+	static void writePng(BufferedImage img, Path file) throws IOException {
 		AtomicFiles.write(file, out -> {
 			if (!ImageIO.write(img, "png", out)) throw new IOException(file + ": no PNG writer available");
 		});

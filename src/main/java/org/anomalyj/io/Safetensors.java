@@ -72,6 +72,12 @@ public final class Safetensors {
 			return new Tensor(DType.F32, shape.clone(), b.array());
 		}
 
+		public static Tensor of(int[] values, long... shape) {
+			ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+			b.asIntBuffer().put(values);
+			return new Tensor(DType.I32, shape.clone(), b.array());
+		}
+
 		public long elementCount() {
 			return Safetensors.elementCount(shape);
 		}

@@ -78,6 +78,23 @@ public interface AnomalyMethod extends AutoCloseable {
 		return 0;
 	}
 
+	/**
+	 * What one patch score of this method measures, in a sentence for explanations ("why is this
+	 * patch anomalous?"), e.g. PaDiM's "Mahalanobis distance to the good patches' Gaussian at this
+	 * grid position". The default says only that the method keeps no training patches to show.
+	 */
+	default String scoreMeaning() {
+		return "the " + name() + " method's patch score; the method keeps no training patches to show";
+	}
+
+	/**
+	 * The training patches the method scores against, for methods that keep some (memory banks);
+	 * null for methods that keep none (distributions, networks), which is the default.
+	 */
+	default Exemplars exemplars() {
+		return null;
+	}
+
 	/** The method's parameters, stored in the model manifest under the method's name. */
 	JsonObject parameters();
 

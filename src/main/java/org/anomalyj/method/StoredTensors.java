@@ -31,4 +31,23 @@ public final class StoredTensors {
 		for (float x : v) if (!Float.isFinite(x)) throw new IOException("tensor '" + name + "' holds a non-finite value");
 		return v;
 	}
+
+	/**
+	 * An integer tensor (I32) of the given shape whose values all lie in {@code [min, max]}.
+	 *
+	 * @return the values, row-major
+	 * @throws IOException naming the tensor and what is wrong with it
+	 */
+	public static int[] ints(Map<String, Safetensors.Tensor> tensors, String name, int min, int max, long... shape) throws IOException {
+		Safetensors.Tensor t = tensors.get(name);
+		if (t == null) throw new IOException("the model has no tensor '" + name + "'");
+		if (!Arrays.equals(t.shape(), shape))
+			throw new IOException("tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + ", the model needs " + Arrays.toString(shape));
+		if (t.dtype() != Safetensors.DType.I32) throw new IOException("tensor '" + name + "' must be I32, was " + t.dtype());
+		int[] v = new int[Math.toIntExact(t.elementCount())];
+		java.nio.ByteBuffer.wrap(t.data()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(v);
+		for (int x : v)
+			if (x < min || x > max) throw new IOException("tensor '" + name + "' holds " + x + ", outside " + min + ".." + max);
+		return v;
+	}
 }

@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.features.FeatureRows;
+import org.anomalyj.features.ImageRef;
 import org.anomalyj.features.PatchFeatures;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -53,4 +55,14 @@ public interface TrainingSet {
 	 * @throws UnsupportedOperationException for a set that holds features only
 	 */
 	int forEachInput(Consumer<NDArray> batch);
+
+	/**
+	 * The images a pass visits, in the order of their features: row {@code r} of a pass's features
+	 * is grid position {@code r % grid().positions()} (row-major) of image {@code r / grid().positions()}.
+	 * What a method records of where a learned patch came from refers to this list (the model file
+	 * keeps it). Known once a pass has run; empty for a set that holds features only.
+	 */
+	default List<ImageRef> images() {
+		return List.of();
+	}
 }

@@ -10,6 +10,7 @@ import org.anomalyj.io.ModelFormatException;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.Exemplars;
 import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.postprocess.AnomalyMapper;
 
@@ -38,10 +39,11 @@ public final class AnomalyModel implements AutoCloseable {
 	private final AnomalyMapper mapper;
 	private Thresholds thresholds;
 	private final TrainingReport training;
+	private final TrainedImages trainedImages;
 
 	/** Takes ownership of the manager, backbone and method. */
 	AnomalyModel(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
-		Thresholds thresholds, TrainingReport training) {
+		Thresholds thresholds, TrainingReport training, TrainedImages trainedImages) {
 		this.manager = manager;
 		this.backbone = backbone;
 		this.spec = spec;
@@ -49,6 +51,7 @@ public final class AnomalyModel implements AutoCloseable {
 		this.method = method;
 		this.thresholds = thresholds;
 		this.training = training;
+		this.trainedImages = trainedImages;
 		this.mapper = new AnomalyMapper(manager, features.gridHeight(), features.gridWidth(), spec.inputSize(), spec.inputSize(), spec.sigma());
 	}
 
@@ -77,6 +80,11 @@ public final class AnomalyModel implements AutoCloseable {
 	/** What the training run recorded (images, patches, timings). */
 	public TrainingReport training() {
 		return training;
+	}
+
+	/** The images the method was fitted on, which its {@linkplain AnomalyMethod#exemplars() exemplars' sources} index; empty for older models. */
+	public TrainedImages trainedImages() {
+		return trainedImages;
 	}
 
 	/** Scores and maps of a batch, maps at the model's input size. */
@@ -125,6 +133,7 @@ public final class AnomalyModel implements AutoCloseable {
 		for (Map.Entry<String, Safetensors.Tensor> e : thresholds.tensors().entrySet())
 			if (tensors.put(e.getKey(), e.getValue()) != null)
 				throw new IllegalStateException("method " + method.name() + " uses the tensor name '" + e.getKey() + "', which is reserved for thresholds");
+		trainedImages.writeTo(manifest, tensors);
 		new ModelArchive(manifest, tensors).write(file);
 	}
 
@@ -177,7 +186,12 @@ public final class AnomalyModel implements AutoCloseable {
 			Thresholds thresholds = Thresholds.read(m.object("thresholds"), archive.tensors());
 			TrainingReport training = TrainingReport.fromJson(m.has("training") && archive.manifest().get("training").isJsonObject()
 				? archive.manifest().getAsJsonObject("training") : new JsonObject());
-			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
+			TrainedImages images = TrainedImages.read(m, archive.tensors());
+			Exemplars exemplars = method.exemplars();
+			if (exemplars != null && exemplars.sourceImages() > images.size())
+				throw new IOException("the memory bank's sources name training image " + exemplars.sourceImages() + " but the model lists "
+					+ images.size() + " training images");
+			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training, images);
 		} catch (IOException | RuntimeException e) {
 			if (features != null) features.close();
 			closeQuietly(method, backbone, manager);
@@ -224,8 +238,8 @@ public final class AnomalyModel implements AutoCloseable {
 
 	/** A model of parts built by training ({@code FeatureSession.toModel}); takes ownership of them. */
 	public static AnomalyModel assemble(NDManager manager, Backbone backbone, ModelSpec spec, PatchFeatures features, AnomalyMethod method,
-		Thresholds thresholds, TrainingReport training) {
-		return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training);
+		Thresholds thresholds, TrainingReport training, TrainedImages trainedImages) {
+		return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training, trainedImages);
 	}
 
 }

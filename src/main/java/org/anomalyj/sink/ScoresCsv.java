@@ -80,11 +80,13 @@ public final class ScoresCsv {
 		});
 	}
 
-	static String number(double v) {
+	/** A number as the CSV files write it (six significant digits). */
+	public static String number(double v) {
 		return String.format(Locale.ROOT, "%.6g", v);
 	}
 
-	static String quote(String s) {
+	/** A text field, quoted when it must be. */
+	public static String quote(String s) {
 		if (s == null) return "";
 		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
 		return '"' + s.replace("\"", "\"\"").replace("\n", " ") + '"';

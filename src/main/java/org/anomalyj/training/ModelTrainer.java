@@ -212,6 +212,7 @@ public final class ModelTrainer {
 			double extractedBefore = session.extractionSeconds();
 			long t = System.nanoTime();
 			method = plugin.train(data, methodSettings, settings.seed(), progress);
+			List<ImageRef> trainedOn = data.images();
 			double fitSeconds = (System.nanoTime() - t) / 1e9 - (session.extractionSeconds() - extractedBefore);
 			requireSome(fitImages.count, fitFiles.size(), skipped);
 
@@ -242,7 +243,7 @@ public final class ModelTrainer {
 			TrainingReport report = new TrainingReport(fitImages.count, (long) fitImages.count * grid.positions(), skipped.size(), settings.seed(),
 				thresholds.calibration(), thresholds.calibration().equals("crossfit") ? Math.min(settings.calibration().folds(), fitImages.count) : 0,
 				session.extractionSeconds(), fitSeconds, calSeconds, (System.nanoTime() - start) / 1e9);
-			return session.toModel(method, thresholds, report);
+			return session.toModel(method, thresholds, report, trainedOn);
 		} catch (NoImages e) {
 			if (method != null) method.close();
 			session.close();
@@ -293,6 +294,11 @@ public final class ModelTrainer {
 				@Override
 				public int forEachFeatures(Consumer<FeatureRows> batch) {
 					return checked(set.forEachFeatures(batch));
+				}
+
+				@Override
+				public List<ImageRef> images() {
+					return set.images();
 				}
 
 				@Override

@@ -257,6 +257,53 @@ class FijiCommandsTest {
 	}
 
 	@Test
+	void explainShowsTheNearestBankPatchesOfTheMarkedPlaceAsTheCoreFindsThem() throws Exception {
+		ImagePlus imp = IJ.openImage(PITTING.toString());
+		imp.setRoi(new ij.gui.PointRoi(380, 95));
+		CommandModule m = run(ExplainCommand.class, "image", imp, "model", modelFile.toFile(), "neighbours", 4, "training", null, "device", "cpu");
+		ExplainAction.Outcome o = ((ExplainCommand) m.getCommand()).outcome();
+		org.anomalyj.inspect.Explanation core = new org.anomalyj.inspect.Explainer(reference).explain(ImageFileReader.read(PITTING).singlePlane(),
+			imp.getTitle(), org.anomalyj.inspect.Explainer.Place.point(380, 95), 4, null);
+		assertEquals(core.rows(), o.explanation().rows());
+		assertNull(o.explanation().note(), "a model trained today knows its bank's sources");
+		ImagePlus montage = (ImagePlus) m.getOutput("montage");
+		assertEquals(5, montage.getWidth() / org.anomalyj.inspect.ExplanationMontage.PANEL, "the query and four neighbours");
+		ResultsTable t = o.table();
+		assertEquals(5, t.size());
+		assertEquals("query", t.getStringValue("status", 0));
+		for (int i = 1; i < 5; i++) {
+			org.anomalyj.inspect.Explanation.Neighbour n = core.neighbours().get(i - 1);
+			assertEquals(n.image(), t.getStringValue("image", i));
+			assertEquals(n.row(), (int) t.getValue("grid_row", i));
+			assertEquals(n.distance(), t.getValue("distance", i), 1e-6 * n.distance());
+			assertEquals("ok", t.getStringValue("status", i));
+			assertTrue(Files.isRegularFile(SAMPLE.resolve("train/good").resolve(n.image())), n.image());
+		}
+
+		// A selection: its highest-scoring patch; without a model file, the one the image was detected with.
+		detect(imp, "map", false, "mask", false, "results", false);
+		imp.setRoi(new Roi(300, 40, 150, 120));
+		CommandModule area = run(ExplainCommand.class, "image", imp, "model", null, "neighbours", 2, "training", null, "device", "cpu");
+		org.anomalyj.inspect.Explanation e = ((ExplainCommand) area.getCommand()).outcome().explanation();
+		float[] scores = reference.method().patchScores(reference.features().embed(reference.manager().create(
+			new org.anomalyj.image.Preprocessor(128, null, reference.spec().normalization()).toInput(ImageFileReader.read(PITTING).singlePlane()),
+			new ai.djl.ndarray.types.Shape(1, 3, 128, 128)))).toFloatArray();
+		float best = Float.NEGATIVE_INFINITY;
+		for (int r = 0; r < 16; r++)
+			for (int c = 0; c < 16; c++) {
+				int cx = (int) ((c + 0.5) * imp.getWidth() / 16), cy = (int) ((r + 0.5) * imp.getHeight() / 16);
+				if (imp.getRoi().contains(cx, cy)) best = Math.max(best, scores[r * 16 + c]);
+			}
+		assertEquals(best, e.query().score(), 1e-4 * best);
+
+		imp.deleteRoi();
+		CommandModule none = commands.run(ExplainCommand.class, true, "image", imp, "model", modelFile.toFile(), "neighbours", 2, "training", null, "device", "cpu")
+			.get();
+		assertTrue(none.isCanceled());
+		assertTrue(none.getCancelReason().contains("mark the place to explain"), none.getCancelReason());
+	}
+
+	@Test
 	void labelDefectsWritesMasksThatTrainingWithDefectsReads() throws Exception {
 		Path folder = tmp.resolve("defects");
 		ImagePlus imp = IJ.openImage(PITTING.toString());

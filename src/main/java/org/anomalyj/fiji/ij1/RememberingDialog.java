@@ -18,14 +18,26 @@ import java.util.Map;
 final class RememberingDialog {
 
 	private final GenericDialog gd;
+	private final String title;
 	private final Map<String, String> chosen = new LinkedHashMap<>();
+	private final java.util.Set<String> own = new java.util.HashSet<>();
 
 	RememberingDialog(String title) {
 		gd = new GenericDialog(title);
+		this.title = title;
 	}
 
-	private static String pref(String key) {
-		return "anomalyj." + key;
+	/**
+	 * Remembers {@code key} for this dialog alone, for a key another dialog uses with another
+	 * meaning (Explain's {@code neighbours} is not PatchCore's training option of that name).
+	 */
+	RememberingDialog own(String key) {
+		own.add(key);
+		return this;
+	}
+
+	private String pref(String key) {
+		return own.contains(key) ? "anomalyj." + title.replace(' ', '_') + "." + key : "anomalyj." + key;
 	}
 
 	/** The label shows the key first (an underscore shows as a space), so that the recorder writes the key. */
@@ -39,7 +51,12 @@ final class RememberingDialog {
 	}
 
 	void file(String key, String label) {
-		gd.addFileField(label(key, label), Prefs.get(pref(key), ""), 40);
+		file(key, label, null);
+	}
+
+	/** A file field starting from {@code start}, or from the value last chosen when null. */
+	void file(String key, String label, String start) {
+		gd.addFileField(label(key, label), start != null ? start : Prefs.get(pref(key), ""), 40);
 	}
 
 	void number(String key, String label, double fallback, int digits) {

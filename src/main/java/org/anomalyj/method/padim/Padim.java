@@ -147,6 +147,12 @@ public final class Padim implements AnomalyMethod {
 		return NAME;
 	}
 
+	@Override
+	public String scoreMeaning() {
+		return "Mahalanobis distance from the patch's feature (" + channels.length + " channels) to the Gaussian of the good patches at the same"
+			+ " grid position (their mean and covariance, over " + images + " images); PaDiM keeps no training patches, so there are no exemplars to show";
+	}
+
 	public Settings settings() {
 		return settings;
 	}

@@ -1,10 +1,13 @@
 package org.anomalyj.method.patchcore;
 
+import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.features.PatchFeatures;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.Exemplars;
 import org.anomalyj.method.Fitter;
+import org.anomalyj.method.StoredTensors;
 import org.anomalyj.task.Progress;
 
 import ai.djl.ndarray.NDArray;
@@ -13,6 +16,10 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,11 +27,17 @@ import java.util.Map;
  * memory bank of nominal patch features, reduced by greedy coreset selection; a patch's anomaly
  * score is its distance to the nearest bank entry, an image's the largest patch score (optionally
  * reweighted by how isolated that nearest entry is, eq. 7 of the paper).
+ * <p>
+ * Each bank entry keeps where it came from, its training image and grid position (tensor
+ * {@value #SOURCES}, three ints an entry), so that an explanation can show the good patches nearest
+ * to a patch ({@link Exemplars}); banks of models trained before this was kept have no sources.
  */
 public final class PatchCore implements AnomalyMethod {
 
 	public static final String NAME = "patchcore";
 	static final String BANK = "memory_bank";
+	/** Per bank entry: training image index, grid row, grid column. */
+	static final String SOURCES = "memory_bank_sources";
 	/**
 	 * Backbone features are far smaller; a bank value beyond this could only come from a damaged
 	 * file, and would overflow the float squared distances into infinities and NaN scores.
@@ -52,12 +65,16 @@ public final class PatchCore implements AnomalyMethod {
 	private final float[] bank;
 	private final int bankSize, dim;
 	private final BankSearch search;
+	/** {@code bankSize x 3}: image, row, column of each entry; null when unknown. */
+	private final int[] sources;
 
-	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim) {
+	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim, int[] sources) {
+		if (sources != null && sources.length != bankSize * 3) throw new IllegalArgumentException(sources.length + " source values for " + bankSize + " entries");
 		this.settings = settings;
 		this.bank = bank;
 		this.bankSize = bankSize;
 		this.dim = dim;
+		this.sources = sources;
 		this.search = BankSearch.of(manager, bank, bankSize, dim, settings.seed());
 	}
 
@@ -91,10 +108,12 @@ public final class PatchCore implements AnomalyMethod {
 	 * with each other and with the features the model's backbone and taps produce.
 	 *
 	 * @param parameters the manifest's {@code patchcore} object
+	 * @param grid the features the model's backbone and taps give
 	 * @throws IOException naming the field or tensor that is wrong
 	 */
-	public static PatchCore restore(NDManager manager, JsonFields parameters, Map<String, Safetensors.Tensor> tensors, int expectedDim)
+	public static PatchCore restore(NDManager manager, JsonFields parameters, Map<String, Safetensors.Tensor> tensors, FeatureGrid grid)
 		throws IOException {
+		int expectedDim = grid.channels();
 		Settings settings = new Settings(parameters.fraction("coreset_ratio"), parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE), parameters.bool("reweight"),
 			(int) parameters.integer("neighbours", 1, Integer.MAX_VALUE));
 		Safetensors.Tensor t = tensors.get(BANK);
@@ -111,7 +130,18 @@ public final class PatchCore implements AnomalyMethod {
 		float[] bank = t.toFloats();
 		for (float v : bank)
 			if (!(Math.abs(v) <= MAX_ABS_FEATURE)) throw new IOException("memory bank holds a non-finite or implausibly large value (" + v + ")");
-		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1]);
+		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1], sources(tensors, (int) shape[0], grid));
+	}
+
+	/** The entries' sources, each checked against the grid; null when the file has none (written before they were kept). */
+	private static int[] sources(Map<String, Safetensors.Tensor> tensors, int size, FeatureGrid grid) throws IOException {
+		if (!tensors.containsKey(SOURCES)) return null;
+		int[] s = StoredTensors.ints(tensors, SOURCES, 0, Integer.MAX_VALUE, size, 3);
+		for (int i = 0; i < size; i++)
+			if (s[3 * i + 1] >= grid.height() || s[3 * i + 2] >= grid.width())
+				throw new IOException("tensor '" + SOURCES + "' places entry " + i + " at grid row " + s[3 * i + 1] + ", column " + s[3 * i + 2]
+					+ ", outside the " + grid.height() + " x " + grid.width() + " feature grid");
+		return s;
 	}
 
 	@Override
@@ -195,7 +225,65 @@ public final class PatchCore implements AnomalyMethod {
 
 	@Override
 	public Map<String, Safetensors.Tensor> tensors() {
-		return Map.of(BANK, Safetensors.Tensor.of(bank, bankSize, dim));
+		Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
+		t.put(BANK, Safetensors.Tensor.of(bank, bankSize, dim));
+		if (sources != null) t.put(SOURCES, Safetensors.Tensor.of(sources, bankSize, 3));
+		return t;
+	}
+
+	@Override
+	public String scoreMeaning() {
+		return "Euclidean distance from the patch's feature to the nearest of the " + bankSize + " good patches in the memory bank";
+	}
+
+	@Override
+	public Exemplars exemplars() {
+		return new Exemplars() {
+			@Override
+			public int size() {
+				return bankSize;
+			}
+
+			@Override
+			public List<Neighbour> nearest(float[] feature, int k) {
+				return PatchCore.this.nearest(feature, k);
+			}
+
+			@Override
+			public boolean knowsSources() {
+				return sources != null;
+			}
+
+			@Override
+			public int sourceImages() {
+				int max = -1;
+				if (sources != null) for (int i = 0; i < bankSize; i++) max = Math.max(max, sources[3 * i]);
+				return max + 1;
+			}
+		};
+	}
+
+	/**
+	 * Candidates beyond {@code k} the product-form search returns, re-ranked by exact distance: the
+	 * product form can swap near-equal distances.
+	 */
+	private static final int RERANK_SLACK = 8;
+
+	private List<Exemplars.Neighbour> nearest(float[] feature, int k) {
+		if (feature.length != dim) throw new IllegalArgumentException("a feature of " + feature.length + " values, the bank has " + dim);
+		if (k < 1) throw new IllegalArgumentException("neighbours must be at least 1, was " + k);
+		long[] candidates;
+		try (NDManager tmp = search.dense().bank().getManager().newSubManager()) {
+			candidates = search.dense().nearestIndices(tmp.create(feature, new Shape(1, dim)), Math.min(bankSize, k + RERANK_SLACK)).toLongArray();
+		}
+		List<Exemplars.Neighbour> out = new ArrayList<>(candidates.length);
+		for (long c : candidates) {
+			int e = (int) c;
+			Exemplars.Source source = sources == null ? null : new Exemplars.Source(sources[3 * e], sources[3 * e + 1], sources[3 * e + 2]);
+			out.add(new Exemplars.Neighbour(e, (float) Math.sqrt(SquaredDistance.between(feature, 0, bank, e * dim, dim)), source));
+		}
+		out.sort(Comparator.comparingDouble(Exemplars.Neighbour::distance).thenComparingInt(Exemplars.Neighbour::entry));
+		return List.copyOf(out.subList(0, Math.min(k, out.size())));
 	}
 
 	@Override

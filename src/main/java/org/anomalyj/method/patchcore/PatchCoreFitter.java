@@ -1,5 +1,6 @@
 package org.anomalyj.method.patchcore;
 
+import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.features.FeatureRows;
 import org.anomalyj.method.Fitter;
 import org.anomalyj.task.Progress;
@@ -30,6 +31,11 @@ import java.util.Arrays;
  * 1536 dimensions that makes selection about 12 times cheaper in time and memory traffic, and a
  * chunk is bounded by {@link #CHUNK_VALUES} rather than rows. Features of at most that width (the
  * embedded MobileNetV2's 128) are selected exactly as before.
+ * <p>
+ * Patches arrive in the training set's order (image after image, each in row-major grid order), so
+ * a chunk's row is a patch's running number less the chunk's start: the fitter keeps that number of
+ * each selected patch (8 bytes an entry) and, when the features came with their grid, turns it
+ * into the entry's source image and grid position ({@link org.anomalyj.method.Exemplars.Source}).
  */
 final class PatchCoreFitter implements Fitter {
 
@@ -64,6 +70,11 @@ final class PatchCoreFitter implements Fitter {
 	private final SparseRandomProjection projection;
 	private int bankSize, chunks;
 	private long patches;
+	/** Running patch number (over all patches added) of each bank entry. */
+	private long[] bankPatches = new long[0];
+	/** The grid the features came with; null when rows were added without one (no sources then). */
+	private FeatureGrid grid;
+	private boolean gridless;
 	/** Squared coverage radius the first chunk's selection reached. */
 	private float radius;
 	private boolean finished;
@@ -90,11 +101,19 @@ final class PatchCoreFitter implements Fitter {
 	@Override
 	public void add(FeatureRows batch) {
 		if (batch.grid().channels() != dim) throw new IllegalArgumentException("features of " + batch.grid().channels() + " channels, expected " + dim);
-		addRows(batch.values(), batch.rowCount());
+		if (grid == null && !gridless && patches == 0) grid = batch.grid();
+		else if (grid != null && !grid.equals(batch.grid())) throw new IllegalArgumentException("features of grid " + batch.grid() + ", expected " + grid);
+		append(batch.values(), batch.rowCount());
 	}
 
-	/** Adds the first {@code n} rows of the row-major {@code values}. */
+	/** Adds the first {@code n} rows of the row-major {@code values}, of no known grid: the bank will not know its sources. */
 	void addRows(float[] values, int n) {
+		gridless = true;
+		grid = null;
+		append(values, n);
+	}
+
+	private void append(float[] values, int n) {
 		if (finished) throw new IllegalStateException("the fitter has finished");
 		for (int from = 0; from < n;) {
 			int take = Math.min(n - from, chunkRows - rows);
@@ -114,7 +133,20 @@ final class PatchCoreFitter implements Fitter {
 		if (bankSize == 0) throw new IllegalStateException("no training patches were added");
 		finished = true;
 		chunk = null;
-		return new PatchCore(manager, settings, bank, bankSize, dim);
+		return new PatchCore(manager, settings, bank, bankSize, dim, grid == null ? null : sources(grid));
+	}
+
+	/** Each entry's image, grid row and column, as {@link PatchCore} stores them. */
+	private int[] sources(FeatureGrid g) {
+		int[] out = new int[bankSize * 3];
+		for (int i = 0; i < bankSize; i++) {
+			long p = bankPatches[i];
+			int position = (int) (p % g.positions());
+			out[3 * i] = Math.toIntExact(p / g.positions());
+			out[3 * i + 1] = position / g.width();
+			out[3 * i + 2] = position % g.width();
+		}
+		return out;
 	}
 
 	/** Patches added so far. */
@@ -145,6 +177,9 @@ final class PatchCoreFitter implements Fitter {
 			picked = sampler.continueFrom(selection, rows, selectionDim, k, seed, distancesToBank(selection, selectionDim), radius).indices();
 		}
 		bank = appendRows(bank, bankSize, chunk, picked, dim);
+		long chunkStart = patches - rows;
+		bankPatches = Arrays.copyOf(bankPatches, bankSize + picked.length);
+		for (int i = 0; i < picked.length; i++) bankPatches[bankSize + i] = chunkStart + picked[i];
 		if (projection != null) selectionBank = appendRows(selectionBank, bankSize, selection, picked, selectionDim);
 		bankSize += picked.length;
 		if (projection == null) selectionBank = bank;

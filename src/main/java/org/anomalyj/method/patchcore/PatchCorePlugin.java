@@ -75,6 +75,6 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 	@Override
 	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
 		throws IOException {
-		return PatchCore.restore(manager, parameters, tensors, grid.channels());
+		return PatchCore.restore(manager, parameters, tensors, grid);
 	}
 }

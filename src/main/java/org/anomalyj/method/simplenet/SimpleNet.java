@@ -134,6 +134,12 @@ public final class SimpleNet implements AnomalyMethod {
 		return NAME;
 	}
 
+	@Override
+	public String scoreMeaning() {
+		return "softplus of minus the discriminator's output on the adapted patch feature (high: unlike the good patches it was trained on);"
+			+ " SimpleNet keeps a trained network, no training patches, so there are no exemplars to show";
+	}
+
 	public Settings settings() {
 		return settings;
 	}

@@ -1,7 +1,6 @@
 package org.anomalyj.fiji.ij1;
 
 import ij.IJ;
-import ij.ImageJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
@@ -11,17 +10,11 @@ import ij.measure.ResultsTable;
 import ij.plugin.frame.Recorder;
 import ij.plugin.frame.RoiManager;
 
-import javax.imageio.ImageIO;
 import java.awt.Component;
-import java.awt.EventQueue;
-import java.awt.Frame;
 import java.awt.Label;
-import java.awt.Rectangle;
-import java.awt.Robot;
+import java.awt.EventQueue;
 import java.awt.TextField;
 import java.awt.Window;
-import java.awt.event.ActionEvent;
-import java.awt.event.TextEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,12 +47,7 @@ public final class AdjustThresholdDriver {
 		Path screenshot = Path.of(args[9]), labelShot = Path.of(args[11]);
 		String labelFolder = args[10];
 		try {
-			new ImageJ(ImageJ.NO_SHOW);
-			ImagePlus imp = IJ.openImage(image);
-			imp.show();
-			IJ.wait(500);
-			imp.getWindow().setLocation(0, 0);
-			IJ.runMacro("run(\"Detect Anomalies...\", \"model=[" + model + "] overlay opacity=0.50 results min_area=0 device=cpu\");");
+			ImagePlus imp = DialogRobot.startAndDetect(image, model);
 			report("detect", imp);
 
 			IJ.runMacro("run(\"Adjust Anomaly Threshold...\", \"pixel=" + pixel1 + " image=" + image1 + " save=[" + save1 + "]\");");
@@ -70,9 +58,9 @@ public final class AdjustThresholdDriver {
 			Recorder.record = true;
 			GenericDialog gd = open();
 			report("opened", imp);
-			type(gd, gd.getNumericFields(), 0, pixel2);
+			DialogRobot.type(gd, gd.getNumericFields(), 0, pixel2);
 			report("pixel2", imp);
-			type(gd, gd.getNumericFields(), 1, image2);
+			DialogRobot.type(gd, gd.getNumericFields(), 1, image2);
 			report("image2", imp);
 			for (Component c : gd.getComponents())
 				if (c instanceof Label l && l.getText().trim().length() > 0) seen.add("label=" + l.getText().trim());
@@ -82,19 +70,19 @@ public final class AdjustThresholdDriver {
 			WindowManager.getWindow("Results").setBounds(0, Math.max(imp.getWindow().getHeight(), gd.getHeight()) + 5,
 				imp.getWindow().getWidth() + 5 + gd.getWidth(), 110);
 			IJ.wait(1500);
-			capture(screenshot, imp.getWindow(), gd, WindowManager.getWindow("Results"));
-			type(gd, gd.getStringFields(), 1, save2);
-			press(gd, 0);
-			waitFor(() -> Files.isRegularFile(Path.of(save2)) && recorder.getText().contains("Adjust Anomaly Threshold"));
+			DialogRobot.capture(screenshot, imp.getWindow(), gd, WindowManager.getWindow("Results"));
+			DialogRobot.type(gd, gd.getStringFields(), 1, save2);
+			DialogRobot.press(gd, 0);
+			DialogRobot.waitFor(() -> Files.isRegularFile(Path.of(save2)) && recorder.getText().contains("Adjust Anomaly Threshold"));
 			report("applied", imp);
 			recorder.getText().lines().filter(l -> l.contains("Adjust Anomaly Threshold")).forEach(l -> seen.add("recorded=" + l));
 			Recorder.record = false;
 
 			GenericDialog again = open();
-			type(again, again.getNumericFields(), 0, pixel1);
+			DialogRobot.type(again, again.getNumericFields(), 0, pixel1);
 			report("moved", imp);
-			press(again, 1);
-			waitFor(() -> !again.isShowing());
+			DialogRobot.press(again, 1);
+			DialogRobot.waitFor(() -> !again.isShowing());
 			IJ.wait(500);
 			report("cancelled", imp);
 
@@ -109,7 +97,7 @@ public final class AdjustThresholdDriver {
 			rm.setLocation(imp.getWindow().getWidth() + 5, 0);
 			imp.getWindow().toFront();
 			Recorder.record = true;
-			GenericDialog ld = open("Label Defects...");
+			GenericDialog ld = DialogRobot.open("Label Defects...");
 			EventQueue.invokeAndWait(() -> {
 				((TextField) ld.getStringFields().get(0)).setText(labelFolder);
 				((TextField) ld.getStringFields().get(1)).setText("pitting");
@@ -117,9 +105,9 @@ public final class AdjustThresholdDriver {
 			});
 			ld.setLocation(0, imp.getWindow().getHeight() + 5);
 			IJ.wait(1500);
-			capture(labelShot, imp.getWindow(), rm, ld);
-			press(ld, 0);
-			waitFor(() -> recorder.getText().contains("Label Defects"));
+			DialogRobot.capture(labelShot, imp.getWindow(), rm, ld);
+			DialogRobot.press(ld, 0);
+			DialogRobot.waitFor(() -> recorder.getText().contains("Label Defects"));
 			recorder.getText().lines().filter(l -> l.contains("Label Defects")).forEach(l -> seen.add("recorded=" + l));
 			Recorder.record = false;
 			rm.reset();
@@ -155,52 +143,6 @@ public final class AdjustThresholdDriver {
 	}
 
 	private static GenericDialog open() throws Exception {
-		return open("Adjust Anomaly Threshold...");
-	}
-
-	/** Chooses a command from the menu and waits for its dialog. */
-	private static GenericDialog open(String command) throws Exception {
-		IJ.doCommand(command);
-		String title = command.substring(0, command.length() - 3);
-		GenericDialog[] found = new GenericDialog[1];
-		waitFor(() -> {
-			for (Window w : Window.getWindows())
-				if (w instanceof GenericDialog gd && gd.isShowing() && gd.getTitle().equals(title)) found[0] = gd;
-			return found[0] != null;
-		});
-		IJ.wait(300);
-		return found[0];
-	}
-
-	/** Types a value into a field as a person would, and lets the dialog react. */
-	@SuppressWarnings("rawtypes")
-	private static void type(GenericDialog gd, java.util.Vector fields, int index, String value) throws Exception {
-		TextField f = (TextField) fields.get(index);
-		EventQueue.invokeAndWait(() -> {
-			f.setText(value);
-			gd.textValueChanged(new TextEvent(f, TextEvent.TEXT_VALUE_CHANGED));
-		});
-		IJ.wait(300);
-	}
-
-	private static void press(GenericDialog gd, int button) throws Exception {
-		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(gd.getButtons()[button], ActionEvent.ACTION_PERFORMED, "")));
-	}
-
-	private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-		long until = System.currentTimeMillis() + 60_000;
-		while (!condition.getAsBoolean()) {
-			if (System.currentTimeMillis() > until) throw new IllegalStateException("timed out");
-			Thread.sleep(100);
-		}
-	}
-
-	private static void capture(Path file, Window... windows) throws Exception {
-		Rectangle r = null;
-		for (Window w : windows) r = r == null ? w.getBounds() : r.union(w.getBounds());
-		for (Frame f : Frame.getFrames()) f.toFront();
-		for (Window w : windows) w.toFront();
-		IJ.wait(500);
-		ImageIO.write(new Robot().createScreenCapture(r), "png", file.toFile());
+		return DialogRobot.open("Adjust Anomaly Threshold...");
 	}
 }

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +46,7 @@ class ImageJAdjustThresholdTest {
 	@TempDir
 	static Path tmp;
 
-	static Map<String, String> seen = new HashMap<>();
+	static Map<String, String> seen;
 	static Path model, save1, save2, defects;
 	static Inspection reference;
 	static float pixel1, image1, pixel2, image2;
@@ -81,11 +80,8 @@ class ImageJAdjustThresholdTest {
 			LABEL_SCREENSHOT.toAbsolutePath().toString()), done,
 			Duration.ofMinutes(4));
 		assertNotNull(r.log(), () -> "the driver did not finish; ImageJ printed:\n" + r.output());
-		log = r.log() + "\n--- ImageJ printed:\n" + r.output();
-		for (String line : r.log().lines().toList()) {
-			String[] kv = line.split("=", 2);
-			if (kv.length == 2) seen.merge(kv[0], kv[1], (a, b) -> a + "\n" + b);
-		}
+		log = r.describe();
+		seen = r.seen();
 		assertTrue(!seen.containsKey("error"), log);
 	}
 

@@ -78,7 +78,26 @@ final class ImageJSession {
 	}
 
 	/** What a run left behind. */
-	record Run(int exitCode, String log, String output) {}
+	record Run(int exitCode, String log, String output) {
+
+		/** The log and then what ImageJ printed, for failure messages. */
+		String describe() {
+			return log + "\n--- ImageJ printed:\n" + output;
+		}
+
+		/**
+		 * The {@code key=value} lines a driver wrote to the done file, values of a repeated key joined
+		 * by new lines.
+		 */
+		Map<String, String> seen() {
+			Map<String, String> seen = new java.util.HashMap<>();
+			for (String line : log.lines().toList()) {
+				String[] kv = line.split("=", 2);
+				if (kv.length == 2) seen.merge(kv[0], kv[1], (a, b) -> a + "\n" + b);
+			}
+			return seen;
+		}
+	}
 
 	/**
 	 * Runs {@code macro} in a fresh ImageJ; the macro must write {@code done} (e.g. the Log) when it

@@ -6,6 +6,7 @@ import org.anomalyj.fiji.CalibrateCommand;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectCommand;
 import org.anomalyj.fiji.EvaluateCommand;
+import org.anomalyj.fiji.ExplainCommand;
 import org.anomalyj.fiji.LabelDefectsCommand;
 import org.anomalyj.fiji.MethodFields;
 import org.anomalyj.fiji.TrainCommand;
@@ -56,7 +57,8 @@ class MenuEntriesTest {
 		Map<String, String> entries = pluginsConfig();
 		Map<Class<?>, String> commands = Map.of(TrainCommand.class, CommandLabels.TRAIN, DetectCommand.class, CommandLabels.DETECT,
 			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE, CalibrateCommand.class, CommandLabels.CALIBRATE,
-			AdjustThresholdCommand.class, CommandLabels.ADJUST_THRESHOLD, LabelDefectsCommand.class, CommandLabels.LABEL_DEFECTS);
+			AdjustThresholdCommand.class, CommandLabels.ADJUST_THRESHOLD, LabelDefectsCommand.class, CommandLabels.LABEL_DEFECTS, ExplainCommand.class,
+			CommandLabels.EXPLAIN);
 		assertEquals(new TreeSet<>(commands.values()), new TreeSet<>(entries.keySet()));
 		for (var c : commands.entrySet()) {
 			assertEquals(CommandLabels.MENU + c.getValue(), c.getKey().getAnnotation(Plugin.class).menuPath());
@@ -74,7 +76,8 @@ class MenuEntriesTest {
 			CommandLabels.EVALUATE, List.of("data", "model", "device"), CommandLabels.CALIBRATE, List.of("goods", "model", "output", "device"),
 			// The *_meaning and verdict items are the dialog's read-outs (messages), never recorded.
 			CommandLabels.ADJUST_THRESHOLD, List.of("detected_image", "model", "pixel", "pixel_meaning", "image", "image_meaning", "verdict", "save"),
-			CommandLabels.LABEL_DEFECTS, List.of("image", "folder", "type", "name", "roi_manager", "replace"));
+			CommandLabels.LABEL_DEFECTS, List.of("image", "folder", "type", "name", "roi_manager", "replace"),
+			CommandLabels.EXPLAIN, List.of("image", "model", "neighbours", "training", "device"));
 		Context context = new Context();
 		try {
 			CommandService commands = context.service(CommandService.class);

@@ -54,6 +54,49 @@ class PatchCoreFitterTest {
 		}
 	}
 
+	/**
+	 * Each patch's feature spells out its own image, grid row and column (plus noise, so the
+	 * selection has something to choose between): whatever entries the chunked selection keeps,
+	 * each one's stored source must be what its feature says, across chunk and batch boundaries
+	 * that do not line up with images.
+	 */
+	@Test
+	void everyEntryKnowsTheImageAndGridPositionItCameFrom() {
+		org.anomalyj.features.FeatureGrid grid = new org.anomalyj.features.FeatureGrid(DIM, 4, 5);
+		int images = 12, positions = grid.positions();
+		java.util.Random r = new java.util.Random(3);
+		float[] x = new float[images * positions * DIM];
+		for (int i = 0; i < images; i++)
+			for (int p = 0; p < positions; p++) {
+				int at = (i * positions + p) * DIM;
+				x[at] = i;
+				x[at + 1] = p / grid.width();
+				x[at + 2] = p % grid.width();
+				for (int d = 3; d < DIM; d++) x[at + d] = (float) r.nextGaussian();
+			}
+		try (NDManager m = NDManager.newBaseManager()) {
+			PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(0.3, 5, false, 9), Progress.NONE, 50, 16);
+			for (int from = 0; from < images; from += 5) {
+				int to = Math.min(images, from + 5);
+				f.add(new org.anomalyj.features.FeatureRows(Arrays.copyOfRange(x, from * positions * DIM, to * positions * DIM), to - from, grid));
+			}
+			try (PatchCore p = f.finish()) {
+				float[] bank = bank(p);
+				float[] sources = p.tensors().get(PatchCore.SOURCES).toFloats();
+				assertEquals(bank.length / DIM * 3, sources.length);
+				assertTrue(bank.length / DIM > positions, "several chunks contributed");
+				for (int e = 0; e < bank.length / DIM; e++)
+					for (int k = 0; k < 3; k++) assertEquals(bank[e * DIM + k], sources[e * 3 + k], "entry " + e + " source value " + k);
+				assertEquals(images, p.exemplars().sourceImages());
+			}
+		}
+		// Rows given without their grid: the bank cannot know its sources.
+		try (NDManager m = NDManager.newBaseManager(); PatchCore p = fit(m, x, images * positions, 0.3, 50)) {
+			assertNull(p.tensors().get(PatchCore.SOURCES));
+			assertFalse(p.exemplars().knowsSources());
+		}
+	}
+
 	@Test
 	void dataTheBankAlreadyCoversAddsAlmostNoCentres() {
 		try (NDManager m = NDManager.newBaseManager()) {
