@@ -31,6 +31,7 @@ public final class Main {
 		v.put("demo", new DemoVerb());
 		v.put("bench", new BenchVerb());
 		v.put("calibrate", new CalibrateVerb());
+		v.put("update", new UpdateVerb());
 		return v;
 	}
 

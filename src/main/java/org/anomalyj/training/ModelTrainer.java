@@ -357,7 +357,7 @@ public final class ModelTrainer {
 	}
 
 	/** The images of the training set's first pass, whichever pass (features or inputs) the method makes first. */
-	private static final class ImageCount {
+	static final class ImageCount {
 		int count = -1;
 
 		void first(int n) {
@@ -412,13 +412,13 @@ public final class ModelTrainer {
 	}
 
 	/** Thrown through the method when no training image could be read; reported as an IOException. */
-	private static final class NoImages extends RuntimeException {
+	static final class NoImages extends RuntimeException {
 		NoImages(String message) {
 			super(message);
 		}
 	}
 
-	private static void requireSome(int images, int files, List<String> skipped) throws IOException {
+	static void requireSome(int images, int files, List<String> skipped) throws IOException {
 		if (images == 0) throw new IOException(noneReadable(files, skipped));
 		if (images < 0) throw new IllegalStateException("the method trained without looking at the training images");
 	}
