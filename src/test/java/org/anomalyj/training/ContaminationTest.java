@@ -5,21 +5,17 @@ import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.TrainingReport;
 import org.anomalyj.task.Progress;
+import org.anomalyj.testing.PlantedDefects;
 
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -34,36 +30,18 @@ class ContaminationTest {
 
 	@TempDir
 	static Path dir;
-	static List<Path> goods = new ArrayList<>(), planted = new ArrayList<>();
+	static List<Path> goods;
 
-	/**
-	 * 30 goods: a smooth grey gradient with seeded noise (a surface). 3 planted: the same with a
-	 * dark disc covering a tenth of the image, the kind of defect a "good" folder lets slip.
-	 */
 	@BeforeAll
 	static void images() throws IOException {
-		Random r = new Random(7);
-		for (int i = 0; i < 33; i++) {
-			boolean defect = i >= 30;
-			BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
-			int cx = 20 + r.nextInt(56), cy = 20 + r.nextInt(56);
-			for (int y = 0; y < 96; y++)
-				for (int x = 0; x < 96; x++) {
-					int v = 110 + x / 3 + (int) Math.round(r.nextGaussian() * 6);
-					if (defect && (x - cx) * (x - cx) + (y - cy) * (y - cy) < 17 * 17) v = 25 + (int) Math.round(r.nextGaussian() * 6);
-					v = Math.max(0, Math.min(255, v));
-					img.setRGB(x, y, v << 16 | v << 8 | v);
-				}
-			Path f = dir.resolve((defect ? "slipped_" : "good_") + String.format("%02d", i) + ".png");
-			ImageIO.write(img, "png", f.toFile());
-			(defect ? planted : goods).add(f);
-		}
+		set = PlantedDefects.write(dir);
+		goods = set.goods();
 	}
 
+	static PlantedDefects set;
+
 	private static List<Path> contaminated() {
-		List<Path> all = new ArrayList<>(goods);
-		all.addAll(planted);
-		return all;
+		return set.all();
 	}
 
 	@Test
