@@ -34,8 +34,12 @@ public final class ModelUpdater {
 	 * @param added new images the method learned
 	 * @param heldOut new images scored for calibration
 	 * @param skipped unreadable files, each with its reason
+	 * @param featureSeconds decoding and backbone time of the new images learned
+	 * @param fitSeconds the method's update
+	 * @param calibrationSeconds scoring the held-out new images
 	 */
-	public record Result(AnomalyModel model, int added, int heldOut, List<String> skipped) {}
+	public record Result(AnomalyModel model, int added, int heldOut, List<String> skipped, double featureSeconds, double fitSeconds,
+		double calibrationSeconds) {}
 
 	private ModelUpdater() {}
 
@@ -56,9 +60,10 @@ public final class ModelUpdater {
 			try (AnomalyModel updated = r.model()) {
 				updated.save(out);
 				String learned = updated.method().summary();
-				lines.accept(String.format(java.util.Locale.ROOT, "learned %d new images (%d more held out for calibration)%s in %.1f s%s", r.added(),
-					r.heldOut(), learned.isEmpty() ? "" : " -> " + learned, (System.nanoTime() - t) / 1e9,
-					r.skipped().isEmpty() ? "" : "; " + r.skipped().size() + " unreadable file(s) skipped"));
+				lines.accept(String.format(java.util.Locale.ROOT,
+					"learned %d new images (%d more held out for calibration)%s in %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)%s", r.added(),
+					r.heldOut(), learned.isEmpty() ? "" : " -> " + learned, (System.nanoTime() - t) / 1e9, r.featureSeconds(), r.fitSeconds(),
+					r.calibrationSeconds(), r.skipped().isEmpty() ? "" : "; " + r.skipped().size() + " unreadable file(s) skipped"));
 				lines.accept("before: " + before);
 				lines.accept("after:  " + updated.thresholds().describe());
 				lines.accept("wrote " + out);
@@ -114,6 +119,7 @@ public final class ModelUpdater {
 			updated = session.toModel(method, thresholds, report);
 			method = null;
 			int heldOut = 0;
+			long tCal = System.nanoTime();
 			if (calibrate) {
 				HeldOutScores scores = Recalibration.score(updated, calFiles, batchSize, skipped, progress);
 				heldOut = scores.imageScores().length;
@@ -123,7 +129,7 @@ public final class ModelUpdater {
 					updated.withThresholds(thresholds.recalibrated(image, maps, thresholds.calibration()));
 				}
 			}
-			return new Result(updated, added[0], heldOut, List.copyOf(skipped));
+			return new Result(updated, added[0], heldOut, List.copyOf(skipped), features, fitSeconds, (System.nanoTime() - tCal) / 1e9);
 		} catch (IOException | RuntimeException e) {
 			if (updated != null) updated.close();
 			else {
