@@ -7,6 +7,7 @@ import org.anomalyj.evaluation.Evaluation;
 import org.anomalyj.evaluation.EvaluationReport;
 import org.anomalyj.evaluation.FalseAlarmStudy;
 import org.anomalyj.evaluation.FewShotEvaluation;
+import org.anomalyj.evaluation.NoisyTrainingStudy;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.MethodCatalog;
@@ -52,16 +53,39 @@ final class EvaluateVerb implements Main.Verb {
 				+ "evaluate --data CATEGORY_DIR --false-alarms [--alpha-list 0.05,0.01] [--repeats 10] [--test-share 0.2]\n"
 				+ "      [--calibration auto|crossfit|holdout|FRACTION] [--folds 5] [--method ...] [--json FILE]\n"
 				+ "  Splits the good images (train/good and test/good) at random, trains on one part as `train` does and counts\n"
-				+ "  false alarms on the other, against the band the conformal guarantee allows.");
+				+ "  false alarms on the other, against the band the conformal guarantee allows.\n"
+				+ "evaluate --data CATEGORY_DIR --noise FRACTION [--contamination auto|0|FRACTION] [--seed 0] [--method ...] [--json FILE]\n"
+				+ "  The contaminated-training protocol: a seeded FRACTION of each defect type's test images moves into training;\n"
+				+ "  a model trains on that set and a clean one on train/good alone (same options), both are evaluated on the\n"
+				+ "  rest of the test set; prints both, and how many moved defects the contaminated training named and left out.");
 			return;
 		}
 		Arguments a = TrainVerb.arguments("evaluate", args,
-			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods"), Set.of("false-alarms"));
+			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods", "noise"), Set.of("false-alarms"));
 		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		Path json = a.path("json", null);
 		String fewShot = a.string("few-shot", null);
 		boolean falseAlarms = a.flag("false-alarms");
-		if (fewShot != null && falseAlarms) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms are separate runs");
+		String noise = a.string("noise", null);
+		if ((fewShot != null ? 1 : 0) + (falseAlarms ? 1 : 0) + (noise != null ? 1 : 0) > 1)
+			throw new Arguments.UsageException("evaluate: --few-shot, --false-alarms and --noise are separate runs");
+		if (noise != null) {
+			if (a.string("model", null) != null) throw new Arguments.UsageException("evaluate: --noise trains its own models; drop --model");
+			double fraction = a.real("noise", 0);
+			if (!(fraction > 0 && fraction < 1)) throw new Arguments.UsageException("evaluate: --noise must be a fraction in (0, 1), was " + noise);
+			ModelTrainer.Settings settings = TrainVerb.settings(a, "evaluate");
+			NoisyTrainingStudy.Outcome o = NoisyTrainingStudy.run(category, fraction, settings.seed(), settings, a.integer("batch", 8), Main.progress(err));
+			for (var run : List.of(o.clean(), o.contaminated())) {
+				out.println(run == o.clean() ? "clean model (train/good only):" : "contaminated model (train/good + the moved defects):");
+				String screened = run.report().describeContamination();
+				if (!screened.isEmpty()) out.println(screened);
+				out.println(run.thresholds());
+				out.print(EvaluationReport.table(category.name(), run.evaluation()));
+			}
+			out.println(o.summary());
+			if (json != null) writeJson(json, o.json(category.name()));
+			return;
+		}
 		if (fewShot == null && !falseAlarms) {
 			try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
 				String half = a.string("calibrate-goods", null);
@@ -98,10 +122,12 @@ final class EvaluateVerb implements Main.Verb {
 			result = r.json();
 			result.addProperty("category", category.name());
 		}
-		if (json != null) {
-			String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result);
-			AtomicFiles.write(json, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
-		}
+		if (json != null) writeJson(json, result);
+	}
+
+	private static void writeJson(Path json, JsonObject result) throws IOException {
+		String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result);
+		AtomicFiles.write(json, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private static List<Integer> integers(String list, String option) {

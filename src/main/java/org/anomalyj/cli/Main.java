@@ -32,6 +32,7 @@ public final class Main {
 		v.put("bench", new BenchVerb());
 		v.put("calibrate", new CalibrateVerb());
 		v.put("explain", new ExplainVerb());
+		v.put("update", new UpdateVerb());
 		return v;
 	}
 

@@ -15,6 +15,7 @@ import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.F1Thresholds;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.training.Calibration;
+import org.anomalyj.training.Contamination;
 import org.anomalyj.training.DefectThresholds;
 import org.anomalyj.training.ModelTrainer;
 
@@ -49,7 +50,8 @@ public final class TrainVerb implements Main.Verb {
 	}
 
 	/** Options every method shares (train and few-shot evaluation). */
-	static final Set<String> OPTIONS = Set.of("method", "backbone", "size", "seed", "device", "alpha", "calibration", "folds", "normalization", "batch");
+	static final Set<String> OPTIONS = Set.of("method", "backbone", "size", "seed", "device", "alpha", "calibration", "folds", "normalization", "batch",
+		"contamination");
 
 	@Override
 	public String summary() {
@@ -63,7 +65,7 @@ public final class TrainVerb implements Main.Verb {
 			out.println("train --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
 				+ String.join("|", BackboneCatalog.names()) + "]\n      [--size 256] [--seed 0]"
 				+ "      [--calibration holdout|auto|crossfit|none|FRACTION] [--folds 5] [--alpha 0.01]\n"
-				+ "      [--defects DIR] [--threshold conformal|f1]\n"
+				+ "      [--contamination auto|0|FRACTION] [--defects DIR] [--threshold conformal|f1]\n"
 				+ "      [--normalization " + InputNormalization.ids() + "] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
 				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.\n"
 				+ "  --calibration: how the false-alarm threshold is set. holdout (default): 10 % of the images are kept out of\n"
@@ -71,6 +73,10 @@ public final class TrainVerb implements Main.Verb {
 				+ "    --alpha with few images; auto: hold out what --alpha needs when that is at most a quarter of the images,\n"
 				+ "    else cross-fit. --defects: an MVTec category or folder of defect images to learn F1-optimal thresholds\n"
 				+ "    from; --threshold f1 makes them decide verdicts.\n"
+				+ "  --contamination: anomalous images among the good ones. auto: each image is scored by the method fitted on the\n"
+				+ "    other half of the images, and outliers among those scores are left out of training and calibration and named;\n"
+				+ "    FRACTION (e.g. 0.05): that share of the images, the highest scored, is left out; 0: every image is trusted.\n"
+				+ "    Default: " + Contamination.DEFAULT.id() + ".\n"
 				+ "  --normalization overrides the input scaling the backbone's weights expect (rarely useful).\n"
 				+ backboneHelp() + "\n" + methodHelp());
 			return;
@@ -97,6 +103,8 @@ public final class TrainVerb implements Main.Verb {
 			out.printf(Locale.ROOT, "model %s: %s, %d images, %d patches%s, %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)%s%n", target,
 				settings.method(), t.images(), t.patches(), learned.isEmpty() ? "" : " -> " + learned, t.seconds(), t.featureSeconds(), t.fitSeconds(),
 				t.calibrationSeconds(), skippedNote(t.skippedFiles()));
+			String screened = t.describeContamination();
+			if (!screened.isEmpty()) out.println(screened);
 			out.println(model.thresholds().describe());
 			if (f1 != null)
 				out.printf(Locale.ROOT, "F1 thresholds from %d defect and %d good images: image %.4g (F1 %.3f), pixel %.4g (F1 %.3f)%s%n",
@@ -195,11 +203,17 @@ public final class TrainVerb implements Main.Verb {
 		} catch (IllegalArgumentException e) {
 			throw new Arguments.UsageException(verb + ": --" + e.getMessage());
 		}
+		Contamination contamination;
+		try {
+			contamination = Contamination.parse(a.string("contamination", Contamination.DEFAULT.id()));
+		} catch (IllegalArgumentException e) {
+			throw new Arguments.UsageException(verb + ": --" + e.getMessage());
+		}
 		try {
 			return ModelTrainer.Settings.DEFAULT.withBackbone(a.string("backbone", BackboneCatalog.DEFAULT)).withMethod(plugin.name(), options).withSeed(a.longValue("seed", 0)).withInputSize(a.integer("size", 256))
 				.withDevice(DeviceChoice.parse(a.string("device", "auto"))).withCalibration(calibration)
 				.withAlpha(a.real("alpha", ModelTrainer.Settings.DEFAULT.alpha())).withNormalization(norm)
-				.withBatchSize(a.integer("batch", ModelTrainer.Settings.DEFAULT.batchSize()));
+				.withBatchSize(a.integer("batch", ModelTrainer.Settings.DEFAULT.batchSize())).withContamination(contamination);
 		} catch (IllegalArgumentException e) {
 			throw new Arguments.UsageException(verb + ": " + e.getMessage());
 		}

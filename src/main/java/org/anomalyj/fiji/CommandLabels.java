@@ -14,6 +14,7 @@ public final class CommandLabels {
 	public static final String BATCH = "Batch Detect Anomalies...";
 	public static final String EVALUATE = "Evaluate Anomaly Model...";
 	public static final String CALIBRATE = "Calibrate Anomaly Thresholds...";
+	public static final String UPDATE = "Update Anomaly Model...";
 	public static final String ADJUST_THRESHOLD = "Adjust Anomaly Threshold...";
 	public static final String LABEL_DEFECTS = "Label Defects...";
 	public static final String EXPLAIN = "Explain Anomaly...";

@@ -8,6 +8,7 @@ import org.anomalyj.model.TrainingReport;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.ModelSpec;
+import org.anomalyj.training.Contamination;
 import org.anomalyj.training.ModelTrainer;
 
 
@@ -40,9 +41,10 @@ public final class TrainAction {
 	 * @param seed seed of the method and the calibration split
 	 * @param device where the model computes
 	 * @param model the model file to write (.zip)
+	 * @param contamination anomalous images among the good ones ({@link Contamination#parse}: auto, 0 or a fraction)
 	 */
 	public record Parameters(Path data, String method, String backbone, int inputSize, Map<String, String> options, long seed, DeviceChoice device,
-		Path model) {
+		Path model, Contamination contamination) {
 
 		public static final int DEFAULT_SIZE = ModelSpec.DEFAULT_SIZE;
 
@@ -53,11 +55,18 @@ public final class TrainAction {
 			if (!backbones().contains(backbone))
 				throw new IllegalArgumentException("unknown backbone '" + backbone + "' (known: " + String.join(", ", backbones()) + ")");
 			options = Map.copyOf(options);
+			if (contamination == null) throw new IllegalArgumentException("no contamination setting given");
+		}
+
+		/** With the default contamination setting. */
+		public Parameters(Path data, String method, String backbone, int inputSize, Map<String, String> options, long seed, DeviceChoice device,
+			Path model) {
+			this(data, method, backbone, inputSize, options, seed, device, model, Contamination.DEFAULT);
 		}
 
 		ModelTrainer.Settings settings() {
 			return ModelTrainer.Settings.DEFAULT.withBackbone(backbone).withInputSize(inputSize).withDevice(device).withMethod(method, options)
-				.withSeed(seed);
+				.withSeed(seed).withContamination(contamination);
 		}
 	}
 
@@ -95,6 +104,8 @@ public final class TrainAction {
 			if (!learned.isEmpty()) summary.add(String.format(Locale.ROOT, "  learned: %s from %d patches", learned, t.patches()));
 			summary.add(String.format(Locale.ROOT, "  time: %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)", t.seconds(), t.featureSeconds(),
 				t.fitSeconds(), t.calibrationSeconds()));
+			String screened = t.describeContamination();
+			if (!screened.isEmpty()) summary.add("  " + screened);
 			summary.add("  " + model.thresholds().describe());
 			summary.add("  model: " + p.model().toAbsolutePath());
 			summary.forEach(feedback::log);

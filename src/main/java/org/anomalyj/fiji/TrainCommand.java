@@ -2,6 +2,7 @@ package org.anomalyj.fiji;
 
 import org.anomalyj.method.MethodOption;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.training.Contamination;
 import org.scijava.app.StatusService;
 import org.scijava.command.DynamicCommand;
 import org.scijava.log.LogService;
@@ -50,6 +51,10 @@ public class TrainCommand extends DynamicCommand {
 
 	@Parameter(label = "Random seed")
 	private long seed = 0;
+
+	@Parameter(label = "Contamination (auto, 0 or a fraction)", description = "Anomalous images among the good ones: auto finds and leaves out outliers, "
+		+ "a fraction such as 0.05 leaves out that share of the highest scored, 0 trusts every image")
+	private String contamination = Contamination.DEFAULT.id();
 
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
@@ -103,7 +108,8 @@ public class TrainCommand extends DynamicCommand {
 	private TrainAction.Outcome perform(Feedback feedback) throws IOException {
 		listPlugins(); // when run with all inputs given (a script), the initializer may not have run
 		TrainAction.Parameters p = new TrainAction.Parameters(FilePaths.of(data), method, backbone, input_size,
-			MethodFields.optionsOf(method, key -> String.valueOf(getInput(key))), seed, DeviceChoice.parse(device), FilePaths.of(model));
+			MethodFields.optionsOf(method, key -> String.valueOf(getInput(key))), seed, DeviceChoice.parse(device), FilePaths.of(model),
+			Contamination.parse(contamination));
 		return TrainAction.run(p, feedback, ModelCache.shared());
 	}
 }

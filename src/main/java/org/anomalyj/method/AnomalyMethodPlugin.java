@@ -68,6 +68,25 @@ public interface AnomalyMethodPlugin extends SciJavaPlugin {
 	 */
 	AnomalyMethod train(TrainingSet data, JsonObject settings, long seed, Progress progress);
 
+	/**
+	 * Continues a trained method with more good images, without the images it was trained on: a
+	 * new batch of production, a new variant. The result should score about as the method trained
+	 * on the old and the new images together would (a memory bank grows where the new images are
+	 * not yet covered; distribution methods update their moments; trained methods fine-tune), at a
+	 * fraction of retraining's cost. Calibration is the caller's: thresholds are re-set afterwards.
+	 * <p>
+	 * The default says the method cannot: {@code update} then tells the user to retrain.
+	 *
+	 * @param trained the method as restored from the model file (not changed, not closed)
+	 * @param more the new images; at least one
+	 * @param seed seed of any randomness (the model's training seed, so updates are reproducible)
+	 * @return a new method on {@code more.manager()}
+	 * @throws UnsupportedOperationException when the method cannot learn new images without retraining
+	 */
+	default AnomalyMethod update(AnomalyMethod trained, TrainingSet more, long seed, Progress progress) {
+		throw new UnsupportedOperationException("method " + name() + " cannot learn new images without retraining: train on all the images instead");
+	}
+
 	/** Trains on features held in memory (a features-only {@link TrainingSet}): tests and studies of feature methods. */
 	default AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
 		return train(InMemoryFeatures.of(manager, features), settings, seed, progress);

@@ -9,7 +9,7 @@ import org.anomalyj.features.PatchFeatures;
 import java.util.function.Consumer;
 
 /** A training set of features held in memory and nothing else: what feature methods' tests and {@link AnomalyMethodPlugin#fit} train on. */
-final class InMemoryFeatures implements TrainingSet {
+public final class InMemoryFeatures implements TrainingSet {
 
 	private final NDManager manager;
 	private final FeatureRows rows;
@@ -19,7 +19,7 @@ final class InMemoryFeatures implements TrainingSet {
 		this.rows = rows;
 	}
 
-	static TrainingSet of(NDManager manager, FeatureRows rows) {
+	public static TrainingSet of(NDManager manager, FeatureRows rows) {
 		return new InMemoryFeatures(manager, rows);
 	}
 

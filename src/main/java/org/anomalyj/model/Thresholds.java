@@ -201,6 +201,11 @@ public final class Thresholds {
 		return imageScores;
 	}
 
+	/** The anomaly-map maxima of the calibration images, or null when uncalibrated. */
+	public ConformalScores mapMaxima() {
+		return mapMaxima;
+	}
+
 	/**
 	 * The share of the good calibration images whose image score is above {@code threshold}: the
 	 * false-alarm rate that threshold has on them; NaN when uncalibrated.

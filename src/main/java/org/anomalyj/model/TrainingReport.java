@@ -1,7 +1,11 @@
 package org.anomalyj.model;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a training run recorded, stored in the model file under {@code training} (the keys as
@@ -18,9 +22,28 @@ import com.google.gson.JsonObject;
  * @param fitSeconds the method's own training time
  * @param calibrationSeconds scoring calibration images (and cross-fitting)
  * @param seconds the whole run
+ * @param contamination the contamination setting the images were screened with ({@code auto} or a fraction), {@code 0} when
+ *        they were not, empty when the file predates screening or the set was too small or large to screen
+ * @param excluded training images the screen found anomalous and left out of training and calibration
+ * @param screenLimit scores above it were called anomalous ({@code auto}; for a fraction the lowest score left out); NaN if not screened
+ * @param screenSeconds the screen's fits and scoring
  */
 public record TrainingReport(int images, long patches, int skippedFiles, long seed, String calibration, int folds, double featureSeconds,
-	double fitSeconds, double calibrationSeconds, double seconds) {
+	double fitSeconds, double calibrationSeconds, double seconds, String contamination, List<Excluded> excluded, double screenLimit,
+	double screenSeconds) {
+
+	/**
+	 * A training image left out as anomalous.
+	 *
+	 * @param image its file, relative to the folder the training images share (with the plane of a stack)
+	 * @param score its cross-fitted score
+	 */
+	public record Excluded(String image, float score) {}
+
+	public TrainingReport {
+		contamination = contamination == null ? "" : contamination;
+		excluded = excluded == null ? List.of() : List.copyOf(excluded);
+	}
 
 	public JsonObject toJson() {
 		JsonObject o = new JsonObject();
@@ -34,14 +57,50 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 		o.addProperty("fit_seconds", fitSeconds);
 		o.addProperty("calibration_seconds", calibrationSeconds);
 		o.addProperty("seconds", seconds);
+		if (!contamination.isEmpty()) {
+			JsonObject c = new JsonObject();
+			c.addProperty("setting", contamination);
+			if (Double.isFinite(screenLimit)) c.addProperty("limit", screenLimit);
+			c.addProperty("seconds", screenSeconds);
+			JsonArray list = new JsonArray();
+			for (Excluded e : excluded) {
+				JsonObject x = new JsonObject();
+				x.addProperty("image", e.image());
+				x.addProperty("score", e.score());
+				list.add(x);
+			}
+			c.add("excluded", list);
+			o.add("contamination", c);
+		}
 		return o;
 	}
 
 	/** The report of a model file; absent or malformed keys read as 0, NaN or "". */
 	public static TrainingReport fromJson(JsonObject o) {
+		JsonObject c = o != null && o.has("contamination") && o.get("contamination").isJsonObject() ? o.getAsJsonObject("contamination") : null;
+		List<Excluded> excluded = new ArrayList<>();
+		if (c != null && c.has("excluded") && c.get("excluded").isJsonArray())
+			for (JsonElement e : c.getAsJsonArray("excluded"))
+				if (e.isJsonObject()) excluded.add(new Excluded(text(e.getAsJsonObject(), "image"), (float) number(e.getAsJsonObject(), "score", Double.NaN)));
 		return new TrainingReport((int) number(o, "images", 0), (long) number(o, "patches", 0), (int) number(o, "skipped_files", 0),
 			(long) number(o, "seed", 0), text(o, "calibration"), (int) number(o, "folds", 0), number(o, "feature_seconds", Double.NaN),
-			number(o, "fit_seconds", Double.NaN), number(o, "calibration_seconds", Double.NaN), number(o, "seconds", Double.NaN));
+			number(o, "fit_seconds", Double.NaN), number(o, "calibration_seconds", Double.NaN), number(o, "seconds", Double.NaN), text(c, "setting"),
+			excluded, number(c, "limit", Double.NaN), number(c, "seconds", 0));
+	}
+
+	/**
+	 * One line on the screen for anomalous training images: what was left out and why, or that
+	 * nothing was; empty when the images were not screened.
+	 */
+	public String describeContamination() {
+		if (contamination.isEmpty() || contamination.equals("0")) return "";
+		if (excluded.isEmpty())
+			return String.format(java.util.Locale.ROOT, "contamination %s: no training image looks anomalous (screen limit %.4g, %.1f s)", contamination,
+				screenLimit, screenSeconds);
+		StringBuilder b = new StringBuilder();
+		for (Excluded e : excluded) b.append(b.length() == 0 ? "" : ", ").append(e.image()).append(String.format(java.util.Locale.ROOT, " (%.4g)", e.score()));
+		return String.format(java.util.Locale.ROOT, "contamination %s: %d training image(s) left out as anomalous (limit %.4g; %.1f s): %s",
+			contamination, excluded.size(), screenLimit, screenSeconds, b);
 	}
 
 	private static double number(JsonObject o, String key, double absent) {

@@ -64,13 +64,19 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 	 */
 	public static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
 		FeatureSession.Extracted all, int folds, int batchSize, Progress progress) {
+		return crossfit(plugin, methodSettings, seed, session, all, folds, batchSize, progress, "calibration folds");
+	}
+
+	/** As {@link #crossfit(AnomalyMethodPlugin, JsonObject, long, FeatureSession, FeatureSession.Extracted, int, int, Progress)}, reporting progress as {@code stage}. */
+	static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
+		FeatureSession.Extracted all, int folds, int batchSize, Progress progress, String stage) {
 		int n = all.rows().images();
 		if (n < 2) throw new IllegalArgumentException("cross-fitting needs at least 2 images, got " + n);
 		int k = Math.min(folds, n);
 		int[][] parts = folds(n, k, seed);
 		float[] scores = new float[n], maxima = new float[n];
 		for (int j = 0; j < k; j++) {
-			progress.update("calibration folds", j, k);
+			progress.update(stage, j, k);
 			int[] held = parts[j];
 			int[] rest = new int[n - held.length];
 			for (int f = 0, r = 0; f < k; f++)
@@ -85,7 +91,7 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 				maxima[held[i]] = s.mapMaxima()[i];
 			}
 		}
-		progress.update("calibration folds", k, k);
+		progress.update(stage, k, k);
 		return new HeldOutScores(scores, maxima);
 	}
 

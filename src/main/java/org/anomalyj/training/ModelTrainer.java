@@ -60,12 +60,13 @@ public final class ModelTrainer {
 	 * @param alpha false-alarm rate the thresholds are calibrated for
 	 * @param device where tensors live
 	 * @param batchSize images per forward pass
+	 * @param contamination whether and how anomalous training images are found and left out
 	 */
 	public record Settings(String backbone, int inputSize, InputNormalization normalization, String method, Map<String, String> methodOptions,
-		long seed, Calibration calibration, double alpha, DeviceChoice device, int batchSize) {
+		long seed, Calibration calibration, double alpha, DeviceChoice device, int batchSize, Contamination contamination) {
 
 		public static final Settings DEFAULT = new Settings(BackboneCatalog.DEFAULT, ModelSpec.DEFAULT_SIZE, null, MethodCatalog.DEFAULT, Map.of(), 0,
-			Calibration.DEFAULT, Thresholds.DEFAULT_ALPHA, DeviceChoice.AUTO, 8);
+			Calibration.DEFAULT, Thresholds.DEFAULT_ALPHA, DeviceChoice.AUTO, 8, Contamination.DEFAULT);
 
 		/**
 		 * @throws IllegalArgumentException for an unknown backbone or method, a bad method option, or values out of range
@@ -81,6 +82,7 @@ public final class ModelTrainer {
 			if (calibration == null) throw new IllegalArgumentException("no calibration given");
 			if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("false-alarm rate must be in (0, 1), was " + alpha);
 			if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
+			if (contamination == null) throw new IllegalArgumentException("no contamination setting given");
 		}
 
 		public AnomalyMethodPlugin plugin() {
@@ -97,32 +99,32 @@ public final class ModelTrainer {
 		}
 
 		public Settings withBackbone(String b) {
-			return new Settings(b, inputSize, normalization, method, methodOptions, seed, calibration, alpha, device, batchSize);
+			return new Settings(b, inputSize, normalization, method, methodOptions, seed, calibration, alpha, device, batchSize, contamination);
 		}
 
 		public Settings withInputSize(int size) {
-			return new Settings(backbone, size, normalization, method, methodOptions, seed, calibration, alpha, device, batchSize);
+			return new Settings(backbone, size, normalization, method, methodOptions, seed, calibration, alpha, device, batchSize, contamination);
 		}
 
 		/** Another method, with its options (absent ones take their defaults). */
 		public Settings withMethod(String name, Map<String, String> options) {
-			return new Settings(backbone, inputSize, normalization, name, options, seed, calibration, alpha, device, batchSize);
+			return new Settings(backbone, inputSize, normalization, name, options, seed, calibration, alpha, device, batchSize, contamination);
 		}
 
 		public Settings withSeed(long s) {
-			return new Settings(backbone, inputSize, normalization, method, methodOptions, s, calibration, alpha, device, batchSize);
+			return new Settings(backbone, inputSize, normalization, method, methodOptions, s, calibration, alpha, device, batchSize, contamination);
 		}
 
 		public Settings withDevice(DeviceChoice d) {
-			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, alpha, d, batchSize);
+			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, alpha, d, batchSize, contamination);
 		}
 
 		public Settings withCalibration(Calibration c) {
-			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, c, alpha, device, batchSize);
+			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, c, alpha, device, batchSize, contamination);
 		}
 
 		public Settings withAlpha(double a) {
-			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, a, device, batchSize);
+			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, a, device, batchSize, contamination);
 		}
 
 		/** Hold-out calibration of this fraction (0: none) at false-alarm rate {@code a}. */
@@ -131,12 +133,16 @@ public final class ModelTrainer {
 		}
 
 		public Settings withBatchSize(int b) {
-			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, alpha, device, b);
+			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, alpha, device, b, contamination);
+		}
+
+		public Settings withContamination(Contamination c) {
+			return new Settings(backbone, inputSize, normalization, method, methodOptions, seed, calibration, alpha, device, batchSize, c);
 		}
 
 		/** Overrides the backbone's input normalisation (null: the backbone's own). */
 		public Settings withNormalization(InputNormalization n) {
-			return new Settings(backbone, inputSize, n, method, methodOptions, seed, calibration, alpha, device, batchSize);
+			return new Settings(backbone, inputSize, n, method, methodOptions, seed, calibration, alpha, device, batchSize, contamination);
 		}
 	}
 
@@ -179,29 +185,54 @@ public final class ModelTrainer {
 		}
 		// Keep the training order independent of the split's shuffle, for reproducible features.
 		Collections.sort(fitFiles);
+		List<Path> everyFile = new ArrayList<>(images);
+		Collections.sort(everyFile);
 
+		boolean screen = screens(settings.contamination(), images.size());
 		List<String> skipped = new ArrayList<>();
-		ModelSpec spec = spec(settings, measureRange(fitFiles, skipped, progress));
+		ModelSpec spec = spec(settings, measureRange(screen ? everyFile : fitFiles, skipped, progress));
 		FeatureSession session = new FeatureSession(spec, settings.device());
 		if (extraction != null) session.extractWith(extraction);
+		if (screen && settings.contamination().mode() == Contamination.Mode.AUTO
+			&& (long) images.size() * session.grid().positions() > crossfitMaxPatches(session.grid())) {
+			progress.warn("too many images to screen for anomalous ones (at most " + crossfitMaxPatches(session.grid()) / session.grid().positions()
+				+ " at this input size): all are trained on; --contamination FRACTION screens up to that many, 0 silences this");
+			screen = false;
+		}
 		AnomalyMethod method = null;
 		try {
 			FeatureGrid grid = session.grid();
 			int batch = settings.batchSize();
-			FeatureSession.Extracted all = null;
+			FeatureSession.Extracted all = null, calibrationSet = null;
 			TrainingSet data;
 			ImageCount fitImages = new ImageCount();
-			if (mode == Calibration.Mode.CROSSFIT) {
-				// The folds refit on subsets of all features: these must be held.
-				checkCrossfitSize((long) fitFiles.size() * grid.positions(), grid);
-				FeatureRows.Builder rows = new FeatureRows.Builder(grid);
-				List<ImageRef> refs = new ArrayList<>();
-				session.stream(ImageRef.allPlanes(fitFiles), batch, skipped, progress, "features", (b, r) -> {
-					rows.add(b.values(), b.images());
-					refs.addAll(r);
-					checkCrossfitSize(rows.rowCount(), grid);
-				});
-				all = new FeatureSession.Extracted(rows.build(), List.copyOf(refs));
+			Screening screening = Screening.NONE;
+			if (screen) {
+				// Screening scores every image out of fold, the calibration images too: all features are held.
+				all = holdAll(session, everyFile, batch, skipped, progress);
+				requireSome(all.rows().images(), everyFile.size(), skipped);
+				long t = System.nanoTime();
+				double extractedBefore = session.extractionSeconds();
+				ContaminationScreen.Result r = ContaminationScreen.run(settings.contamination(), plugin, methodSettings, settings.seed(), session, all,
+					batch, progress);
+				screening = Screening.of(r, all.images(), (System.nanoTime() - t) / 1e9 - (session.extractionSeconds() - extractedBefore));
+				if (!screening.excluded().isEmpty())
+					progress.warn(screening.excluded().size() + " of " + all.rows().images() + " training images look anomalous and are left out: "
+						+ screening.names());
+				int[] kept = r.kept();
+				if (mode == Calibration.Mode.HOLDOUT) {
+					// The split of the kept images, drawn as the split of files is when nothing is screened.
+					List<Integer> shuffled = new ArrayList<>();
+					for (int i : kept) shuffled.add(i);
+					Collections.shuffle(shuffled, new Random(settings.seed()));
+					int nCal = Math.min(kept.length - 1, settings.calibration().heldOut(kept.length, settings.alpha()));
+					calibrationSet = nCal < 1 ? null : all.subset(sortedIndices(shuffled.subList(0, nCal)));
+					all = all.subset(sortedIndices(shuffled.subList(Math.max(0, nCal), shuffled.size())));
+				} else all = all.subset(kept);
+				fitImages.first(all.rows().images());
+				data = session.trainingSet(all, batch, progress);
+			} else if (mode == Calibration.Mode.CROSSFIT) {
+				all = holdAll(session, fitFiles, batch, skipped, progress);
 				fitImages.first(all.rows().images());
 				requireSome(fitImages.count, fitFiles.size(), skipped);
 				data = session.trainingSet(all, batch, progress);
@@ -219,7 +250,11 @@ public final class ModelTrainer {
 			long tCal = System.nanoTime();
 			double extractedBeforeCal = session.extractionSeconds();
 			HeldOutScores scores = null;
-			if (mode == Calibration.Mode.HOLDOUT) {
+			if (mode == Calibration.Mode.HOLDOUT && calibrationSet != null) {
+				scores = HeldOutScores.of(method, session, calibrationSet, batch, progress);
+			} else if (mode == Calibration.Mode.HOLDOUT && screen) {
+				progress.warn("too few images are left to hold any out for calibration: the model has no thresholds");
+			} else if (mode == Calibration.Mode.HOLDOUT) {
 				// Held-out images are scored batch by batch as they are extracted; their features are not kept.
 				AnomalyMethod fitted = method;
 				List<HeldOutScores> parts = new ArrayList<>();
@@ -237,12 +272,15 @@ public final class ModelTrainer {
 				progress.warn("one readable training image is too few to calibrate thresholds: the model has no thresholds");
 			}
 			all = null;
+			calibrationSet = null;
 			double calSeconds = (System.nanoTime() - tCal) / 1e9 - (session.extractionSeconds() - extractedBeforeCal);
 			String calibration = mode == Calibration.Mode.HOLDOUT ? "holdout" : "crossfit";
 			Thresholds thresholds = scores == null ? Thresholds.uncalibrated(settings.alpha()) : scores.thresholds(settings.alpha(), calibration);
 			TrainingReport report = new TrainingReport(fitImages.count, (long) fitImages.count * grid.positions(), skipped.size(), settings.seed(),
 				thresholds.calibration(), thresholds.calibration().equals("crossfit") ? Math.min(settings.calibration().folds(), fitImages.count) : 0,
-				session.extractionSeconds(), fitSeconds, calSeconds, (System.nanoTime() - start) / 1e9);
+				session.extractionSeconds(), fitSeconds, calSeconds, (System.nanoTime() - start) / 1e9,
+				screen ? settings.contamination().id() : settings.contamination().mode() == Contamination.Mode.NONE ? "0" : "",
+				screening.excluded(), screening.limit(), screening.seconds());
 			return session.toModel(method, thresholds, report, trainedOn);
 		} catch (NoImages e) {
 			if (method != null) method.close();
@@ -255,8 +293,72 @@ public final class ModelTrainer {
 		}
 	}
 
+	/**
+	 * Whether training screens {@code files} for anomalous images: always for a fraction, for
+	 * {@code auto} from {@link ContaminationScreen#AUTO_MIN_IMAGES} images on.
+	 */
+	static boolean screens(Contamination c, int files) {
+		return switch (c.mode()) {
+			case NONE -> false;
+			case FRACTION -> files >= 2;
+			case AUTO -> files >= ContaminationScreen.AUTO_MIN_IMAGES;
+		};
+	}
+
+	/** What the screen found, as the training report records it. */
+	private record Screening(List<TrainingReport.Excluded> excluded, double limit, double seconds) {
+		static final Screening NONE = new Screening(List.of(), Double.NaN, 0);
+
+		static Screening of(ContaminationScreen.Result r, List<ImageRef> images, double seconds) {
+			List<TrainingReport.Excluded> out = new ArrayList<>();
+			Path root = commonFolder(images);
+			for (int i : r.excluded()) out.add(new TrainingReport.Excluded(name(images, i, root), r.scores()[i]));
+			return new Screening(List.copyOf(out), r.limit(), seconds);
+		}
+
+		String names() {
+			return String.join(", ", excluded.stream().map(TrainingReport.Excluded::image).toList());
+		}
+
+		/** The file relative to the folder all images share; with its plane when its file has several. */
+		private static String name(List<ImageRef> images, int i, Path root) {
+			ImageRef ref = images.get(i);
+			String file = (root == null ? ref.file() : root.relativize(ref.file().toAbsolutePath())).toString().replace('\\', '/');
+			boolean stack = images.stream().filter(r -> r.file().equals(ref.file())).count() > 1;
+			return stack ? file + " (plane " + (ref.plane() + 1) + ")" : file;
+		}
+
+		private static Path commonFolder(List<ImageRef> images) {
+			Path root = null;
+			for (ImageRef r : images) {
+				Path dir = r.file().toAbsolutePath().getParent();
+				if (root == null) root = dir;
+				while (root != null && dir != null && !dir.startsWith(root)) root = root.getParent();
+			}
+			return root;
+		}
+	}
+
+	private static int[] sortedIndices(List<Integer> indices) {
+		return indices.stream().mapToInt(Integer::intValue).sorted().toArray();
+	}
+
+	/** Every image's features in memory, within what cross-fitting may hold. */
+	private static FeatureSession.Extracted holdAll(FeatureSession session, List<Path> files, int batch, List<String> skipped, Progress progress) {
+		FeatureGrid grid = session.grid();
+		checkCrossfitSize((long) files.size() * grid.positions(), grid);
+		FeatureRows.Builder rows = new FeatureRows.Builder(grid);
+		List<ImageRef> refs = new ArrayList<>();
+		session.stream(ImageRef.allPlanes(files), batch, skipped, progress, "features", (b, r) -> {
+			rows.add(b.values(), b.images());
+			refs.addAll(r);
+			checkCrossfitSize(rows.rowCount(), grid);
+		});
+		return new FeatureSession.Extracted(rows.build(), List.copyOf(refs));
+	}
+
 	/** The images of the training set's first pass, whichever pass (features or inputs) the method makes first. */
-	private static final class ImageCount {
+	static final class ImageCount {
 		int count = -1;
 
 		void first(int n) {
@@ -316,13 +418,13 @@ public final class ModelTrainer {
 	}
 
 	/** Thrown through the method when no training image could be read; reported as an IOException. */
-	private static final class NoImages extends RuntimeException {
+	static final class NoImages extends RuntimeException {
 		NoImages(String message) {
 			super(message);
 		}
 	}
 
-	private static void requireSome(int images, int files, List<String> skipped) throws IOException {
+	static void requireSome(int images, int files, List<String> skipped) throws IOException {
 		if (images == 0) throw new IOException(noneReadable(files, skipped));
 		if (images < 0) throw new IllegalStateException("the method trained without looking at the training images");
 	}

@@ -569,6 +569,22 @@ class FijiCommandsTest {
 	}
 
 	@Test
+	void updateLearnsNewGoodsIntoANewModelAndLeavesTheOldOne() throws Exception {
+		byte[] before = Files.readAllBytes(modelFile);
+		Path out = tmp.resolve("updated.zip");
+		CommandModule m = run(UpdateCommand.class, "images", SAMPLE.resolve("test/good").toFile(), "model", modelFile.toFile(), "output", out.toFile(),
+			"device", "cpu");
+		List<String> lines = ((UpdateCommand) m.getCommand()).outcome();
+		// 6 new goods: 1 held out for the thresholds, 5 learned.
+		assertTrue(lines.get(0).startsWith("learned 5 new images (1 more held out for calibration)"), lines::toString);
+		assertArrayEquals(before, Files.readAllBytes(modelFile));
+		try (AnomalyModel loaded = AnomalyModel.load(out, DeviceChoice.CPU)) {
+			assertEquals(reference.training().images() + 5, loaded.training().images());
+			assertEquals(reference.thresholds().calibrationImages() + 1, loaded.thresholds().calibrationImages());
+		}
+	}
+
+	@Test
 	void evaluateTabulatesTheMetricsAndPlotsTheCurves() throws Exception {
 		CommandModule m = run(EvaluateCommand.class, "data", SAMPLE.toFile(), "model", modelFile.toFile(), "device", "cpu");
 		EvaluateAction.Outcome o = ((EvaluateCommand) m.getCommand()).outcome();

@@ -7,6 +7,7 @@ import org.anomalyj.fiji.ModelCache;
 import org.anomalyj.fiji.TrainAction;
 import org.anomalyj.method.MethodOption;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.training.Contamination;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ public class TrainPlugin implements PlugIn {
 		d.choice("backbone", "Backbone", TrainAction.backbones().toArray(String[]::new));
 		d.number("input_size", "Input_size (px)", TrainAction.Parameters.DEFAULT_SIZE, 0);
 		d.number("seed", "Seed", 0, 0);
+		d.text("contamination", "Contamination (auto, 0 or a fraction)", Contamination.DEFAULT.id());
 		d.choice("device", "Device", DEVICES);
 		d.file("model", "Model (file to write, .zip)");
 		if (!d.show()) return;
@@ -39,13 +41,14 @@ public class TrainPlugin implements PlugIn {
 		String backbone = d.choice("backbone");
 		int size = (int) d.number("input_size");
 		long seed = (long) d.number("seed");
+		String contamination = d.text("contamination");
 		String device = d.choice("device");
 		Path model = d.path("model");
 		d.remember();
 		Map<String, String> options = options(method);
 		if (options == null) return;
 		PluginRun.attempt(CommandLabels.TRAIN, () -> TrainAction.run(new TrainAction.Parameters(data, method, backbone, size, options, seed,
-			DeviceChoice.parse(device), model), new ImageJFeedback(), ModelCache.shared()));
+			DeviceChoice.parse(device), model, Contamination.parse(contamination)), new ImageJFeedback(), ModelCache.shared()));
 	}
 
 	/** The chosen method's options from a second dialog (none when it has none); null when cancelled. */

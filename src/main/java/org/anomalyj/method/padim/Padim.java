@@ -157,6 +157,29 @@ public final class Padim implements AnomalyMethod {
 		return settings;
 	}
 
+	FeatureGrid grid() {
+		return grid;
+	}
+
+	long seed() {
+		return seed;
+	}
+
+	/** Images the Gaussians were estimated from. */
+	int images() {
+		return images;
+	}
+
+	/** (P, 1, d), owned by this model. */
+	NDArray meanArray() {
+		return mean;
+	}
+
+	/** (P, d, d), owned by this model. */
+	NDArray inverseCovariance() {
+		return inverseCovariance;
+	}
+
 	/** The channels kept, ascending. */
 	public int[] channels() {
 		return channels.clone();

@@ -41,17 +41,42 @@ final class PadimFitter implements Fitter {
 	private boolean finished;
 
 	PadimFitter(NDManager manager, FeatureGrid grid, Padim.Settings settings, long seed, Progress progress) {
+		this(manager, grid, settings, seed, RandomSubset.of(grid.channels(), Math.min(settings.dims(), grid.channels()), new SplittableRandom(seed)),
+			progress);
+	}
+
+	private PadimFitter(NDManager manager, FeatureGrid grid, Padim.Settings settings, long seed, int[] channels, Progress progress) {
 		this.manager = manager;
 		this.grid = grid;
 		this.settings = settings;
 		this.seed = seed;
 		this.progress = progress;
-		this.channels = RandomSubset.of(grid.channels(), Math.min(settings.dims(), grid.channels()), new SplittableRandom(seed));
+		this.channels = channels;
 		int p = grid.positions(), d = channels.length;
 		this.work = manager.newSubManager();
 		this.sum = work.zeros(new Shape(p, d), DataType.FLOAT64);
 		this.outer = work.zeros(new Shape(p, d, d), DataType.FLOAT64);
 		this.pending = new FeatureRows.Builder(grid);
+	}
+
+	/**
+	 * A fitter that continues from a trained PaDiM's moments, so that adding new images gives the
+	 * Gaussians of the old and new images together: the running sums restart shifted by the old
+	 * mean, where the old images' sum of deviations is 0 and their sum of outer products is
+	 * {@code (n - 1)} times their covariance, recovered from the stored inverse (minus the
+	 * regularisation). Exact up to the float32 storage of the model's mean and inverse.
+	 */
+	static PadimFitter continuing(NDManager manager, Padim trained, Progress progress) {
+		PadimFitter f = new PadimFitter(manager, trained.grid(), trained.settings(), trained.seed(), trained.channels(), progress);
+		int p = f.grid.positions(), d = f.channels.length;
+		try (NDManager local = f.work.newSubManager()) {
+			NDArray inverse = local.create(trained.inverseCovariance().toFloatArray(), new Shape(p, d, d)).toType(DataType.FLOAT64, false);
+			NDArray cov = inverse.inverse().sub(local.eye(d, d, 0, DataType.FLOAT64).mul(trained.settings().regularisation()));
+			f.outer.addi(cov.mul(Math.max(trained.images() - 1, 0)));
+			f.shift = f.work.create(trained.meanArray().toFloatArray(), new Shape(p, 1, d)).toType(DataType.FLOAT64, false);
+		}
+		f.images = trained.images();
+		return f;
 	}
 
 	@Override

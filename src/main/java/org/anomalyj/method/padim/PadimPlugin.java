@@ -63,6 +63,14 @@ public final class PadimPlugin implements AnomalyMethodPlugin {
 		return Padim.fitter(manager, grid, s, seed, progress);
 	}
 
+	/** The moments continue: the Gaussians of the old and the new images together ({@code PadimFitter.continuing}). */
+	@Override
+	public AnomalyMethod update(AnomalyMethod trained, TrainingSet more, long seed, Progress progress) {
+		if (!(trained instanceof Padim p)) throw new IllegalArgumentException("not a PaDiM model: " + trained.name());
+		if (!p.grid().equals(more.grid())) throw new IllegalArgumentException("features of " + more.grid() + ", the model has " + p.grid());
+		return Fitter.onePass(PadimFitter.continuing(more.manager(), p, progress), more);
+	}
+
 	@Override
 	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
 		throws IOException {

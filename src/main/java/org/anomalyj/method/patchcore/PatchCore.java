@@ -104,6 +104,20 @@ public final class PatchCore implements AnomalyMethod {
 	}
 
 	/**
+	 * Continues {@code trained}'s bank with patches given batch by batch ({@link PatchCorePlugin#update}).
+	 * The coverage radius of the first selection is not stored in model files, so continuing never
+	 * stops early: each chunk adds its coreset-ratio share.
+	 */
+	static Fitter continuing(NDManager manager, PatchCore trained, Progress progress) {
+		return PatchCoreFitter.continuing(manager, trained.dim, trained.settings, progress, PatchCoreFitter.chunkRows(CHUNK_PATCHES, trained.dim),
+			trained.bank, trained.bankSize);
+	}
+
+	int dim() {
+		return dim;
+	}
+
+	/**
 	 * Restores a trained model from its stored parameters and tensors, checking that they agree
 	 * with each other and with the features the model's backbone and taps produce.
 	 *

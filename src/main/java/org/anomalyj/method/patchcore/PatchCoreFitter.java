@@ -98,6 +98,24 @@ final class PatchCoreFitter implements Fitter {
 		this.projection = dim > SELECTION_DIM ? new SparseRandomProjection(dim, SELECTION_DIM, settings.seed()) : null;
 	}
 
+	/**
+	 * A fitter whose selection continues from an existing bank (the first {@code size} rows of
+	 * {@code bank}, not modified): every chunk is selected as a later chunk is, without an early
+	 * stop (the bank's coverage radius is not known).
+	 */
+	static PatchCoreFitter continuing(NDManager manager, int dim, PatchCore.Settings settings, Progress progress, int chunkRows, float[] bank, int size) {
+		PatchCoreFitter f = new PatchCoreFitter(manager, dim, settings, progress, chunkRows);
+		f.bank = java.util.Arrays.copyOf(bank, size * dim);
+		f.bankSize = size;
+		f.selectionBank = f.projection == null ? f.bank : f.projection.apply(f.bank, size);
+		f.chunks = 1;
+		f.radius = Float.NEGATIVE_INFINITY;
+		// The old entries' sources index the first training's image list, the new ones would index the
+		// update's: until both lists are kept together, an updated bank does not claim any.
+		f.gridless = true;
+		return f;
+	}
+
 	@Override
 	public void add(FeatureRows batch) {
 		if (batch.grid().channels() != dim) throw new IllegalArgumentException("features of " + batch.grid().channels() + " channels, expected " + dim);

@@ -72,6 +72,20 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 		return PatchCore.fitter(manager, grid.channels(), s, progress);
 	}
 
+	/**
+	 * The bank continues: the new patches' greedy selection starts from their distances to the
+	 * bank ({@link CoresetSampler#continueFrom}) and adds the coreset ratio's share of them,
+	 * farthest first, so the bank grows where the new images are not yet covered, as a later chunk
+	 * of a large training set does.
+	 */
+	@Override
+	public AnomalyMethod update(AnomalyMethod trained, TrainingSet more, long seed, Progress progress) {
+		if (!(trained instanceof PatchCore p)) throw new IllegalArgumentException("not a PatchCore model: " + trained.name());
+		if (p.dim() != more.grid().channels())
+			throw new IllegalArgumentException("features of " + more.grid().channels() + " channels, the bank has " + p.dim());
+		return Fitter.onePass(PatchCore.continuing(more.manager(), p, progress), more);
+	}
+
 	@Override
 	public AnomalyMethod restore(NDManager manager, FeatureGrid grid, JsonFields parameters, Map<String, Safetensors.Tensor> tensors)
 		throws IOException {

@@ -3,6 +3,7 @@ package org.anomalyj.fiji.ij1;
 import org.anomalyj.fiji.AdjustThresholdCommand;
 import org.anomalyj.fiji.BatchDetectCommand;
 import org.anomalyj.fiji.CalibrateCommand;
+import org.anomalyj.fiji.UpdateCommand;
 import org.anomalyj.fiji.CommandLabels;
 import org.anomalyj.fiji.DetectCommand;
 import org.anomalyj.fiji.EvaluateCommand;
@@ -57,8 +58,8 @@ class MenuEntriesTest {
 		Map<String, String> entries = pluginsConfig();
 		Map<Class<?>, String> commands = Map.of(TrainCommand.class, CommandLabels.TRAIN, DetectCommand.class, CommandLabels.DETECT,
 			BatchDetectCommand.class, CommandLabels.BATCH, EvaluateCommand.class, CommandLabels.EVALUATE, CalibrateCommand.class, CommandLabels.CALIBRATE,
-			AdjustThresholdCommand.class, CommandLabels.ADJUST_THRESHOLD, LabelDefectsCommand.class, CommandLabels.LABEL_DEFECTS, ExplainCommand.class,
-			CommandLabels.EXPLAIN);
+			UpdateCommand.class, CommandLabels.UPDATE, AdjustThresholdCommand.class, CommandLabels.ADJUST_THRESHOLD, LabelDefectsCommand.class,
+			CommandLabels.LABEL_DEFECTS, ExplainCommand.class, CommandLabels.EXPLAIN);
 		assertEquals(new TreeSet<>(commands.values()), new TreeSet<>(entries.keySet()));
 		for (var c : commands.entrySet()) {
 			assertEquals(CommandLabels.MENU + c.getValue(), c.getKey().getAnnotation(Plugin.class).menuPath());
@@ -70,10 +71,12 @@ class MenuEntriesTest {
 	@Test
 	void sciJavaParametersAreTheMacroKeysTheScriptsUse() throws Exception {
 		// Train's method options are added when the dialog opens, one per option of every method found (MethodFields).
-		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "backbone", "input_size", "seed", "device", "model"),
+		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "backbone", "input_size", "seed", "contamination", "device",
+			"model"),
 			CommandLabels.DETECT, List.of("image", "model", "overlay", "opacity", "roi_manager", "results", "map", "mask", "min_area", "device"),
 			CommandLabels.BATCH, List.of("input", "model", "output", "maps", "masks", "overlays", "opacity", "min_area", "device"),
 			CommandLabels.EVALUATE, List.of("data", "model", "device"), CommandLabels.CALIBRATE, List.of("goods", "model", "output", "device"),
+			CommandLabels.UPDATE, List.of("images", "model", "output", "device"),
 			// The *_meaning and verdict items are the dialog's read-outs (messages), never recorded.
 			CommandLabels.ADJUST_THRESHOLD, List.of("detected_image", "model", "pixel", "pixel_meaning", "image", "image_meaning", "verdict", "save"),
 			CommandLabels.LABEL_DEFECTS, List.of("image", "folder", "type", "name", "roi_manager", "replace"),
