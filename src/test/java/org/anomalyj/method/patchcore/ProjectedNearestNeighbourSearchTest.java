@@ -36,20 +36,6 @@ class ProjectedNearestNeighbourSearchTest {
 		return q;
 	}
 
-	/** Brute force in double: the independent reference. */
-	private static double nearest(float[] bank, int m, float[] q, int i) {
-		double best = Double.MAX_VALUE;
-		for (int j = 0; j < m; j++) {
-			double s2 = 0;
-			for (int k = 0; k < DIM; k++) {
-				double diff = q[i * DIM + k] - bank[j * DIM + k];
-				s2 += diff * diff;
-			}
-			best = Math.min(best, s2);
-		}
-		return Math.sqrt(best);
-	}
-
 	/**
 	 * Both searches compute {@code |q|^2 - 2 q.b + |b|^2} in float, so a squared distance is exact up
 	 * to a rounding error proportional to the squared norms, not to the distance.
@@ -75,7 +61,7 @@ class ProjectedNearestNeighbourSearchTest {
 		try (NDManager mgr = NDManager.newBaseManager(); ProjectedNearestNeighbourSearch s = new ProjectedNearestNeighbourSearch(mgr, bank, m, DIM, 1)) {
 			float[] got = s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
 			for (int i = 0; i < n; i++) {
-				assertSameDistance(nearest(bank, m, q, i), got[i], q, i, "brute force");
+				assertSameDistance(BruteForce.nearest(bank, m, q, i, DIM), got[i], q, i, "brute force");
 			}
 			assertTrue(s.certifiedFraction() > 0.5, "the bound answered only " + s.certifiedFraction() + " of the queries");
 			// The same answers through the dense search, which it must equal up to rounding.
@@ -95,7 +81,7 @@ class ProjectedNearestNeighbourSearchTest {
 		float[] q = features(r, n, rot, 0.5f);
 		try (NDManager mgr = NDManager.newBaseManager(); ProjectedNearestNeighbourSearch s = new ProjectedNearestNeighbourSearch(mgr, bank, m, DIM, 1, 1)) {
 			float[] got = s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
-			for (int i = 0; i < n; i++) assertSameDistance(nearest(bank, m, q, i), got[i], q, i, "brute force");
+			for (int i = 0; i < n; i++) assertSameDistance(BruteForce.nearest(bank, m, q, i, DIM), got[i], q, i, "brute force");
 			double certified = s.certifiedFraction();
 			assertTrue(certified < 0.9, "expected the single candidate to miss the nearest entry for some queries, certified " + certified);
 		}
@@ -118,7 +104,7 @@ class ProjectedNearestNeighbourSearchTest {
 		try (NDManager mgr = NDManager.newBaseManager(); ProjectedNearestNeighbourSearch s = new ProjectedNearestNeighbourSearch(mgr, bank, m, DIM, 9)) {
 			float[] got = s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
 			for (int i = 0; i < n; i++) {
-				assertSameDistance(nearest(bank, m, q, i), got[i], q, i, "brute force");
+				assertSameDistance(BruteForce.nearest(bank, m, q, i, DIM), got[i], q, i, "brute force");
 			}
 		}
 	}
