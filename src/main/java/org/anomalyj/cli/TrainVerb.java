@@ -101,9 +101,7 @@ public final class TrainVerb implements Main.Verb {
 			err.printf("training %s on %d categories in one model:%n", settings.method(), categories.size());
 			for (TrainingImages c : categories) err.printf("  %s: %d images from %s%n", c.name(), c.images().size(), c.dir());
 		}
-		List<ModelTrainer.CategoryImages> named = categories.stream().map(c -> new ModelTrainer.CategoryImages(c.name(), c.images())).toList();
-		try (AnomalyModel model = single != null ? ModelTrainer.train(single.images(), settings, extraction, Main.progress(err))
-			: ModelTrainer.trainCategories(named, settings, extraction, Main.progress(err))) {
+		try (AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), settings, extraction, Main.progress(err))) {
 			F1Thresholds f1 = defects.isEmpty() ? null
 				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);

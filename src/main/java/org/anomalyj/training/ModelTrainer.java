@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import org.anomalyj.backbone.BackboneCatalog;
 import org.anomalyj.backbone.BackbonePlugin;
+import org.anomalyj.data.TrainingImages;
 import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.features.FeatureRows;
 import org.anomalyj.features.FeatureSession;
@@ -178,13 +179,19 @@ public final class ModelTrainer {
 		public CategoryImages {
 			images = List.copyOf(images);
 		}
+
+		/** The categories {@link TrainingImages#findAll} found, named by their folders. */
+		public static List<CategoryImages> of(List<TrainingImages> found) {
+			return found.stream().map(t -> new CategoryImages(t.name(), t.images())).toList();
+		}
 	}
 
 	/**
 	 * One model for several categories (the uniform or multi-class setting): their images are
 	 * trained on together, as one set, with the same settings; the calibration images are held out
 	 * from each category in proportion to its size, at least one each ({@link StratifiedHoldOut}),
-	 * and the training report names the categories with their counts.
+	 * and the training report names the categories with their counts. One category trains as
+	 * {@link #train(List, Settings, FeatureSession.Extraction, Progress)} does, unnamed.
 	 *
 	 * @param extraction where features are computed; null for here
 	 */
@@ -192,7 +199,7 @@ public final class ModelTrainer {
 		Progress progress) throws IOException {
 		List<Path> images = new ArrayList<>();
 		for (CategoryImages c : categories) images.addAll(c.images());
-		return train(images, new Categories(categories), settings, extraction, progress);
+		return train(images, categories.size() == 1 ? Categories.NONE : new Categories(categories), settings, extraction, progress);
 	}
 
 	/** Which category each training file belongs to; {@link #NONE} when the images are one unnamed set. */
