@@ -237,6 +237,7 @@ public final class ModelTrainer {
 
 		/** The report's entries: each category's files and how many of {@code calibration} are its. */
 		List<TrainingReport.Category> report(List<Path> calibration) {
+			if (list.isEmpty()) return List.of();
 			int[] held = new int[list.size()];
 			for (Path p : calibration) held[of(p)]++;
 			List<TrainingReport.Category> out = new ArrayList<>();
