@@ -1,15 +1,22 @@
 package org.anomalyj.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} and {@code --flag} options of one verb, with one-line errors for the user. */
+/**
+ * {@code --name value} and {@code --flag} options of one verb, with one-line errors for the user. An
+ * option given more than once keeps every value in order ({@link #strings}); the single-value
+ * readers take the last one.
+ */
 public final class Arguments {
 
 	private final String verb;
 	private final Map<String, String> values = new LinkedHashMap<>();
+	private final Map<String, List<String>> repeated = new LinkedHashMap<>();
 
 	/**
 	 * @param known option names the verb accepts (without dashes); names in {@code flags} take no value
@@ -37,6 +44,7 @@ public final class Arguments {
 				value = args[++i];
 			}
 			values.put(name, value);
+			repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
 		}
 	}
 
@@ -48,6 +56,17 @@ public final class Arguments {
 		String v = values.get(name);
 		if (v == null) throw new UsageException(verb + ": option --" + name + " is required");
 		return v;
+	}
+
+	/** Every value of an option given once or more, in the order given; empty when absent. */
+	public List<String> strings(String name) {
+		return List.copyOf(repeated.getOrDefault(name, List.of()));
+	}
+
+	/** Every path an option names, in the order given; at least one. */
+	public List<Path> paths(String name) {
+		required(name);
+		return strings(name).stream().map(Path::of).toList();
 	}
 
 	public Path path(String name) {

@@ -55,19 +55,21 @@ public final class TrainVerb implements Main.Verb {
 
 	@Override
 	public String summary() {
-		return "train a model on good images: --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
+		return "train a model on good images: --data DIR [--data DIR ...] --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
 			+ String.join("|", BackboneCatalog.names()) + "] [--size 256]";
 	}
 
 	@Override
 	public void run(String[] args, PrintStream out, PrintStream err) throws IOException {
 		if (args.length > 1 && args[1].equals("--help")) {
-			out.println("train --data DIR --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
+			out.println("train --data DIR [--data DIR ...] --out MODEL.zip [--method " + String.join("|", MethodCatalog.names()) + "] [--backbone "
 				+ String.join("|", BackboneCatalog.names()) + "]\n      [--size 256] [--seed 0]"
 				+ "      [--calibration holdout|auto|crossfit|none|FRACTION] [--folds 5] [--alpha 0.01]\n"
 				+ "      [--contamination auto|0|FRACTION] [--defects DIR] [--threshold conformal|f1]\n"
 				+ "      [--normalization " + InputNormalization.ids() + "] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
-				+ "  DIR is an MVTec AD category (train/good is used) or a folder of good images.\n"
+				+ "  DIR is an MVTec AD category (train/good is used), a folder of good images, or a folder of categories (sub-folders\n"
+				+ "    with train/good, nothing else used). --data given more than once (each an MVTec AD category), or a folder of\n"
+				+ "    categories, trains one model for all of them; calibration images are held out from each in proportion.\n"
 				+ "  --calibration: how the false-alarm threshold is set. holdout (default): 10 % of the images are kept out of\n"
 				+ "    training and scored; crossfit: --folds extra fits score every image out of fold, slower, reaches a small\n"
 				+ "    --alpha with few images; auto: hold out what --alpha needs when that is at most a quarter of the images,\n"
@@ -83,18 +85,23 @@ public final class TrainVerb implements Main.Verb {
 		}
 		Set<String> extra = Set.of("data", "out", "defects", "threshold");
 		Arguments a = arguments("train", args, extra, Set.of());
-		Path data = a.path("data");
+		List<Path> data = a.paths("data");
 		Path target = a.path("out");
 		ModelTrainer.Settings settings = settings(a, "train");
 		Thresholds.Choice choice = threshold(a);
 		Path defectsDir = a.path("defects", null);
 		if (choice == Thresholds.Choice.F1 && defectsDir == null) throw new Arguments.UsageException("train: --threshold f1 needs --defects DIR");
-		TrainingImages images = TrainingImages.find(data);
-		for (Path in : images.images()) AtomicFiles.requireNotSame(target, in);
+		List<TrainingImages> categories = TrainingImages.findAll(data);
+		for (TrainingImages images : categories) for (Path in : images.images()) AtomicFiles.requireNotSame(target, in);
 		requireWritable(target);
 		List<DefectThresholds.Example> defects = defectsDir == null ? List.of() : DefectThresholds.find(defectsDir);
-		err.printf("training %s on %d images from %s (%s)%n", settings.method(), images.images().size(), images.dir(), images.layout());
-		try (AnomalyModel model = ModelTrainer.train(images.images(), settings, extraction, Main.progress(err))) {
+		TrainingImages single = categories.size() == 1 ? categories.get(0) : null;
+		if (single != null) err.printf("training %s on %d images from %s (%s)%n", settings.method(), single.images().size(), single.dir(), single.layout());
+		else {
+			err.printf("training %s on %d categories in one model:%n", settings.method(), categories.size());
+			for (TrainingImages c : categories) err.printf("  %s: %d images from %s%n", c.name(), c.images().size(), c.dir());
+		}
+		try (AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), settings, extraction, Main.progress(err))) {
 			F1Thresholds f1 = defects.isEmpty() ? null
 				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);
@@ -105,6 +112,8 @@ public final class TrainVerb implements Main.Verb {
 				t.calibrationSeconds(), skippedNote(t.skippedFiles()));
 			String screened = t.describeContamination();
 			if (!screened.isEmpty()) out.println(screened);
+			String parts = t.describeCategories();
+			if (!parts.isEmpty()) out.println(parts);
 			out.println(model.thresholds().describe());
 			if (f1 != null)
 				out.printf(Locale.ROOT, "F1 thresholds from %d defect and %d good images: image %.4g (F1 %.3f), pixel %.4g (F1 %.3f)%s%n",

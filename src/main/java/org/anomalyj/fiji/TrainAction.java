@@ -90,11 +90,13 @@ public final class TrainAction {
 
 	private static Outcome train(Parameters p, Feedback feedback, ModelCache cache) throws IOException {
 		ModelTrainer.Settings settings = p.settings();
-		TrainingImages images = TrainingImages.find(p.data());
-		for (Path in : images.images()) AtomicFiles.requireNotSame(p.model(), in);
-		feedback.log(String.format(Locale.ROOT, "Training %s on %s with %d images of %s (%s)", p.method(), p.backbone(), images.images().size(),
-			images.dir(), images.layout()));
-		AnomalyModel model = ModelTrainer.train(images.images(), settings, feedback);
+		// A folder of categories trains one model for all of them, as the command line's does.
+		List<TrainingImages> categories = TrainingImages.findAll(List.of(p.data()));
+		for (TrainingImages images : categories) for (Path in : images.images()) AtomicFiles.requireNotSame(p.model(), in);
+		for (TrainingImages images : categories)
+			feedback.log(String.format(Locale.ROOT, "Training %s on %s with %d images of %s (%s)", p.method(), p.backbone(), images.images().size(),
+				images.dir(), images.layout()));
+		AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), settings, null, feedback);
 		try {
 			model.save(p.model());
 			TrainingReport t = model.training();
@@ -106,6 +108,8 @@ public final class TrainAction {
 				t.fitSeconds(), t.calibrationSeconds()));
 			String screened = t.describeContamination();
 			if (!screened.isEmpty()) summary.add("  " + screened);
+			String parts = t.describeCategories();
+			if (!parts.isEmpty()) summary.add("  " + parts);
 			summary.add("  " + model.thresholds().describe());
 			summary.add("  model: " + p.model().toAbsolutePath());
 			summary.forEach(feedback::log);

@@ -27,10 +27,20 @@ import java.util.List;
  * @param excluded training images the screen found anomalous and left out of training and calibration
  * @param screenLimit scores above it were called anomalous ({@code auto}; for a fraction the lowest score left out); NaN if not screened
  * @param screenSeconds the screen's fits and scoring
+ * @param categories the parts one model was trained for (several categories, the multi-class setting); empty for one
  */
 public record TrainingReport(int images, long patches, int skippedFiles, long seed, String calibration, int folds, double featureSeconds,
 	double fitSeconds, double calibrationSeconds, double seconds, String contamination, List<Excluded> excluded, double screenLimit,
-	double screenSeconds) {
+	double screenSeconds, List<Category> categories) {
+
+	/**
+	 * One of the categories a model was trained on.
+	 *
+	 * @param name the category's name (its folder's name)
+	 * @param images its training files
+	 * @param calibration how many of them (planes of a stack count singly) were held out to calibrate the thresholds
+	 */
+	public record Category(String name, int images, int calibration) {}
 
 	/**
 	 * A training image left out as anomalous.
@@ -43,6 +53,13 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 	public TrainingReport {
 		contamination = contamination == null ? "" : contamination;
 		excluded = excluded == null ? List.of() : List.copyOf(excluded);
+		categories = categories == null ? List.of() : List.copyOf(categories);
+	}
+
+	/** This report with the categories the model was trained on. */
+	public TrainingReport withCategories(List<Category> c) {
+		return new TrainingReport(images, patches, skippedFiles, seed, calibration, folds, featureSeconds, fitSeconds, calibrationSeconds, seconds,
+			contamination, excluded, screenLimit, screenSeconds, c);
 	}
 
 	public JsonObject toJson() {
@@ -72,6 +89,17 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 			c.add("excluded", list);
 			o.add("contamination", c);
 		}
+		if (!categories.isEmpty()) {
+			JsonArray list = new JsonArray();
+			for (Category c : categories) {
+				JsonObject x = new JsonObject();
+				x.addProperty("name", c.name());
+				x.addProperty("images", c.images());
+				x.addProperty("calibration", c.calibration());
+				list.add(x);
+			}
+			o.add("categories", list);
+		}
 		return o;
 	}
 
@@ -82,10 +110,27 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 		if (c != null && c.has("excluded") && c.get("excluded").isJsonArray())
 			for (JsonElement e : c.getAsJsonArray("excluded"))
 				if (e.isJsonObject()) excluded.add(new Excluded(text(e.getAsJsonObject(), "image"), (float) number(e.getAsJsonObject(), "score", Double.NaN)));
+		List<Category> categories = new ArrayList<>();
+		if (o != null && o.has("categories") && o.get("categories").isJsonArray())
+			for (JsonElement e : o.getAsJsonArray("categories"))
+				if (e.isJsonObject()) {
+					JsonObject x = e.getAsJsonObject();
+					categories.add(new Category(text(x, "name"), (int) number(x, "images", 0), (int) number(x, "calibration", 0)));
+				}
 		return new TrainingReport((int) number(o, "images", 0), (long) number(o, "patches", 0), (int) number(o, "skipped_files", 0),
 			(long) number(o, "seed", 0), text(o, "calibration"), (int) number(o, "folds", 0), number(o, "feature_seconds", Double.NaN),
 			number(o, "fit_seconds", Double.NaN), number(o, "calibration_seconds", Double.NaN), number(o, "seconds", Double.NaN), text(c, "setting"),
-			excluded, number(c, "limit", Double.NaN), number(c, "seconds", 0));
+			excluded, number(c, "limit", Double.NaN), number(c, "seconds", 0), categories);
+	}
+
+	/** One line naming the categories with their image and calibration counts; empty for a model of one. */
+	public String describeCategories() {
+		if (categories.isEmpty()) return "";
+		StringBuilder b = new StringBuilder();
+		for (Category c : categories)
+			b.append(b.length() == 0 ? "" : ", ").append(c.name()).append(' ').append(c.images()).append(" images")
+				.append(c.calibration() > 0 ? " (" + c.calibration() + " held out for calibration)" : "");
+		return categories.size() + " categories in one model: " + b;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import org.anomalyj.backbone.BackboneCatalog;
 import org.anomalyj.backbone.BackbonePlugin;
+import org.anomalyj.data.TrainingImages;
 import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.features.FeatureRows;
 import org.anomalyj.features.FeatureSession;
@@ -30,9 +31,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -165,6 +166,88 @@ public final class ModelTrainer {
 	 */
 	public static AnomalyModel train(List<Path> images, Settings settings, FeatureSession.Extraction extraction, Progress progress)
 		throws IOException {
+		return train(images, Categories.NONE, settings, extraction, progress);
+	}
+
+	/**
+	 * The good images of one category (one part), for a model of several.
+	 *
+	 * @param name the category's name, recorded in the model
+	 * @param images its good images
+	 */
+	public record CategoryImages(String name, List<Path> images) {
+		public CategoryImages {
+			images = List.copyOf(images);
+		}
+
+		/** The categories {@link TrainingImages#findAll} found, named by their folders. */
+		public static List<CategoryImages> of(List<TrainingImages> found) {
+			return found.stream().map(t -> new CategoryImages(t.name(), t.images())).toList();
+		}
+	}
+
+	/**
+	 * One model for several categories (the uniform or multi-class setting): their images are
+	 * trained on together, as one set, with the same settings; the calibration images are held out
+	 * from each category in proportion to its size, at least one each ({@link StratifiedHoldOut}),
+	 * and the training report names the categories with their counts. One category trains as
+	 * {@link #train(List, Settings, FeatureSession.Extraction, Progress)} does, unnamed.
+	 *
+	 * @param extraction where features are computed; null for here
+	 */
+	public static AnomalyModel trainCategories(List<CategoryImages> categories, Settings settings, FeatureSession.Extraction extraction,
+		Progress progress) throws IOException {
+		List<Path> images = new ArrayList<>();
+		for (CategoryImages c : categories) images.addAll(c.images());
+		return train(images, categories.size() == 1 ? Categories.NONE : new Categories(categories), settings, extraction, progress);
+	}
+
+	/** Which category each training file belongs to; {@link #NONE} when the images are one unnamed set. */
+	private static final class Categories {
+		static final Categories NONE = new Categories(List.of());
+
+		private final List<CategoryImages> list;
+		private final Map<Path, Integer> index = new HashMap<>();
+
+		Categories(List<CategoryImages> list) {
+			this.list = List.copyOf(list);
+			for (int c = 0; c < list.size(); c++)
+				for (Path p : list.get(c).images()) if (index.putIfAbsent(key(p), c) != null)
+					throw new IllegalArgumentException(p + ": given in two categories, " + list.get(index.get(key(p))).name() + " and " + list.get(c).name());
+		}
+
+		int count() {
+			return Math.max(1, list.size());
+		}
+
+		int of(Path file) {
+			return list.isEmpty() ? 0 : index.get(key(file));
+		}
+
+		private static Path key(Path p) {
+			return p.toAbsolutePath().normalize();
+		}
+
+		/** The hold-out split of {@code files}: which of them calibrate. */
+		boolean[] heldOut(List<Path> files, int held, long seed) {
+			int[] category = new int[files.size()];
+			for (int i = 0; i < category.length; i++) category[i] = of(files.get(i));
+			return StratifiedHoldOut.split(category, count(), held, seed);
+		}
+
+		/** The report's entries: each category's files and how many of {@code calibration} are its. */
+		List<TrainingReport.Category> report(List<Path> calibration) {
+			if (list.isEmpty()) return List.of();
+			int[] held = new int[list.size()];
+			for (Path p : calibration) held[of(p)]++;
+			List<TrainingReport.Category> out = new ArrayList<>();
+			for (int c = 0; c < list.size(); c++) out.add(new TrainingReport.Category(list.get(c).name(), list.get(c).images().size(), held[c]));
+			return out;
+		}
+	}
+
+	private static AnomalyModel train(List<Path> images, Categories categories, Settings settings, FeatureSession.Extraction extraction,
+		Progress progress) throws IOException {
 		if (images.isEmpty()) throw new IOException("no training images");
 		settings.backbonePlugin().checkInstalled();
 		long start = System.nanoTime();
@@ -176,11 +259,9 @@ public final class ModelTrainer {
 
 		List<Path> fitFiles = new ArrayList<>(images), calFiles = new ArrayList<>();
 		if (mode == Calibration.Mode.HOLDOUT) {
-			List<Path> shuffled = new ArrayList<>(images);
-			Collections.shuffle(shuffled, new Random(settings.seed()));
-			int nCal = settings.calibration().heldOut(shuffled.size(), settings.alpha());
-			fitFiles = new ArrayList<>(shuffled.subList(nCal, shuffled.size()));
-			calFiles = new ArrayList<>(shuffled.subList(0, nCal));
+			boolean[] held = categories.heldOut(images, settings.calibration().heldOut(images.size(), settings.alpha()), settings.seed());
+			fitFiles.clear();
+			for (int i = 0; i < held.length; i++) (held[i] ? calFiles : fitFiles).add(images.get(i));
 			Collections.sort(calFiles);
 		}
 		// Keep the training order independent of the split's shuffle, for reproducible features.
@@ -222,12 +303,18 @@ public final class ModelTrainer {
 				int[] kept = r.kept();
 				if (mode == Calibration.Mode.HOLDOUT) {
 					// The split of the kept images, drawn as the split of files is when nothing is screened.
-					List<Integer> shuffled = new ArrayList<>();
-					for (int i : kept) shuffled.add(i);
-					Collections.shuffle(shuffled, new Random(settings.seed()));
+					List<Path> keptFiles = new ArrayList<>();
+					for (int i : kept) keptFiles.add(all.images().get(i).file());
 					int nCal = Math.min(kept.length - 1, settings.calibration().heldOut(kept.length, settings.alpha()));
-					calibrationSet = nCal < 1 ? null : all.subset(sortedIndices(shuffled.subList(0, nCal)));
-					all = all.subset(sortedIndices(shuffled.subList(Math.max(0, nCal), shuffled.size())));
+					boolean[] held = categories.heldOut(keptFiles, Math.max(0, nCal), settings.seed());
+					List<Integer> cal = new ArrayList<>(), fit = new ArrayList<>();
+					calFiles.clear();
+					for (int k = 0; k < kept.length; k++) {
+						(held[k] ? cal : fit).add(kept[k]);
+						if (held[k]) calFiles.add(keptFiles.get(k));
+					}
+					calibrationSet = cal.isEmpty() ? null : all.subset(sortedIndices(cal));
+					all = all.subset(sortedIndices(fit));
 				} else all = all.subset(kept);
 				fitImages.first(all.rows().images());
 				data = session.trainingSet(all, batch, progress);
@@ -280,7 +367,7 @@ public final class ModelTrainer {
 				thresholds.calibration(), thresholds.calibration().equals("crossfit") ? Math.min(settings.calibration().folds(), fitImages.count) : 0,
 				session.extractionSeconds(), fitSeconds, calSeconds, (System.nanoTime() - start) / 1e9,
 				screen ? settings.contamination().id() : settings.contamination().mode() == Contamination.Mode.NONE ? "0" : "",
-				screening.excluded(), screening.limit(), screening.seconds());
+				screening.excluded(), screening.limit(), screening.seconds(), categories.report(calFiles));
 			return session.toModel(method, thresholds, report, trainedOn);
 		} catch (NoImages e) {
 			if (method != null) method.close();

@@ -115,7 +115,7 @@ public final class ModelUpdater {
 			double features = session.extractionSeconds();
 			TrainingReport report = new TrainingReport(old.images() + added[0], old.patches() + (long) added[0] * positions, old.skippedFiles() + skipped.size(),
 				old.seed(), thresholds.calibration(), old.folds(), features, fitSeconds, 0, (System.nanoTime() - start) / 1e9, old.contamination(),
-				old.excluded(), old.screenLimit(), old.screenSeconds());
+				old.excluded(), old.screenLimit(), old.screenSeconds(), old.categories());
 			updated = session.toModel(method, thresholds, report, List.of()); // no bank sources after an update (PatchCoreFitter.continuing)
 			method = null;
 			int heldOut = 0;

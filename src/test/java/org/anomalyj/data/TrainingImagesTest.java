@@ -57,4 +57,36 @@ class TrainingImagesTest {
 		assertThrows(IOException.class, () -> CategoryFolder.open(tmp.resolve("cat")));
 		assertEquals(1, TrainingImages.find(tmp.resolve("cat")).images().size());
 	}
+
+	@Test
+	void aFolderOfCategoriesGivesEachCategory() throws IOException {
+		Path root = Files.createDirectories(tmp.resolve("parts"));
+		for (String c : List.of("screw", "nut")) for (int i = 0; i < 2; i++) png(Files.createDirectories(root.resolve(c + "/train/good")).resolve(i + ".png"), 2, 2);
+		Files.createDirectories(root.resolve("notes"));
+		Files.writeString(root.resolve("license.txt"), "x");
+		List<TrainingImages> found = TrainingImages.findAll(List.of(root));
+		assertEquals(List.of("nut", "screw"), found.stream().map(TrainingImages::name).toList());
+		assertEquals(List.of(2, 2), found.stream().map(t -> t.images().size()).toList());
+
+		// One category, or a plain folder, stays one set.
+		assertEquals(List.of(root.resolve("nut")), TrainingImages.findAll(List.of(root.resolve("nut"))).stream().map(TrainingImages::dir).toList());
+		assertEquals(2, TrainingImages.findAll(List.of(root.resolve("nut/train/good"))).get(0).images().size());
+		// Several folders: each a category, in the order given.
+		assertEquals(List.of("screw", "nut"),
+			TrainingImages.findAll(List.of(root.resolve("screw"), root.resolve("nut"))).stream().map(TrainingImages::name).toList());
+	}
+
+	@Test
+	void severalFoldersMustEachBeADistinctCategory() throws IOException {
+		Path a = Files.createDirectories(tmp.resolve("a/bottle/train/good")).getParent().getParent();
+		png(a.resolve("train/good/0.png"), 2, 2);
+		Path b = Files.createDirectories(tmp.resolve("b/bottle/train/good")).getParent().getParent();
+		png(b.resolve("train/good/0.png"), 2, 2);
+		Path plain = Files.createDirectories(tmp.resolve("plain"));
+		png(plain.resolve("0.png"), 2, 2);
+		assertMessage(assertThrows(IOException.class, () -> TrainingImages.findAll(List.of(a, plain))), plain.toString(), "not an MVTec AD category",
+			"train/good is missing");
+		assertMessage(assertThrows(IOException.class, () -> TrainingImages.findAll(List.of(a, tmp.resolve("none")))), "does not exist");
+		assertMessage(assertThrows(IOException.class, () -> TrainingImages.findAll(List.of(a, b))), b.toString(), "second category named bottle");
+	}
 }
