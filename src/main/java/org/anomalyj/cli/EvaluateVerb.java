@@ -7,6 +7,7 @@ import org.anomalyj.evaluation.Evaluation;
 import org.anomalyj.evaluation.EvaluationReport;
 import org.anomalyj.evaluation.FalseAlarmStudy;
 import org.anomalyj.evaluation.FewShotEvaluation;
+import org.anomalyj.evaluation.SupervisedEvaluation;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.MethodCatalog;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,7 +36,7 @@ final class EvaluateVerb implements Main.Verb {
 
 	@Override
 	public String summary() {
-		return "evaluate on an MVTec-layout test set: --model MODEL.zip --data CATEGORY_DIR [--json FILE], or --few-shot K,K,... / --false-alarms";
+		return "evaluate on an MVTec-layout test set: --model MODEL.zip --data CATEGORY_DIR [--json FILE], or --few-shot K,K,... / --false-alarms / --supervised K";
 	}
 
 	@Override
@@ -52,17 +54,24 @@ final class EvaluateVerb implements Main.Verb {
 				+ "evaluate --data CATEGORY_DIR --false-alarms [--alpha-list 0.05,0.01] [--repeats 10] [--test-share 0.2]\n"
 				+ "      [--calibration auto|crossfit|holdout|FRACTION] [--folds 5] [--method ...] [--json FILE]\n"
 				+ "  Splits the good images (train/good and test/good) at random, trains on one part as `train` does and counts\n"
-				+ "  false alarms on the other, against the band the conformal guarantee allows.");
+				+ "  false alarms on the other, against the band the conformal guarantee allows.\n"
+				+ "evaluate --data CATEGORY_DIR --supervised K [--method simplenet] [--seed 0] [--size 256] [--json FILE] [method options]\n"
+				+ "  The semi-supervised protocol: K labelled defect images per defect type (seeded choice, with their masks) train\n"
+				+ "  the model next to train/good; it is evaluated on the remaining test images only, beside the same method\n"
+				+ "  trained without them on the same images. The method must learn from labelled defects (simplenet).");
 			return;
 		}
 		Arguments a = TrainVerb.arguments("evaluate", args,
-			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods"), Set.of("false-alarms"));
+			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods", "supervised"),
+			Set.of("false-alarms"));
 		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		Path json = a.path("json", null);
 		String fewShot = a.string("few-shot", null);
 		boolean falseAlarms = a.flag("false-alarms");
-		if (fewShot != null && falseAlarms) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms are separate runs");
-		if (fewShot == null && !falseAlarms) {
+		String supervised = a.string("supervised", null);
+		if ((fewShot != null ? 1 : 0) + (falseAlarms ? 1 : 0) + (supervised != null ? 1 : 0) > 1)
+			throw new Arguments.UsageException("evaluate: --few-shot, --false-alarms and --supervised are separate runs");
+		if (fewShot == null && !falseAlarms && supervised == null) {
 			try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
 				String half = a.string("calibrate-goods", null);
 				Evaluation.Result r;
@@ -80,8 +89,26 @@ final class EvaluateVerb implements Main.Verb {
 			}
 			return;
 		}
-		if (a.string("model", null) != null) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms train their own models; drop --model");
+		if (a.string("model", null) != null)
+			throw new Arguments.UsageException("evaluate: --few-shot, --false-alarms and --supervised train their own models; drop --model");
 		ModelTrainer.Settings settings = TrainVerb.settings(a, "evaluate");
+		if (supervised != null) {
+			int k = a.integer("supervised", 1);
+			SupervisedEvaluation.Outcome o;
+			try {
+				o = SupervisedEvaluation.run(category, k, settings, Main.progress(err));
+			} catch (IllegalArgumentException e) {
+				throw new Arguments.UsageException("evaluate --supervised: " + e.getMessage());
+			}
+			out.printf(Locale.ROOT, "labelled defects for training (%d per type, seed %d): %s%n", k, settings.seed(),
+				String.join(", ", o.split().labelled().stream().map(t -> t.type() + "/" + t.image().getFileName()).toList()));
+			out.printf(Locale.ROOT, "%s with them (%s), on the other %d test images:%n", settings.method(), o.summary(), o.supervised().images());
+			out.print(EvaluationReport.table(category.name(), o.supervised()));
+			out.printf(Locale.ROOT, "%s without them, on the same images:%n", settings.method());
+			out.print(EvaluationReport.table(category.name(), o.unsupervised()));
+			if (json != null) write(json, o.json(category.name()));
+			return;
+		}
 		int repeats = a.integer("repeats", fewShot != null ? 5 : 10);
 		JsonObject result;
 		if (fewShot != null) {
@@ -98,10 +125,12 @@ final class EvaluateVerb implements Main.Verb {
 			result = r.json();
 			result.addProperty("category", category.name());
 		}
-		if (json != null) {
-			String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result);
-			AtomicFiles.write(json, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
-		}
+		if (json != null) write(json, result);
+	}
+
+	private static void write(Path json, JsonObject result) throws IOException {
+		String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result);
+		AtomicFiles.write(json, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private static List<Integer> integers(String list, String option) {

@@ -3,6 +3,8 @@ package org.anomalyj.training;
 import org.anomalyj.features.FeatureSession;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.DefectPatches;
+import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.task.Progress;
@@ -64,6 +66,12 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 	 */
 	public static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
 		FeatureSession.Extracted all, int folds, int batchSize, Progress progress) {
+		return crossfit(plugin, methodSettings, seed, session, all, DefectPatches.NONE, folds, batchSize, progress);
+	}
+
+	/** As above, every fold's method also given the labelled defect patches the model itself trains with. */
+	public static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
+		FeatureSession.Extracted all, DefectPatches defects, int folds, int batchSize, Progress progress) {
 		int n = all.rows().images();
 		if (n < 2) throw new IllegalArgumentException("cross-fitting needs at least 2 images, got " + n);
 		int k = Math.min(folds, n);
@@ -77,7 +85,8 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 				if (f != j) for (int i : parts[f]) rest[r++] = i;
 			Arrays.sort(rest);
 			HeldOutScores s;
-			try (AnomalyMethod foldMethod = plugin.train(session.trainingSet(all.subset(rest), batchSize, progress), methodSettings, seed, progress)) {
+			try (AnomalyMethod foldMethod = plugin.train(TrainingSet.withDefects(session.trainingSet(all.subset(rest), batchSize, progress), defects), methodSettings,
+				seed, progress)) {
 				s = of(foldMethod, session, all.subset(held), batchSize, progress);
 			}
 			for (int i = 0; i < held.length; i++) {

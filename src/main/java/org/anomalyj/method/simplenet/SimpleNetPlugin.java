@@ -65,6 +65,12 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 			settings.get("hidden").getAsInt());
 	}
 
+	/** Labelled defect patches join the noise-perturbed features as anomalous examples of the discriminator's loss. */
+	@Override
+	public boolean learnsFromDefects() {
+		return true;
+	}
+
 	@Override
 	public AnomalyMethod train(TrainingSet data, JsonObject settings, long seed, Progress progress) {
 		return SimpleNetTrainer.train(data, of(settings), seed, progress).net();

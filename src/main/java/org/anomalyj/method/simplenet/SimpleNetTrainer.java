@@ -1,6 +1,7 @@
 package org.anomalyj.method.simplenet;
 
 import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.PatchSample;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.method.nn.Adam;
@@ -51,22 +52,40 @@ final class SimpleNetTrainer {
 		Random init = new Random(seed);
 		SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
 		NDManager manager = data.manager().newSubManager();
+		boolean bn = Boolean.parseBoolean(System.getProperty("sn.bn", "false"));
+		boolean xavier = System.getProperty("sn.init", "identity").equals("xavier");
+		boolean paperOpt = System.getProperty("sn.opt", "ours").equals("paper");
+		boolean global = System.getProperty("sn.scale", "channel").equals("global");
+		if (global) {
+			double ss = 0;
+			for (float v : stats[1]) ss += v * (double) v;
+			float g = (float) Math.sqrt(ss / d);
+			java.util.Arrays.fill(stats[1], g);
+		}
+		DefectPatches defects = data.defects();
 		try {
 			float[] identity = new float[d * d];
-			for (int i = 0; i < d; i++) identity[i * d + i] = 1f;
+			if (xavier) identity = Initialisation.xavierNormal(init, d * d, d, d);
+			else for (int i = 0; i < d; i++) identity[i * d + i] = 1f;
 			SimpleNet.Weights w = new SimpleNet.Weights(manager.create(stats[0], new Shape(1, d)), manager.create(stats[1], new Shape(1, d)),
 				manager.create(identity, new Shape(d, d)), manager.zeros(new Shape(d)),
 				manager.create(Initialisation.xavierNormal(init, d * h, d, h), new Shape(d, h)), manager.zeros(new Shape(h)),
 				manager.create(Initialisation.xavierNormal(init, h, h, 1), new Shape(h, 1)), manager.zeros(new Shape(1)));
+			NDArray gamma = manager.ones(new Shape(h)), beta = manager.zeros(new Shape(h));
+			NDArray runMean = manager.zeros(new Shape(h)), runVar = manager.ones(new Shape(h));
+			List<NDArray> dsc = bn ? List.of(w.hiddenWeight(), w.hiddenBias(), gamma, beta, w.outputWeight(), w.outputBias()) : w.discriminator();
 			for (NDArray p : w.adaptor()) p.setRequiresGradient(true);
-			for (NDArray p : w.discriminator()) p.setRequiresGradient(true);
+			for (NDArray p : dsc) p.setRequiresGradient(true);
 			double[] losses = new double[settings.epochs()];
-			try (Adam adam = new Adam(List.of(new Adam.Group(w.adaptor(), settings.learningRate() / 2, ADAPTOR_DECAY),
-				new Adam.Group(w.discriminator(), settings.learningRate(), 0)))) {
+			Adam.Group ag = paperOpt ? new Adam.Group(w.adaptor(), settings.learningRate() / 2, 1e-2) : new Adam.Group(w.adaptor(), settings.learningRate() / 2, ADAPTOR_DECAY);
+			try (Adam adam = new Adam(List.of(ag, new Adam.Group(dsc, settings.learningRate(), 0)))) {
 				int n = sample.count();
 				int[] order = new int[n];
 				for (int i = 0; i < n; i++) order[i] = i;
 				float noise = (float) settings.noise();
+				int[] defectOrder = new int[defects.count()];
+				for (int i = 0; i < defectOrder.length; i++) defectOrder[i] = i;
+				int defectAt = defectOrder.length;
 				for (int e = 0; e < settings.epochs(); e++) {
 					shuffle(order, random);
 					double sum = 0;
@@ -80,10 +99,44 @@ final class SimpleNetTrainer {
 							scope.suppressNotUsedWarning();
 							NDArray x = w.standardise(manager.create(sample.gather(order, from, to), new Shape(m, d)));
 							NDArray perturbation = manager.create(gaussian, new Shape(m, d));
+							NDArray labelled = null;
+							if (defectOrder.length > 0) {
+								// A cycle through the labelled defect patches, reshuffled each time round, at most one step's worth per step.
+								int k = Math.min(defectOrder.length, STEP_PATCHES);
+								int[] pick = new int[k];
+								for (int i = 0; i < k; i++) {
+									if (defectAt == defectOrder.length) {
+										shuffle(defectOrder, random);
+										defectAt = 0;
+									}
+									pick[i] = defectOrder[defectAt++];
+								}
+								labelled = w.standardise(manager.create(gather(defects.values(), defects.channels(), pick), new Shape(k, d)));
+							}
 							try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 								NDArray adapted = w.adapt(x);
-								NDArray normal = w.discriminate(adapted), anomalous = w.discriminate(adapted.add(perturbation));
+								NDArray normal, anomalous;
+								if (bn) {
+									NDArray both = adapted.concat(adapted.add(perturbation), 0);
+									NDArray hid = both.matMul(w.hiddenWeight()).add(w.hiddenBias());
+									NDArray mu = hid.mean(new int[] {0});
+									NDArray centred = hid.sub(mu);
+									NDArray var = centred.square().mean(new int[] {0});
+									NDArray out = ai.djl.nn.Activation.leakyRelu(centred.div(var.add(1e-5f).sqrt()).mul(gamma).add(beta), SimpleNet.LEAK)
+										.matMul(w.outputWeight()).add(w.outputBias()).reshape(-1);
+									normal = out.get("0:" + m);
+									anomalous = out.get(m + ":");
+									try (org.anomalyj.method.GradientFree nf = org.anomalyj.method.GradientFree.open()) {
+										NDArray mud = mu.stopGradient(), vard = var.stopGradient().mul((float) (2.0 * m / (2.0 * m - 1)));
+										runMean.muli(0.9f).addi(mud.mul(0.1f));
+										runVar.muli(0.9f).addi(vard.mul(0.1f));
+									}
+								} else {
+									normal = w.discriminate(adapted);
+									anomalous = w.discriminate(adapted.add(perturbation));
+								}
 								NDArray loss = normal.neg().add(MARGIN).maximum(0f).mean().add(anomalous.add(MARGIN).maximum(0f).mean());
+								if (labelled != null) loss = loss.add(w.discriminate(w.adapt(labelled)).add(MARGIN).maximum(0f).mean());
 								gc.backward(loss);
 								sum += loss.getFloat();
 							}
@@ -93,15 +146,31 @@ final class SimpleNetTrainer {
 					}
 					losses[e] = sum / steps;
 					progress.update("epochs", e + 1, settings.epochs());
+					if (System.getProperty("sn.verbose") != null) System.err.printf("epoch %d loss %.4f%n", e + 1, losses[e]);
 				}
 			}
 			for (NDArray p : w.adaptor()) p.setRequiresGradient(false);
-			for (NDArray p : w.discriminator()) p.setRequiresGradient(false);
-			return new Result(new SimpleNet(manager, settings, grid, seed, sample.images(), sample.seen(), w), losses);
+			for (NDArray p : dsc) p.setRequiresGradient(false);
+			if (bn) {
+				// Eval-mode batch normalisation is an affine map per hidden unit: fold it into the hidden layer.
+				try (org.anomalyj.method.GradientFree nf = org.anomalyj.method.GradientFree.open()) {
+					NDArray k = gamma.div(runVar.add(1e-5f).sqrt());
+					NDArray hw = w.hiddenWeight().mul(k.reshape(1, h));
+					NDArray hb = w.hiddenBias().sub(runMean).mul(k).add(beta);
+					w = new SimpleNet.Weights(w.mean(), w.scale(), w.adaptorWeight(), w.adaptorBias(), hw, hb, w.outputWeight(), w.outputBias());
+				}
+			}
+			return new Result(new SimpleNet(manager, settings, grid, seed, sample.images(), sample.seen(), defects, w), losses);
 		} catch (RuntimeException e) {
 			manager.close();
 			throw e;
 		}
+	}
+
+	private static float[] gather(float[] rows, int channels, int[] pick) {
+		float[] out = new float[pick.length * channels];
+		for (int i = 0; i < pick.length; i++) System.arraycopy(rows, pick[i] * channels, out, i * channels, channels);
+		return out;
 	}
 
 	/** Fisher–Yates with the training's generator, the same on every platform. */
