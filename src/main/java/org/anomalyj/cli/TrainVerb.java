@@ -89,9 +89,10 @@ public final class TrainVerb implements Main.Verb {
 		for (Path in : images.images()) AtomicFiles.requireNotSame(target, in);
 		requireWritable(target);
 		List<DefectThresholds.Example> defects = defectsDir == null ? List.of() : DefectThresholds.find(defectsDir);
-		List<DefectThresholds.Example> learnFrom = learnFrom(settings, defectsDir, defects, err);
+		LabelledDefects.Use learnFrom = LabelledDefects.forTraining(settings, defectsDir, defects);
+		if (learnFrom.note() != null) err.println(learnFrom.note());
 		err.printf("training %s on %d images from %s (%s)%n", settings.method(), images.images().size(), images.dir(), images.layout());
-		try (AnomalyModel model = ModelTrainer.train(images.images(), learnFrom, settings, extraction, Main.progress(err))) {
+		try (AnomalyModel model = ModelTrainer.train(images.images(), learnFrom.examples(), settings, extraction, Main.progress(err))) {
 			F1Thresholds f1 = defects.isEmpty() ? null
 				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);
@@ -106,27 +107,6 @@ public final class TrainVerb implements Main.Verb {
 					f1.defectImages(), f1.goodImages(), f1.image(), f1.imageF1(), f1.pixel(), f1.pixelF1(),
 					choice == Thresholds.Choice.F1 ? "; they decide verdicts" : "; stored, use --threshold f1 to make them decide");
 		}
-	}
-
-	/**
-	 * The labelled defects the method trains with: those with masks, when it learns from them; the
-	 * user is told when it does not, or when the defects have no masks to learn from.
-	 */
-	static List<DefectThresholds.Example> learnFrom(ModelTrainer.Settings settings, Path dir, List<DefectThresholds.Example> defects, PrintStream err) {
-		if (defects.isEmpty()) return List.of();
-		if (!settings.plugin().learnsFromDefects()) {
-			err.println(settings.method() + " does not learn from labelled defects: those in " + dir + " set F1 thresholds only");
-			return List.of();
-		}
-		List<DefectThresholds.Example> masked = LabelledDefects.withMasks(defects);
-		if (masked.isEmpty())
-			err.println(dir + ": the defect images have no masks (test/<type>/ with ground_truth/<type>/); " + settings.method()
-				+ " learns from defect patches only, so they set F1 thresholds only");
-		else {
-			err.printf(Locale.ROOT, "%s learns from %d labelled defect images of %s; the F1 thresholds are then set on images the model trained on (optimistic)%n",
-				settings.method(), masked.size(), dir);
-		}
-		return masked;
 	}
 
 	private static String skippedNote(int skipped) {

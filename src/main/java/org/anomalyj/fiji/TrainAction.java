@@ -8,6 +8,9 @@ import org.anomalyj.model.TrainingReport;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.ModelSpec;
+import org.anomalyj.model.F1Thresholds;
+import org.anomalyj.training.DefectThresholds;
+import org.anomalyj.training.LabelledDefects;
 import org.anomalyj.training.ModelTrainer;
 
 
@@ -40,9 +43,11 @@ public final class TrainAction {
 	 * @param seed seed of the method and the calibration split
 	 * @param device where the model computes
 	 * @param model the model file to write (.zip)
+	 * @param defects labelled defects (an MVTec category, a test/ + ground_truth/ folder, or a folder of defect images), or
+	 *        null: F1 thresholds are learned from them, and a method that learns from labelled defects trains on them
 	 */
 	public record Parameters(Path data, String method, String backbone, int inputSize, Map<String, String> options, long seed, DeviceChoice device,
-		Path model) {
+		Path model, Path defects) {
 
 		public static final int DEFAULT_SIZE = ModelSpec.DEFAULT_SIZE;
 
@@ -53,6 +58,12 @@ public final class TrainAction {
 			if (!backbones().contains(backbone))
 				throw new IllegalArgumentException("unknown backbone '" + backbone + "' (known: " + String.join(", ", backbones()) + ")");
 			options = Map.copyOf(options);
+		}
+
+		/** Without labelled defects. */
+		public Parameters(Path data, String method, String backbone, int inputSize, Map<String, String> options, long seed, DeviceChoice device,
+			Path model) {
+			this(data, method, backbone, inputSize, options, seed, device, model, null);
 		}
 
 		ModelTrainer.Settings settings() {
@@ -85,8 +96,12 @@ public final class TrainAction {
 		for (Path in : images.images()) AtomicFiles.requireNotSame(p.model(), in);
 		feedback.log(String.format(Locale.ROOT, "Training %s on %s with %d images of %s (%s)", p.method(), p.backbone(), images.images().size(),
 			images.dir(), images.layout()));
-		AnomalyModel model = ModelTrainer.train(images.images(), settings, feedback);
+		List<DefectThresholds.Example> defects = p.defects() == null ? List.of() : DefectThresholds.find(p.defects());
+		LabelledDefects.Use use = LabelledDefects.forTraining(settings, p.defects(), defects);
+		if (use.note() != null) feedback.log(use.note());
+		AnomalyModel model = ModelTrainer.train(images.images(), use.examples(), settings, null, feedback);
 		try {
+			F1Thresholds f1 = defects.isEmpty() ? null : DefectThresholds.addTo(model, defects, false, settings.batchSize(), feedback);
 			model.save(p.model());
 			TrainingReport t = model.training();
 			String learned = model.method().summary();
@@ -96,6 +111,9 @@ public final class TrainAction {
 			summary.add(String.format(Locale.ROOT, "  time: %.1f s (features %.1f s, fit %.1f s, calibration %.1f s)", t.seconds(), t.featureSeconds(),
 				t.fitSeconds(), t.calibrationSeconds()));
 			summary.add("  " + model.thresholds().describe());
+			if (f1 != null)
+				summary.add(String.format(Locale.ROOT, "  F1 thresholds from %d defect and %d good images: image %.4g, pixel %.4g (stored; the conformal ones decide)",
+					f1.defectImages(), f1.goodImages(), f1.image(), f1.pixel()));
 			summary.add("  model: " + p.model().toAbsolutePath());
 			summary.forEach(feedback::log);
 			Outcome out = new Outcome(p.model(), t.images(), learned, t.seconds(), model.thresholds().image(), List.copyOf(summary));

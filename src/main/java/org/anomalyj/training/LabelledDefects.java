@@ -20,9 +20,29 @@ public final class LabelledDefects {
 
 	private LabelledDefects() {}
 
-	/** The examples that carry a mask; images labelled as a whole (a plain folder) cannot say which patches are defective. */
-	public static List<DefectThresholds.Example> withMasks(List<DefectThresholds.Example> defects) {
-		return defects.stream().filter(e -> e.mask() != null).toList();
+	/**
+	 * Which labelled defects a training run learns from, and what to tell the user about it.
+	 *
+	 * @param examples the defects the method trains with (those with masks); empty when it does not learn from them
+	 * @param note one line for the user, or null when no defects were given
+	 */
+	public record Use(List<DefectThresholds.Example> examples, String note) {}
+
+	/**
+	 * The defects given for a run ({@code train --defects DIR}, Fiji's defects folder): a method that
+	 * learns from them takes those with masks; images labelled as a whole (a plain folder) cannot
+	 * say which patches are defective, and set F1 thresholds only, as for every other method.
+	 */
+	public static Use forTraining(ModelTrainer.Settings settings, Path dir, List<DefectThresholds.Example> defects) {
+		if (defects.isEmpty()) return new Use(List.of(), null);
+		if (!settings.plugin().learnsFromDefects())
+			return new Use(List.of(), settings.method() + " does not learn from labelled defects: those in " + dir + " set F1 thresholds only");
+		List<DefectThresholds.Example> masked = defects.stream().filter(e -> e.mask() != null).toList();
+		if (masked.isEmpty())
+			return new Use(masked, dir + ": the defect images have no masks (test/<type>/ with ground_truth/<type>/); " + settings.method()
+				+ " learns from defect patches only, so they set F1 thresholds only");
+		return new Use(masked, settings.method() + " learns from " + masked.size() + " labelled defect images of " + dir
+			+ "; the F1 thresholds are then set on images the model trained on (optimistic)");
 	}
 
 	/**

@@ -33,6 +33,7 @@ public class TrainPlugin implements PlugIn {
 		d.number("seed", "Seed", 0, 0);
 		d.choice("device", "Device", DEVICES);
 		d.file("model", "Model (file to write, .zip)");
+		d.directory("defects", "Defects (optional: labelled MVTec category, test/ + ground_truth/ folder, or defect images)");
 		if (!d.show()) return;
 		Path data = d.path("data");
 		String method = d.choice("method");
@@ -41,11 +42,12 @@ public class TrainPlugin implements PlugIn {
 		long seed = (long) d.number("seed");
 		String device = d.choice("device");
 		Path model = d.path("model");
+		Path defects = d.path("defects");
 		d.remember();
 		Map<String, String> options = options(method);
 		if (options == null) return;
 		PluginRun.attempt(CommandLabels.TRAIN, () -> TrainAction.run(new TrainAction.Parameters(data, method, backbone, size, options, seed,
-			DeviceChoice.parse(device), model), new ImageJFeedback(), ModelCache.shared()));
+			DeviceChoice.parse(device), model, defects), new ImageJFeedback(), ModelCache.shared()));
 	}
 
 	/** The chosen method's options from a second dialog (none when it has none); null when cancelled. */

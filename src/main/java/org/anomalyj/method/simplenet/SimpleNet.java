@@ -22,8 +22,8 @@ import java.util.Map;
 
 /**
  * SimpleNet (Liu et al., "SimpleNet: A Simple Network for Image Anomaly Detection and
- * Localization", CVPR 2023): the frozen backbone's patch features (PatchCore's), standardised per
- * channel, pass a feature adaptor (one linear layer) and a discriminator (linear, leaky ReLU,
+ * Localization", CVPR 2023): the frozen backbone's patch features (PatchCore's), centred and scaled
+ * (one scale for all channels), pass a feature adaptor (one linear layer) and a discriminator (linear, leaky ReLU,
  * linear) trained to score good patches high and the same patches plus Gaussian noise low
  * ({@link SimpleNetTrainer}). A patch's anomaly score is minus the discriminator's output, passed
  * through a softplus ({@code log(1 + exp(-D))}): the same order as the paper's {@code -D}, about
@@ -44,7 +44,7 @@ public final class SimpleNet implements AnomalyMethod {
 	 * @param epochs passes over the training patches
 	 * @param learningRate Adam learning rate of the discriminator; the adaptor's is half of it (the paper's ratio)
 	 * @param noise standard deviation of the Gaussian noise that makes anomalous features, in units of
-	 *        the standardised features
+	 *        the features' scale (root mean square of the channels' standard deviations)
 	 * @param hidden width of the discriminator's hidden layer
 	 */
 	public record Settings(int epochs, double learningRate, double noise, int hidden) {

@@ -30,7 +30,7 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 	private static final List<MethodOption> OPTIONS = List.of(
 		MethodOption.value("epochs", Integer.toString(D.epochs()), "passes over the training patches"),
 		MethodOption.value("learning-rate", Double.toString(D.learningRate()), "Adam learning rate of the discriminator (the adaptor's is half)"),
-		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in feature standard deviations"),
+		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in units of the features' typical standard deviation"),
 		MethodOption.value("hidden", Integer.toString(D.hidden()), "width of the discriminator's hidden layer"));
 
 	@Override
