@@ -33,7 +33,7 @@ public class TrainPlugin implements PlugIn {
 		d.number("seed", "Seed", 0, 0);
 		d.choice("device", "Device", DEVICES);
 		d.file("model", "Model (file to write, .zip)");
-		d.directory("defects", "Defects (optional: labelled MVTec category, test/ + ground_truth/ folder, or defect images)");
+		d.optionalDirectory("defects", "Defects (optional: labelled MVTec category, test/ + ground_truth/ folder, or defect images)");
 		if (!d.show()) return;
 		Path data = d.path("data");
 		String method = d.choice("method");
@@ -42,7 +42,7 @@ public class TrainPlugin implements PlugIn {
 		long seed = (long) d.number("seed");
 		String device = d.choice("device");
 		Path model = d.path("model");
-		Path defects = d.path("defects");
+		Path defects = d.optionalPath();
 		d.remember();
 		Map<String, String> options = options(method);
 		if (options == null) return;
