@@ -8,6 +8,7 @@ import org.anomalyj.evaluation.EvaluationReport;
 import org.anomalyj.evaluation.FalseAlarmStudy;
 import org.anomalyj.evaluation.FewShotEvaluation;
 import org.anomalyj.evaluation.NoisyTrainingStudy;
+import org.anomalyj.evaluation.SupervisedEvaluation;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.MethodCatalog;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -35,7 +37,7 @@ final class EvaluateVerb implements Main.Verb {
 
 	@Override
 	public String summary() {
-		return "evaluate on an MVTec-layout test set: --model MODEL.zip --data CATEGORY_DIR [--json FILE], or --few-shot K,K,... / --false-alarms";
+		return "evaluate on an MVTec-layout test set: --model MODEL.zip --data CATEGORY_DIR [--json FILE], or --few-shot K,K,... / --false-alarms / --supervised K";
 	}
 
 	@Override
@@ -57,18 +59,25 @@ final class EvaluateVerb implements Main.Verb {
 				+ "evaluate --data CATEGORY_DIR --noise FRACTION [--contamination auto|0|FRACTION] [--seed 0] [--method ...] [--json FILE]\n"
 				+ "  The contaminated-training protocol: a seeded FRACTION of each defect type's test images moves into training;\n"
 				+ "  a model trains on that set and a clean one on train/good alone (same options), both are evaluated on the\n"
-				+ "  rest of the test set; prints both, and how many moved defects the contaminated training named and left out.");
+				+ "  rest of the test set; prints both, and how many moved defects the contaminated training named and left out.\n"
+				+ "evaluate --data CATEGORY_DIR --supervised K [--method simplenet] [--seed 0] [--size 256] [--json FILE] [method options]\n"
+				+ "  The semi-supervised protocol: K labelled defect images per defect type (seeded choice, with their masks) train\n"
+				+ "  the model next to train/good; it is evaluated on the remaining test images only, beside the same method\n"
+				+ "  trained without them on the same images. The method must learn from labelled defects (simplenet).");
 			return;
 		}
 		Arguments a = TrainVerb.arguments("evaluate", args,
-			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods", "noise"), Set.of("false-alarms"));
+			Set.of("model", "data", "json", "batch", "few-shot", "repeats", "alpha-list", "test-share", "confidence", "calibrate-goods", "noise",
+				"supervised"),
+			Set.of("false-alarms"));
 		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		Path json = a.path("json", null);
 		String fewShot = a.string("few-shot", null);
 		boolean falseAlarms = a.flag("false-alarms");
 		String noise = a.string("noise", null);
-		if ((fewShot != null ? 1 : 0) + (falseAlarms ? 1 : 0) + (noise != null ? 1 : 0) > 1)
-			throw new Arguments.UsageException("evaluate: --few-shot, --false-alarms and --noise are separate runs");
+		String supervised = a.string("supervised", null);
+		if ((fewShot != null ? 1 : 0) + (falseAlarms ? 1 : 0) + (noise != null ? 1 : 0) + (supervised != null ? 1 : 0) > 1)
+			throw new Arguments.UsageException("evaluate: --few-shot, --false-alarms, --noise and --supervised are separate runs");
 		if (noise != null) {
 			if (a.string("model", null) != null) throw new Arguments.UsageException("evaluate: --noise trains its own models; drop --model");
 			double fraction = a.real("noise", 0);
@@ -86,7 +95,7 @@ final class EvaluateVerb implements Main.Verb {
 			if (json != null) writeJson(json, o.json(category.name()));
 			return;
 		}
-		if (fewShot == null && !falseAlarms) {
+		if (fewShot == null && !falseAlarms && supervised == null) {
 			try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
 				String half = a.string("calibrate-goods", null);
 				Evaluation.Result r;
@@ -104,8 +113,26 @@ final class EvaluateVerb implements Main.Verb {
 			}
 			return;
 		}
-		if (a.string("model", null) != null) throw new Arguments.UsageException("evaluate: --few-shot and --false-alarms train their own models; drop --model");
+		if (a.string("model", null) != null)
+			throw new Arguments.UsageException("evaluate: --few-shot, --false-alarms and --supervised train their own models; drop --model");
 		ModelTrainer.Settings settings = TrainVerb.settings(a, "evaluate");
+		if (supervised != null) {
+			int k = a.integer("supervised", 1);
+			SupervisedEvaluation.Outcome o;
+			try {
+				o = SupervisedEvaluation.run(category, k, settings, Main.progress(err));
+			} catch (IllegalArgumentException e) {
+				throw new Arguments.UsageException("evaluate --supervised: " + e.getMessage());
+			}
+			out.printf(Locale.ROOT, "labelled defects for training (%d per type, seed %d): %s%n", k, settings.seed(),
+				String.join(", ", o.split().labelled().stream().map(t -> t.type() + "/" + t.image().getFileName()).toList()));
+			out.printf(Locale.ROOT, "%s with them (%s), on the other %d test images:%n", settings.method(), o.summary(), o.supervised().images());
+			out.print(EvaluationReport.table(category.name(), o.supervised()));
+			out.printf(Locale.ROOT, "%s without them, on the same images:%n", settings.method());
+			out.print(EvaluationReport.table(category.name(), o.unsupervised()));
+			if (json != null) writeJson(json, o.json(category.name()));
+			return;
+		}
 		int repeats = a.integer("repeats", fewShot != null ? 5 : 10);
 		JsonObject result;
 		if (fewShot != null) {

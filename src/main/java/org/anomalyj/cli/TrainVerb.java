@@ -17,6 +17,7 @@ import org.anomalyj.model.Thresholds;
 import org.anomalyj.training.Calibration;
 import org.anomalyj.training.Contamination;
 import org.anomalyj.training.DefectThresholds;
+import org.anomalyj.training.LabelledDefects;
 import org.anomalyj.training.ModelTrainer;
 
 
@@ -74,7 +75,8 @@ public final class TrainVerb implements Main.Verb {
 				+ "    training and scored; crossfit: --folds extra fits score every image out of fold, slower, reaches a small\n"
 				+ "    --alpha with few images; auto: hold out what --alpha needs when that is at most a quarter of the images,\n"
 				+ "    else cross-fit. --defects: an MVTec category or folder of defect images to learn F1-optimal thresholds\n"
-				+ "    from; --threshold f1 makes them decide verdicts.\n"
+				+ "    from; --threshold f1 makes them decide verdicts. A method that learns from labelled defects (simplenet) also\n"
+				+ "    trains on their defect patches (those the mask covers; needs the masks).\n"
 				+ "  --contamination: anomalous images among the good ones. auto: each image is scored by the method fitted on the\n"
 				+ "    other half of the images, and outliers among those scores are left out of training and calibration and named;\n"
 				+ "    FRACTION (e.g. 0.05): that share of the images, the highest scored, is left out; 0: every image is trusted.\n"
@@ -95,13 +97,15 @@ public final class TrainVerb implements Main.Verb {
 		for (TrainingImages images : categories) for (Path in : images.images()) AtomicFiles.requireNotSame(target, in);
 		requireWritable(target);
 		List<DefectThresholds.Example> defects = defectsDir == null ? List.of() : DefectThresholds.find(defectsDir);
+		LabelledDefects.Use learnFrom = LabelledDefects.forTraining(settings, defectsDir, defects);
+		if (learnFrom.note() != null) err.println(learnFrom.note());
 		TrainingImages single = categories.size() == 1 ? categories.get(0) : null;
 		if (single != null) err.printf("training %s on %d images from %s (%s)%n", settings.method(), single.images().size(), single.dir(), single.layout());
 		else {
 			err.printf("training %s on %d categories in one model:%n", settings.method(), categories.size());
 			for (TrainingImages c : categories) err.printf("  %s: %d images from %s%n", c.name(), c.images().size(), c.dir());
 		}
-		try (AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), settings, extraction, Main.progress(err))) {
+		try (AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), learnFrom.examples(), settings, extraction, Main.progress(err))) {
 			F1Thresholds f1 = defects.isEmpty() ? null
 				: DefectThresholds.addTo(model, defects, choice == Thresholds.Choice.F1, settings.batchSize(), Main.progress(err));
 			model.save(target);

@@ -8,6 +8,9 @@ import org.anomalyj.model.TrainingReport;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.ModelSpec;
+import org.anomalyj.model.F1Thresholds;
+import org.anomalyj.training.DefectThresholds;
+import org.anomalyj.training.LabelledDefects;
 import org.anomalyj.training.Contamination;
 import org.anomalyj.training.ModelTrainer;
 
@@ -42,9 +45,11 @@ public final class TrainAction {
 	 * @param device where the model computes
 	 * @param model the model file to write (.zip)
 	 * @param contamination anomalous images among the good ones ({@link Contamination#parse}: auto, 0 or a fraction)
+	 * @param defects labelled defects (an MVTec category, a test/ + ground_truth/ folder, or a folder of defect images), or
+	 *        null: F1 thresholds are learned from them, and a method that learns from labelled defects trains on them
 	 */
 	public record Parameters(Path data, String method, String backbone, int inputSize, Map<String, String> options, long seed, DeviceChoice device,
-		Path model, Contamination contamination) {
+		Path model, Contamination contamination, Path defects) {
 
 		public static final int DEFAULT_SIZE = ModelSpec.DEFAULT_SIZE;
 
@@ -58,10 +63,10 @@ public final class TrainAction {
 			if (contamination == null) throw new IllegalArgumentException("no contamination setting given");
 		}
 
-		/** With the default contamination setting. */
+		/** With the default contamination setting and without labelled defects. */
 		public Parameters(Path data, String method, String backbone, int inputSize, Map<String, String> options, long seed, DeviceChoice device,
 			Path model) {
-			this(data, method, backbone, inputSize, options, seed, device, model, Contamination.DEFAULT);
+			this(data, method, backbone, inputSize, options, seed, device, model, Contamination.DEFAULT, null);
 		}
 
 		ModelTrainer.Settings settings() {
@@ -96,8 +101,12 @@ public final class TrainAction {
 		for (TrainingImages images : categories)
 			feedback.log(String.format(Locale.ROOT, "Training %s on %s with %d images of %s (%s)", p.method(), p.backbone(), images.images().size(),
 				images.dir(), images.layout()));
-		AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), settings, null, feedback);
+		List<DefectThresholds.Example> defects = p.defects() == null ? List.of() : DefectThresholds.find(p.defects());
+		LabelledDefects.Use use = LabelledDefects.forTraining(settings, p.defects(), defects);
+		if (use.note() != null) feedback.log(use.note());
+		AnomalyModel model = ModelTrainer.trainCategories(ModelTrainer.CategoryImages.of(categories), use.examples(), settings, null, feedback);
 		try {
+			F1Thresholds f1 = defects.isEmpty() ? null : DefectThresholds.addTo(model, defects, false, settings.batchSize(), feedback);
 			model.save(p.model());
 			TrainingReport t = model.training();
 			String learned = model.method().summary();
@@ -111,6 +120,9 @@ public final class TrainAction {
 			String parts = t.describeCategories();
 			if (!parts.isEmpty()) summary.add("  " + parts);
 			summary.add("  " + model.thresholds().describe());
+			if (f1 != null)
+				summary.add(String.format(Locale.ROOT, "  F1 thresholds from %d defect and %d good images: image %.4g, pixel %.4g (stored; the conformal ones decide)",
+					f1.defectImages(), f1.goodImages(), f1.image(), f1.pixel()));
 			summary.add("  model: " + p.model().toAbsolutePath());
 			summary.forEach(feedback::log);
 			Outcome out = new Outcome(p.model(), t.images(), learned, t.seconds(), model.thresholds().image(), List.copyOf(summary));

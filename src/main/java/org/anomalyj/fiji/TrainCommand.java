@@ -62,6 +62,10 @@ public class TrainCommand extends DynamicCommand {
 	@Parameter(label = "Model file to write (.zip)", style = FileWidget.SAVE_STYLE)
 	private File model;
 
+	@Parameter(label = "Labelled defects (optional: MVTec category, test/ + ground_truth/ folder, or defect images)", style = FileWidget.DIRECTORY_STYLE,
+		required = false)
+	private File defects;
+
 	/** The plug-ins' fields go in before the items are initialised (adding them while that runs would upset its iteration). */
 	@Override
 	public void initialize() throws org.scijava.module.MethodCallException {
@@ -109,7 +113,7 @@ public class TrainCommand extends DynamicCommand {
 		listPlugins(); // when run with all inputs given (a script), the initializer may not have run
 		TrainAction.Parameters p = new TrainAction.Parameters(FilePaths.of(data), method, backbone, input_size,
 			MethodFields.optionsOf(method, key -> String.valueOf(getInput(key))), seed, DeviceChoice.parse(device), FilePaths.of(model),
-			Contamination.parse(contamination));
+			Contamination.parse(contamination), FilePaths.of(defects));
 		return TrainAction.run(p, feedback, ModelCache.shared());
 	}
 }

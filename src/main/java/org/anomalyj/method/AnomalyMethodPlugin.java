@@ -87,6 +87,15 @@ public interface AnomalyMethodPlugin extends SciJavaPlugin {
 		throw new UnsupportedOperationException("method " + name() + " cannot learn new images without retraining: train on all the images instead");
 	}
 
+	/**
+	 * Whether {@link #train} learns from labelled defect patches ({@link TrainingSet#defects()}):
+	 * the survey's semi-supervised level. Front ends tell the user when labelled defects are given
+	 * to a method that does not (they then only set F1 thresholds).
+	 */
+	default boolean learnsFromDefects() {
+		return false;
+	}
+
 	/** Trains on features held in memory (a features-only {@link TrainingSet}): tests and studies of feature methods. */
 	default AnomalyMethod fit(NDManager manager, FeatureRows features, JsonObject settings, long seed, Progress progress) {
 		return train(InMemoryFeatures.of(manager, features), settings, seed, progress);

@@ -65,4 +65,66 @@ public interface TrainingSet {
 	default List<ImageRef> images() {
 		return List.of();
 	}
+
+	/**
+	 * Labelled defect patches given for training ({@code train --defects DIR}), which a method at
+	 * the semi-supervised level may use, e.g. as extra anomalous examples; methods that cannot use
+	 * them ignore them (and say so in {@link AnomalyMethodPlugin#learnsFromDefects()}). Never
+	 * good images: the good images are the passes above.
+	 *
+	 * @return {@link DefectPatches#NONE} when none were given
+	 */
+	default DefectPatches defects() {
+		return DefectPatches.NONE;
+	}
+
+	/** {@code set} with labelled defect patches added; its images and passes unchanged. */
+	static TrainingSet withDefects(TrainingSet set, DefectPatches defects) {
+		return new TrainingSet() {
+			@Override
+			public NDManager manager() {
+				return set.manager();
+			}
+
+			@Override
+			public FeatureGrid grid() {
+				return set.grid();
+			}
+
+			@Override
+			public PatchFeatures features() {
+				return set.features();
+			}
+
+			@Override
+			public int inputSize() {
+				return set.inputSize();
+			}
+
+			@Override
+			public int batchSize() {
+				return set.batchSize();
+			}
+
+			@Override
+			public int forEachFeatures(Consumer<FeatureRows> batch) {
+				return set.forEachFeatures(batch);
+			}
+
+			@Override
+			public int forEachInput(Consumer<NDArray> batch) {
+				return set.forEachInput(batch);
+			}
+
+			@Override
+			public List<ImageRef> images() {
+				return set.images();
+			}
+
+			@Override
+			public DefectPatches defects() {
+				return defects;
+			}
+		};
+	}
 }

@@ -2,6 +2,7 @@ package org.anomalyj.training;
 
 import org.anomalyj.features.FeatureSession;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.DefectPatches;
 import org.anomalyj.task.Progress;
 
 import com.google.gson.JsonObject;
@@ -68,7 +69,7 @@ public final class ContaminationScreen {
 	public static Result run(Contamination contamination, AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
 		FeatureSession.Extracted all, int batchSize, Progress progress) {
 		if (contamination.mode() == Contamination.Mode.NONE) throw new IllegalArgumentException("nothing to screen for contamination 0");
-		float[] scores = HeldOutScores.crossfit(plugin, methodSettings, seed, session, all, FOLDS, batchSize, progress, "screening folds").imageScores();
+		float[] scores = HeldOutScores.crossfit(plugin, methodSettings, seed, session, all, DefectPatches.NONE, FOLDS, batchSize, progress, "screening folds").imageScores();
 		return decide(contamination, scores);
 	}
 

@@ -3,6 +3,8 @@ package org.anomalyj.training;
 import org.anomalyj.features.FeatureSession;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.DefectPatches;
+import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.task.Progress;
@@ -64,12 +66,15 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 	 */
 	public static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
 		FeatureSession.Extracted all, int folds, int batchSize, Progress progress) {
-		return crossfit(plugin, methodSettings, seed, session, all, folds, batchSize, progress, "calibration folds");
+		return crossfit(plugin, methodSettings, seed, session, all, DefectPatches.NONE, folds, batchSize, progress, "calibration folds");
 	}
 
-	/** As {@link #crossfit(AnomalyMethodPlugin, JsonObject, long, FeatureSession, FeatureSession.Extracted, int, int, Progress)}, reporting progress as {@code stage}. */
-	static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
-		FeatureSession.Extracted all, int folds, int batchSize, Progress progress, String stage) {
+	/**
+	 * As above, every fold's method also given the labelled defect patches the model itself trains
+	 * with, and progress reported as {@code stage}.
+	 */
+	public static HeldOutScores crossfit(AnomalyMethodPlugin plugin, JsonObject methodSettings, long seed, FeatureSession session,
+		FeatureSession.Extracted all, DefectPatches defects, int folds, int batchSize, Progress progress, String stage) {
 		int n = all.rows().images();
 		if (n < 2) throw new IllegalArgumentException("cross-fitting needs at least 2 images, got " + n);
 		int k = Math.min(folds, n);
@@ -83,7 +88,8 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 				if (f != j) for (int i : parts[f]) rest[r++] = i;
 			Arrays.sort(rest);
 			HeldOutScores s;
-			try (AnomalyMethod foldMethod = plugin.train(session.trainingSet(all.subset(rest), batchSize, progress), methodSettings, seed, progress)) {
+			try (AnomalyMethod foldMethod = plugin.train(TrainingSet.withDefects(session.trainingSet(all.subset(rest), batchSize, progress), defects), methodSettings,
+				seed, progress)) {
 				s = of(foldMethod, session, all.subset(held), batchSize, progress);
 			}
 			for (int i = 0; i < held.length; i++) {

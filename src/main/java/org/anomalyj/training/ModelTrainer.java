@@ -19,6 +19,7 @@ import org.anomalyj.image.Preprocessor;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.MethodCatalog;
+import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
@@ -166,7 +167,7 @@ public final class ModelTrainer {
 	 */
 	public static AnomalyModel train(List<Path> images, Settings settings, FeatureSession.Extraction extraction, Progress progress)
 		throws IOException {
-		return train(images, Categories.NONE, settings, extraction, progress);
+		return train(images, List.of(), settings, extraction, progress);
 	}
 
 	/**
@@ -197,9 +198,15 @@ public final class ModelTrainer {
 	 */
 	public static AnomalyModel trainCategories(List<CategoryImages> categories, Settings settings, FeatureSession.Extraction extraction,
 		Progress progress) throws IOException {
+		return trainCategories(categories, List.of(), settings, extraction, progress);
+	}
+
+	/** As above, with labelled defect images (see {@link #train(List, List, Settings, FeatureSession.Extraction, Progress)}). */
+	public static AnomalyModel trainCategories(List<CategoryImages> categories, List<DefectThresholds.Example> defects, Settings settings,
+		FeatureSession.Extraction extraction, Progress progress) throws IOException {
 		List<Path> images = new ArrayList<>();
 		for (CategoryImages c : categories) images.addAll(c.images());
-		return train(images, categories.size() == 1 ? Categories.NONE : new Categories(categories), settings, extraction, progress);
+		return train(images, categories.size() == 1 ? Categories.NONE : new Categories(categories), defects, settings, extraction, progress);
 	}
 
 	/** Which category each training file belongs to; {@link #NONE} when the images are one unnamed set. */
@@ -246,8 +253,22 @@ public final class ModelTrainer {
 		}
 	}
 
-	private static AnomalyModel train(List<Path> images, Categories categories, Settings settings, FeatureSession.Extraction extraction,
+	/**
+	 * As {@link #train(List, Settings, FeatureSession.Extraction, Progress)}, with labelled defect
+	 * images for a method that learns from them ({@link AnomalyMethodPlugin#learnsFromDefects()}):
+	 * their defect patches ({@link LabelledDefects}) join its training, and that of every
+	 * cross-fitting fold. Other methods ignore them. They never join the good images or the
+	 * calibration.
+	 *
+	 * @param defects labelled defect images with their masks; empty for none
+	 */
+	public static AnomalyModel train(List<Path> images, List<DefectThresholds.Example> defects, Settings settings, FeatureSession.Extraction extraction,
 		Progress progress) throws IOException {
+		return train(images, Categories.NONE, defects, settings, extraction, progress);
+	}
+
+	private static AnomalyModel train(List<Path> images, Categories categories, List<DefectThresholds.Example> defects, Settings settings,
+		FeatureSession.Extraction extraction, Progress progress) throws IOException {
 		if (images.isEmpty()) throw new IOException("no training images");
 		settings.backbonePlugin().checkInstalled();
 		long start = System.nanoTime();
@@ -327,6 +348,8 @@ public final class ModelTrainer {
 				// Features stream into the method: memory holds what the method keeps, not every patch.
 				data = fitImages.counting(session.trainingSet(fitFiles, batch, skipped, progress), fitFiles.size(), skipped);
 			}
+			DefectPatches defectPatches = plugin.learnsFromDefects() ? LabelledDefects.extract(session, defects, batch, progress) : DefectPatches.NONE;
+			if (!defectPatches.isEmpty()) data = TrainingSet.withDefects(data, defectPatches);
 			double extractedBefore = session.extractionSeconds();
 			long t = System.nanoTime();
 			method = plugin.train(data, methodSettings, settings.seed(), progress);
@@ -354,7 +377,8 @@ public final class ModelTrainer {
 				if (calImages > 0) scores = HeldOutScores.concat(parts);
 				else progress.warn("none of the " + calFiles.size() + " calibration images could be read: the model has no thresholds");
 			} else if (mode == Calibration.Mode.CROSSFIT && fitImages.count >= 2) {
-				scores = HeldOutScores.crossfit(plugin, methodSettings, settings.seed(), session, all, settings.calibration().folds(), batch, progress);
+				scores = HeldOutScores.crossfit(plugin, methodSettings, settings.seed(), session, all, defectPatches, settings.calibration().folds(), batch,
+					progress, "calibration folds");
 			} else if (mode == Calibration.Mode.CROSSFIT) {
 				progress.warn("one readable training image is too few to calibrate thresholds: the model has no thresholds");
 			}

@@ -256,6 +256,23 @@ class FijiCommandsTest {
 		assertTrue(notDetected.getMessage().contains("run Detect Anomalies... on it first"), notDetected.getMessage());
 	}
 
+	/** The Train dialog's defects folder: F1 thresholds for every method, training data for one that learns from labelled defects. */
+	@Test
+	void trainsWithTheLabelledDefectsOfTheDefectsFolder() throws Exception {
+		Path out = tmp.resolve("semi.zip");
+		Future<?> f = context.service(ModuleService.class).run(commands.getCommand(TrainCommand.class), true, "data", SAMPLE.toFile(), "method",
+			"simplenet", "backbone", "mobilenetv2", "input_size", 64, "seed", 0L, "device", "cpu", "model", out.toFile(), "defects", SAMPLE.toFile(),
+			"simplenet_epochs", 2L, "simplenet_hidden", 16L);
+		TrainCommand train = (TrainCommand) f.get();
+		assertFalse(train.isCanceled(), train::getCancelReason);
+		TrainAction.Outcome o = train.outcome();
+		assertTrue(o.learned().contains("labelled defect patches from 8 images"), o.learned());
+		assertTrue(o.summary().stream().anyMatch(l -> l.contains("F1 thresholds from 8 defect")), o.summary().toString());
+		try (AnomalyModel m = AnomalyModel.load(out, DeviceChoice.CPU)) {
+			assertNotNull(m.thresholds().f1());
+		}
+	}
+
 	@Test
 	void explainShowsTheNearestBankPatchesOfTheMarkedPlaceAsTheCoreFindsThem() throws Exception {
 		ImagePlus imp = IJ.openImage(PITTING.toString());

@@ -36,7 +36,7 @@ class TrainContaminationTest {
 			}
 		};
 		TrainAction.Parameters p = new TrainAction.Parameters(data, "padim", "mobilenetv2", 64, Map.of(), 0, DeviceChoice.CPU, dir.resolve("m.zip"),
-			Contamination.AUTO);
+			Contamination.AUTO, null);
 		ModelCache cache = new ModelCache();
 		TrainAction.Outcome o = TrainAction.run(p, recording, cache);
 		cache.clear();

@@ -50,6 +50,14 @@ final class RememberingDialog {
 		gd.addDirectoryField(label(key, label), Prefs.get(pref(key), ""), 40);
 	}
 
+	/**
+	 * An optional folder that starts empty every time and is never remembered: a macro that omits
+	 * its key means none, rather than whatever an earlier run chose.
+	 */
+	void optionalDirectory(String key, String label) {
+		gd.addDirectoryField(label(key, label), "", 40);
+	}
+
 	void file(String key, String label) {
 		file(key, label, null);
 	}
@@ -88,6 +96,12 @@ final class RememberingDialog {
 	/** The next text field (directory, file), in the order added; empty stays null and is reported by the action. */
 	Path path(String key) {
 		String v = keep(key, gd.getNextString().trim());
+		return v.isEmpty() ? null : Path.of(v);
+	}
+
+	/** The next text field, for an {@link #optionalDirectory}: null when empty, not remembered. */
+	Path optionalPath() {
+		String v = gd.getNextString().trim();
 		return v.isEmpty() ? null : Path.of(v);
 	}
 

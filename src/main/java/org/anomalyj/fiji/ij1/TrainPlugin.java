@@ -35,6 +35,7 @@ public class TrainPlugin implements PlugIn {
 		d.text("contamination", "Contamination (auto, 0 or a fraction)", Contamination.DEFAULT.id());
 		d.choice("device", "Device", DEVICES);
 		d.file("model", "Model (file to write, .zip)");
+		d.optionalDirectory("defects", "Defects (optional: labelled MVTec category, test/ + ground_truth/ folder, or defect images)");
 		if (!d.show()) return;
 		Path data = d.path("data");
 		String method = d.choice("method");
@@ -44,11 +45,12 @@ public class TrainPlugin implements PlugIn {
 		String contamination = d.text("contamination");
 		String device = d.choice("device");
 		Path model = d.path("model");
+		Path defects = d.optionalPath();
 		d.remember();
 		Map<String, String> options = options(method);
 		if (options == null) return;
 		PluginRun.attempt(CommandLabels.TRAIN, () -> TrainAction.run(new TrainAction.Parameters(data, method, backbone, size, options, seed,
-			DeviceChoice.parse(device), model, Contamination.parse(contamination)), new ImageJFeedback(), ModelCache.shared()));
+			DeviceChoice.parse(device), model, Contamination.parse(contamination), defects), new ImageJFeedback(), ModelCache.shared()));
 	}
 
 	/** The chosen method's options from a second dialog (none when it has none); null when cancelled. */

@@ -5,6 +5,7 @@ import org.anomalyj.features.PatchFeatures;
 import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
+import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.StoredTensors;
 
 import ai.djl.ndarray.NDArray;
@@ -21,8 +22,8 @@ import java.util.Map;
 
 /**
  * SimpleNet (Liu et al., "SimpleNet: A Simple Network for Image Anomaly Detection and
- * Localization", CVPR 2023): the frozen backbone's patch features (PatchCore's), standardised per
- * channel, pass a feature adaptor (one linear layer) and a discriminator (linear, leaky ReLU,
+ * Localization", CVPR 2023): the frozen backbone's patch features (PatchCore's), centred and scaled
+ * (one scale for all channels), pass a feature adaptor (one linear layer) and a discriminator (linear, leaky ReLU,
  * linear) trained to score good patches high and the same patches plus Gaussian noise low
  * ({@link SimpleNetTrainer}). A patch's anomaly score is minus the discriminator's output, passed
  * through a softplus ({@code log(1 + exp(-D))}): the same order as the paper's {@code -D}, about
@@ -43,7 +44,7 @@ public final class SimpleNet implements AnomalyMethod {
 	 * @param epochs passes over the training patches
 	 * @param learningRate Adam learning rate of the discriminator; the adaptor's is half of it (the paper's ratio)
 	 * @param noise standard deviation of the Gaussian noise that makes anomalous features, in units of
-	 *        the standardised features
+	 *        the features' scale (root mean square of the channels' standard deviations)
 	 * @param hidden width of the discriminator's hidden layer
 	 */
 	public record Settings(int epochs, double learningRate, double noise, int hidden) {
@@ -92,18 +93,13 @@ public final class SimpleNet implements AnomalyMethod {
 	private final long seed;
 	private final int images;
 	private final long patches;
+	private final int defectImages, defectPatches;
 	private final NDManager manager;
 	private final Weights weights;
 
 	/** Takes over {@code manager}, which holds {@code weights}. */
-	SimpleNet(NDManager manager, Settings settings, FeatureGrid grid, long seed, int images, long patches, Weights weights) {
-		this.manager = manager;
-		this.settings = settings;
-		this.grid = grid;
-		this.seed = seed;
-		this.images = images;
-		this.patches = patches;
-		this.weights = weights;
+	SimpleNet(NDManager manager, Settings settings, FeatureGrid grid, long seed, int images, long patches, DefectPatches defects, Weights weights) {
+		this(manager, settings, grid, seed, images, patches, defects.images(), defects.count(), weights);
 	}
 
 	/**
@@ -117,6 +113,9 @@ public final class SimpleNet implements AnomalyMethod {
 		long seed = parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
 		int images = (int) parameters.integer("images", 1, Integer.MAX_VALUE);
 		long patches = parameters.integer("patches", 1, Long.MAX_VALUE);
+		// Models trained before the semi-supervised level have no labelled defects recorded.
+		int defectImages = parameters.has("defect_images") ? (int) parameters.integer("defect_images", 0, Integer.MAX_VALUE) : 0;
+		int defectPatches = parameters.has("defect_patches") ? (int) parameters.integer("defect_patches", 0, Integer.MAX_VALUE) : 0;
 		int d = grid.channels(), h = settings.hidden();
 		float[] mean = StoredTensors.floats(tensors, MEAN, d), scale = StoredTensors.floats(tensors, SCALE, d);
 		for (float s : scale) if (!(s > 0)) throw new IOException("tensor '" + SCALE + "' must be positive");
@@ -126,7 +125,20 @@ public final class SimpleNet implements AnomalyMethod {
 		NDManager m = parent.newSubManager();
 		Weights w = new Weights(m.create(mean, new Shape(1, d)), m.create(scale, new Shape(1, d)), m.create(aw, new Shape(d, d)), m.create(ab, new Shape(d)),
 			m.create(hw, new Shape(d, h)), m.create(hb, new Shape(h)), m.create(ow, new Shape(h, 1)), m.create(ob, new Shape(1)));
-		return new SimpleNet(m, settings, grid, seed, images, patches, w);
+		return new SimpleNet(m, settings, grid, seed, images, patches, defectImages, defectPatches, w);
+	}
+
+	private SimpleNet(NDManager manager, Settings settings, FeatureGrid grid, long seed, int images, long patches, int defectImages, int defectPatches,
+		Weights weights) {
+		this.manager = manager;
+		this.settings = settings;
+		this.grid = grid;
+		this.seed = seed;
+		this.images = images;
+		this.patches = patches;
+		this.defectImages = defectImages;
+		this.defectPatches = defectPatches;
+		this.weights = weights;
 	}
 
 	@Override
@@ -161,7 +173,7 @@ public final class SimpleNet implements AnomalyMethod {
 
 	@Override
 	public String summary() {
-		return settings.epochs() + " epochs";
+		return settings.epochs() + " epochs" + (defectImages == 0 ? "" : ", " + defectPatches + " labelled defect patches from " + defectImages + " images");
 	}
 
 	@Override
@@ -180,6 +192,8 @@ public final class SimpleNet implements AnomalyMethod {
 		o.addProperty("seed", seed);
 		o.addProperty("images", images);
 		o.addProperty("patches", patches);
+		o.addProperty("defect_images", defectImages);
+		o.addProperty("defect_patches", defectPatches);
 		return o;
 	}
 

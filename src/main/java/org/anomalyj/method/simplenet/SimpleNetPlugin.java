@@ -30,7 +30,7 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 	private static final List<MethodOption> OPTIONS = List.of(
 		MethodOption.value("epochs", Integer.toString(D.epochs()), "passes over the training patches"),
 		MethodOption.value("learning-rate", Double.toString(D.learningRate()), "Adam learning rate of the discriminator (the adaptor's is half)"),
-		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in feature standard deviations"),
+		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in units of the features' typical standard deviation"),
 		MethodOption.value("hidden", Integer.toString(D.hidden()), "width of the discriminator's hidden layer"));
 
 	@Override
@@ -63,6 +63,12 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 	static SimpleNet.Settings of(JsonObject settings) {
 		return new SimpleNet.Settings(settings.get("epochs").getAsInt(), settings.get("learning_rate").getAsDouble(), settings.get("noise").getAsDouble(),
 			settings.get("hidden").getAsInt());
+	}
+
+	/** Labelled defect patches join the noise-perturbed features as anomalous examples of the discriminator's loss. */
+	@Override
+	public boolean learnsFromDefects() {
+		return true;
 	}
 
 	@Override

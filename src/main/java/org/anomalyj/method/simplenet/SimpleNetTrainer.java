@@ -1,6 +1,7 @@
 package org.anomalyj.method.simplenet;
 
 import org.anomalyj.features.FeatureGrid;
+import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.PatchSample;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.method.nn.Adam;
@@ -14,6 +15,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -22,7 +24,8 @@ import java.util.SplittableRandom;
  * Trains {@link SimpleNet}'s adaptor and discriminator on the good patches: each step takes a
  * mini-batch of patches, adds Gaussian noise to their adapted features to make anomalous ones, and
  * minimises the paper's truncated L1 loss {@code max(0, 0.5 - D(q)) + max(0, 0.5 + D(q + noise))}
- * with Adam. The patches are held in memory (up to {@link #MAX_VALUES} feature values, a seeded
+ * with Adam; labelled defect patches ({@link TrainingSet#defects()}), when given, join the anomalous
+ * side of the loss. The patches are held in memory (up to {@link #MAX_VALUES} feature values, a seeded
  * sample beyond), shuffled by a seeded generator every epoch; the noise and initial weights come
  * from the same seed, so training repeats exactly.
  */
@@ -34,7 +37,10 @@ final class SimpleNetTrainer {
 	static final long MAX_VALUES = 1L << 27;
 	/** The truncation margin of the loss (the paper's 0.5 for both normal and anomalous features). */
 	private static final float MARGIN = 0.5f;
-	/** Decoupled weight decay of the adaptor (the paper's 1e-5). */
+	/**
+	 * Decoupled weight decay of the adaptor. The paper's code decays its discriminator by 1e-5 and its adaptor by AdamW's
+	 * default 1e-2; the latter measured no better here (bottle pixel AUROC 0.9729 against 0.9737).
+	 */
 	private static final double ADAPTOR_DECAY = 1e-5;
 
 	/** A trained net and its mean loss per epoch. */
@@ -51,10 +57,16 @@ final class SimpleNetTrainer {
 		Random init = new Random(seed);
 		SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
 		NDManager manager = data.manager().newSubManager();
+		// One scale for every channel: the noise is isotropic in the backbone's own feature geometry, as the paper's (which adds
+		// it to raw features through a near-isotropic adaptor); per-channel standardisation would blow the noise up along
+		// the channels that hardly vary and shrink it along the informative ones.
+		float[] scale = new float[d];
+		Arrays.fill(scale, rootMeanSquare(stats[1]));
+		DefectPatches defects = data.defects();
 		try {
 			float[] identity = new float[d * d];
 			for (int i = 0; i < d; i++) identity[i * d + i] = 1f;
-			SimpleNet.Weights w = new SimpleNet.Weights(manager.create(stats[0], new Shape(1, d)), manager.create(stats[1], new Shape(1, d)),
+			SimpleNet.Weights w = new SimpleNet.Weights(manager.create(stats[0], new Shape(1, d)), manager.create(scale, new Shape(1, d)),
 				manager.create(identity, new Shape(d, d)), manager.zeros(new Shape(d)),
 				manager.create(Initialisation.xavierNormal(init, d * h, d, h), new Shape(d, h)), manager.zeros(new Shape(h)),
 				manager.create(Initialisation.xavierNormal(init, h, h, 1), new Shape(h, 1)), manager.zeros(new Shape(1)));
@@ -67,6 +79,9 @@ final class SimpleNetTrainer {
 				int[] order = new int[n];
 				for (int i = 0; i < n; i++) order[i] = i;
 				float noise = (float) settings.noise();
+				int[] defectOrder = new int[defects.count()];
+				for (int i = 0; i < defectOrder.length; i++) defectOrder[i] = i;
+				int defectAt = defectOrder.length;
 				for (int e = 0; e < settings.epochs(); e++) {
 					shuffle(order, random);
 					double sum = 0;
@@ -76,14 +91,30 @@ final class SimpleNetTrainer {
 						int to = Math.min(n, from + STEP_PATCHES), m = to - from;
 						float[] gaussian = new float[m * d];
 						for (int i = 0; i < gaussian.length; i++) gaussian[i] = (float) random.nextGaussian() * noise;
+						int[] pick = null;
+						if (defectOrder.length > 0) {
+							// A cycle through the labelled defect patches, reshuffled each time round, at most a step's worth per step.
+							pick = new int[Math.min(defectOrder.length, STEP_PATCHES)];
+							for (int i = 0; i < pick.length; i++) {
+								if (defectAt == defectOrder.length) {
+									shuffle(defectOrder, random);
+									defectAt = 0;
+								}
+								pick[i] = defectOrder[defectAt++];
+							}
+						}
 						try (NDScope scope = new NDScope()) {
 							scope.suppressNotUsedWarning();
 							NDArray x = w.standardise(manager.create(sample.gather(order, from, to), new Shape(m, d)));
 							NDArray perturbation = manager.create(gaussian, new Shape(m, d));
+							NDArray labelled = pick == null ? null
+								: w.standardise(manager.create(gather(defects.values(), d, pick), new Shape(pick.length, d)));
 							try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 								NDArray adapted = w.adapt(x);
 								NDArray normal = w.discriminate(adapted), anomalous = w.discriminate(adapted.add(perturbation));
 								NDArray loss = normal.neg().add(MARGIN).maximum(0f).mean().add(anomalous.add(MARGIN).maximum(0f).mean());
+								// Labelled defect patches are anomalous examples too, with the same margin.
+								if (labelled != null) loss = loss.add(w.discriminate(w.adapt(labelled)).add(MARGIN).maximum(0f).mean());
 								gc.backward(loss);
 								sum += loss.getFloat();
 							}
@@ -97,11 +128,25 @@ final class SimpleNetTrainer {
 			}
 			for (NDArray p : w.adaptor()) p.setRequiresGradient(false);
 			for (NDArray p : w.discriminator()) p.setRequiresGradient(false);
-			return new Result(new SimpleNet(manager, settings, grid, seed, sample.images(), sample.seen(), w), losses);
+			return new Result(new SimpleNet(manager, settings, grid, seed, sample.images(), sample.seen(), defects, w), losses);
 		} catch (RuntimeException e) {
 			manager.close();
 			throw e;
 		}
+	}
+
+	/** Root mean square of the channels' standard deviations: the features' typical scale; 1 when they are all constant. */
+	static float rootMeanSquare(float[] deviations) {
+		double ss = 0;
+		for (float v : deviations) ss += v * (double) v;
+		float r = (float) Math.sqrt(ss / deviations.length);
+		return r > 0 ? r : 1f;
+	}
+
+	private static float[] gather(float[] rows, int channels, int[] pick) {
+		float[] out = new float[pick.length * channels];
+		for (int i = 0; i < pick.length; i++) System.arraycopy(rows, pick[i] * channels, out, i * channels, channels);
+		return out;
 	}
 
 	/** Fisher–Yates with the training's generator, the same on every platform. */

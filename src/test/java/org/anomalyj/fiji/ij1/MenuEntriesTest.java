@@ -72,7 +72,7 @@ class MenuEntriesTest {
 	void sciJavaParametersAreTheMacroKeysTheScriptsUse() throws Exception {
 		// Train's method options are added when the dialog opens, one per option of every method found (MethodFields).
 		Map<String, List<String>> keys = Map.of(CommandLabels.TRAIN, List.of("data", "method", "backbone", "input_size", "seed", "contamination", "device",
-			"model"),
+			"model", "defects"),
 			CommandLabels.DETECT, List.of("image", "model", "overlay", "opacity", "roi_manager", "results", "map", "mask", "min_area", "device"),
 			CommandLabels.BATCH, List.of("input", "model", "output", "maps", "masks", "overlays", "opacity", "min_area", "device"),
 			CommandLabels.EVALUATE, List.of("data", "model", "device"), CommandLabels.CALIBRATE, List.of("goods", "model", "output", "device"),

@@ -6,6 +6,7 @@ import org.anomalyj.io.JsonFields;
 import org.anomalyj.io.Safetensors;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
+import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.task.Progress;
@@ -116,6 +117,80 @@ class SimpleNetTest {
 				// Untouched images 2..3 score exactly as before.
 				for (int i = 2 * per; i < 4 * per; i++) assertEquals(goodScores[i], badScores[i], 0f);
 			}
+		}
+	}
+
+	/** Good patches of {@link #goods} moved off the line by a small fixed step: a subtle defect inside the noise's reach. */
+	private static FeatureRows shifted(int images, long seed) {
+		FeatureRows g = goods(images, seed);
+		float[] v = g.values().clone();
+		for (int p = 0; p < images * GRID.positions(); p++) {
+			v[p * GRID.channels()] += 0.35f;
+			v[p * GRID.channels() + 1] -= 0.35f;
+		}
+		return new FeatureRows(v, images, GRID);
+	}
+
+	private static double meanScore(SimpleNet net, NDManager m, FeatureRows rows) {
+		float[] s = net.patchScores(rows.batch(m, 0, rows.images())).toFloatArray();
+		double sum = 0;
+		for (float x : s) sum += x;
+		return sum / s.length;
+	}
+
+	/**
+	 * The semi-supervised level: labelled defect patches join the anomalous side of the loss, so
+	 * unseen patches of the same kind of defect score higher than when the net learned from good
+	 * patches and noise only, and above unseen good patches.
+	 */
+	@Test
+	void labelledDefectPatchesRaiseTheScoresOfThatDefect() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			FeatureRows good = goods(12, 1), labelled = shifted(2, 21);
+			// Whole-image masks at a 4 x 4 input: every patch of the two labelled images is a defect patch.
+			boolean[] full = new boolean[GRID.positions()];
+			java.util.Arrays.fill(full, true);
+			DefectPatches defects = DefectPatches.of(labelled, new boolean[][] {full, full}, GRID.height());
+			assertEquals(2 * GRID.positions(), defects.count());
+			FeatureRows unseenDefects = shifted(4, 77), unseenGoods = goods(4, 78);
+			double without, with, goodWithout, goodWith;
+			try (SimpleNet plain = train(m, good, 7).net()) {
+				without = meanScore(plain, m, unseenDefects);
+				goodWithout = meanScore(plain, m, unseenGoods);
+			}
+			try (SimpleNet semi = SimpleNetTrainer.train(TrainingSet.withDefects(trainingSet(m, good), defects), TINY, 7, Progress.NONE).net()) {
+				with = meanScore(semi, m, unseenDefects);
+				goodWith = meanScore(semi, m, unseenGoods);
+				assertEquals(2, semi.parameters().get("defect_images").getAsInt());
+				assertEquals(defects.count(), semi.parameters().get("defect_patches").getAsInt());
+			}
+			assertTrue(with > without + 0.15, "defect patches score " + with + " with labels, " + without + " without");
+			// The labels move the boundary towards the goods (a defect this subtle is close to them), but the ranking holds.
+			assertTrue(with > goodWith + 0.1, "labelled kind " + with + " vs goods " + goodWith + " (without labels: " + goodWithout + ")");
+		}
+	}
+
+	/**
+	 * One scale for every channel (the noise is isotropic in the features' own geometry): the root
+	 * mean square of the channels' standard deviations, here computed independently in float64.
+	 */
+	@Test
+	void featuresAreScaledByOneScaleForAllChannels() {
+		FeatureRows rows = goods(3, 4);
+		double[] sum = new double[8], sq = new double[8];
+		int n = rows.rowCount();
+		for (int r = 0; r < n; r++)
+			for (int c = 0; c < 8; c++) sum[c] += rows.values()[r * 8 + c];
+		for (int r = 0; r < n; r++)
+			for (int c = 0; c < 8; c++) {
+				double x = rows.values()[r * 8 + c] - sum[c] / n;
+				sq[c] += x * x;
+			}
+		double meanVariance = 0;
+		for (int c = 0; c < 8; c++) meanVariance += sq[c] / n / 8;
+		try (NDManager m = NDManager.newBaseManager(); SimpleNet net = train(m, rows, new SimpleNet.Settings(1, 1e-3, 0.25, 4), 1).net()) {
+			float[] scale = net.tensors().get(SimpleNet.SCALE).toFloats();
+			for (float s : scale) assertEquals(Math.sqrt(meanVariance), s, 1e-4 * Math.sqrt(meanVariance));
 		}
 	}
 
