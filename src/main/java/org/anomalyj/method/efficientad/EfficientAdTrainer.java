@@ -4,6 +4,7 @@ import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.method.GradientFree;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.method.nn.Adam;
+import org.anomalyj.method.nn.Shuffle;
 import org.anomalyj.task.Progress;
 
 import ai.djl.engine.Engine;
@@ -98,7 +99,7 @@ final class EfficientAdTrainer {
 				progress.checkCancelled();
 				for (int i = 0; i < batch; i++) {
 					if (next == order.length) {
-						shuffle(order, random);
+						Shuffle.shuffle(order, random);
 						next = 0;
 					}
 					chosen[i] = order[next++];
@@ -131,7 +132,8 @@ final class EfficientAdTrainer {
 	/** Mean of the values at or above their {@link #HARD_QUANTILE} quantile: the largest {@code ceil(0.001 n)}. */
 	static NDArray hardLoss(NDArray squared) {
 		long n = squared.size();
-		int k = (int) Math.max(1, Math.ceil(n * (1 - HARD_QUANTILE)));
+		// Less a hair: 1 - 0.999 is a little above 0.001 in binary, which would take one value too many.
+		int k = (int) Math.max(1, Math.ceil(n * (1 - HARD_QUANTILE) - 1e-9));
 		return squared.reshape(-1).topK(k, 0).get(0).mean();
 	}
 
@@ -176,7 +178,7 @@ final class EfficientAdTrainer {
 		if (n == 1) return new int[][] {{0}, {0}};
 		int[] all = new int[n];
 		for (int i = 0; i < n; i++) all[i] = i;
-		shuffle(all, random);
+		Shuffle.shuffle(all, random);
 		int held = (int) Math.max(1, Math.round(n * VALIDATION_SHARE));
 		int[] validation = Arrays.copyOfRange(all, 0, held), train = Arrays.copyOfRange(all, held, n);
 		Arrays.sort(validation);
@@ -208,15 +210,5 @@ final class EfficientAdTrainer {
 			std[c] = (float) Math.max(Math.sqrt(v), 1e-6);
 		}
 		return new float[][] {mean, std};
-	}
-
-	/** Fisher–Yates with the training's generator, the same on every platform. */
-	private static void shuffle(int[] a, SplittableRandom random) {
-		for (int i = a.length - 1; i > 0; i--) {
-			int j = random.nextInt(i + 1);
-			int t = a[i];
-			a[i] = a[j];
-			a[j] = t;
-		}
 	}
 }

@@ -5,6 +5,7 @@ import org.anomalyj.method.PatchSample;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.method.nn.Adam;
 import org.anomalyj.method.nn.Initialisation;
+import org.anomalyj.method.nn.Shuffle;
 import org.anomalyj.task.Progress;
 
 import ai.djl.engine.Engine;
@@ -68,7 +69,7 @@ final class SimpleNetTrainer {
 				for (int i = 0; i < n; i++) order[i] = i;
 				float noise = (float) settings.noise();
 				for (int e = 0; e < settings.epochs(); e++) {
-					shuffle(order, random);
+					Shuffle.shuffle(order, random);
 					double sum = 0;
 					int steps = 0;
 					for (int from = 0; from < n; from += STEP_PATCHES) {
@@ -101,16 +102,6 @@ final class SimpleNetTrainer {
 		} catch (RuntimeException e) {
 			manager.close();
 			throw e;
-		}
-	}
-
-	/** Fisher–Yates with the training's generator, the same on every platform. */
-	private static void shuffle(int[] a, SplittableRandom random) {
-		for (int i = a.length - 1; i > 0; i--) {
-			int j = random.nextInt(i + 1);
-			int t = a[i];
-			a[i] = a[j];
-			a[j] = t;
 		}
 	}
 }
