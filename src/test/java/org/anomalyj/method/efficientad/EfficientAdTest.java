@@ -358,5 +358,11 @@ class EfficientAdTest {
 			}
 		}
 		assertThrows(IllegalArgumentException.class, () -> new Architecture(96, 8, 128, 8, 16), "stride 12 is not a power of two");
+		try (NDManager m = NDManager.newBaseManager()) {
+			// The defaults at 256 px, layer by layer (output cells x out x in x k x k), summed by hand:
+			// student 478.2 M, autoencoder 186.6 M, 664 862 720 over 32 x 32 cells.
+			Networks n = Networks.initialise(m, new Architecture(256, 32, 128, 32, EfficientAd.LATENT), new Random(1));
+			assertEquals(649_280, n.multiplyAddsPerPatch());
+		}
 	}
 }
