@@ -1,5 +1,7 @@
 package org.anomalyj.method;
 
+import org.anomalyj.method.efficientad.EfficientAd;
+import org.anomalyj.method.efficientad.EfficientAdPlugin;
 import org.anomalyj.method.padim.Padim;
 import org.anomalyj.method.padim.PadimPlugin;
 import org.anomalyj.method.patchcore.PatchCore;
@@ -18,10 +20,11 @@ class MethodCatalogTest {
 
 	@Test
 	void findsTheBuiltInMethodsAndAThirdPartyOneOnTheClassPath() {
-		assertTrue(MethodCatalog.names().containsAll(java.util.List.of(PatchCore.NAME, Padim.NAME, SimpleNet.NAME, MeanDistancePlugin.NAME)), MethodCatalog.names().toString());
+		assertTrue(MethodCatalog.names().containsAll(java.util.List.of(PatchCore.NAME, Padim.NAME, SimpleNet.NAME, EfficientAd.NAME, MeanDistancePlugin.NAME)), MethodCatalog.names().toString());
 		assertInstanceOf(PatchCorePlugin.class, MethodCatalog.get(PatchCore.NAME));
 		assertInstanceOf(PadimPlugin.class, MethodCatalog.get(Padim.NAME));
 		assertInstanceOf(SimpleNetPlugin.class, MethodCatalog.get(SimpleNet.NAME));
+		assertInstanceOf(EfficientAdPlugin.class, MethodCatalog.get(EfficientAd.NAME));
 		// Declared in test sources, in a foreign package, indexed by SciJava's annotation processor only.
 		assertInstanceOf(MeanDistancePlugin.class, MethodCatalog.get(MeanDistancePlugin.NAME));
 		assertTrue(MethodCatalog.problems().isEmpty(), MethodCatalog.problems().toString());

@@ -48,12 +48,22 @@ public final class Adam implements AutoCloseable {
 
 	/** One update of every parameter from its gradient; the gradients are zero afterwards. */
 	public void step() {
+		step(1);
+	}
+
+	/**
+	 * One update with every group's learning rate (and so its decoupled weight decay) scaled by
+	 * {@code rateFactor}: a learning-rate schedule.
+	 */
+	public void step(double rateFactor) {
+		if (!(rateFactor > 0 && Double.isFinite(rateFactor))) throw new IllegalArgumentException("learning rate factor must be positive, was " + rateFactor);
 		steps++;
 		float correction1 = (float) (1 - Math.pow(BETA1, steps)), correction2 = (float) (1 - Math.pow(BETA2, steps));
 		int k = 0;
 		for (Group g : groups)
 			for (NDArray p : g.parameters()) {
 				NDArray m = firstMoments.get(k), v = secondMoments.get(k);
+				double rate = g.learningRate() * rateFactor;
 				k++;
 				// Outside gradient recording: on a thread where PyTorch records (every thread but the engine's first), in-place updates of
 				// parameters that require gradients are refused.
@@ -62,8 +72,8 @@ public final class Adam implements AutoCloseable {
 					NDArray grad = p.getGradient();
 					m.muli((float) BETA1).addi(grad.mul((float) (1 - BETA1)));
 					v.muli((float) BETA2).addi(grad.square().muli((float) (1 - BETA2)));
-					NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi((float) EPSILON)).muli((float) g.learningRate());
-					if (g.weightDecay() > 0) p.muli((float) (1 - g.learningRate() * g.weightDecay()));
+					NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi((float) EPSILON)).muli((float) rate);
+					if (g.weightDecay() > 0) p.muli((float) (1 - rate * g.weightDecay()));
 					p.subi(update);
 					grad.subi(grad);
 				}

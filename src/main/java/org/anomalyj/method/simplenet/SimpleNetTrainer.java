@@ -6,6 +6,7 @@ import org.anomalyj.method.PatchSample;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.method.nn.Adam;
 import org.anomalyj.method.nn.Initialisation;
+import org.anomalyj.method.nn.Shuffle;
 import org.anomalyj.task.Progress;
 
 import ai.djl.engine.Engine;
@@ -83,7 +84,7 @@ final class SimpleNetTrainer {
 				for (int i = 0; i < defectOrder.length; i++) defectOrder[i] = i;
 				int defectAt = defectOrder.length;
 				for (int e = 0; e < settings.epochs(); e++) {
-					shuffle(order, random);
+					Shuffle.shuffle(order, random);
 					double sum = 0;
 					int steps = 0;
 					for (int from = 0; from < n; from += STEP_PATCHES) {
@@ -97,7 +98,7 @@ final class SimpleNetTrainer {
 							pick = new int[Math.min(defectOrder.length, STEP_PATCHES)];
 							for (int i = 0; i < pick.length; i++) {
 								if (defectAt == defectOrder.length) {
-									shuffle(defectOrder, random);
+									Shuffle.shuffle(defectOrder, random);
 									defectAt = 0;
 								}
 								pick[i] = defectOrder[defectAt++];
@@ -147,15 +148,5 @@ final class SimpleNetTrainer {
 		float[] out = new float[pick.length * channels];
 		for (int i = 0; i < pick.length; i++) System.arraycopy(rows, pick[i] * channels, out, i * channels, channels);
 		return out;
-	}
-
-	/** Fisher–Yates with the training's generator, the same on every platform. */
-	private static void shuffle(int[] a, SplittableRandom random) {
-		for (int i = a.length - 1; i > 0; i--) {
-			int j = random.nextInt(i + 1);
-			int t = a[i];
-			a[i] = a[j];
-			a[j] = t;
-		}
 	}
 }
