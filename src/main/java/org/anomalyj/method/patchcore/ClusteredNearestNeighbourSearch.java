@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * never much slower than it. The bounds carry a slack far above float rounding, so a cluster is
  * never skipped because of rounding: the distances equal the dense search's up to rounding.
  */
-public final class ClusteredNearestNeighbourSearch implements BankSearch {
+public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 
 	/** Below this bank size the dense search is as fast: no clusters. */
 	static final int MIN_CLUSTERED_SIZE = 4096;
@@ -130,7 +130,7 @@ public final class ClusteredNearestNeighbourSearch implements BankSearch {
 		return KMeans.assign(manager, bank, size, centres, centres.length / dim, dim);
 	}
 
-	@Override
+	/** The dense search over the same bank, for what needs all of it (indices of k nearest). */
 	public NearestNeighbourSearch dense() {
 		return dense;
 	}
@@ -149,7 +149,10 @@ public final class ClusteredNearestNeighbourSearch implements BankSearch {
 		return lastSearchedFraction;
 	}
 
-	@Override
+	/**
+	 * @param queries (n, dim) on this search's device
+	 * @return (n) Euclidean distance of each query to its nearest bank row, attached to the queries' manager
+	 */
 	public NDArray distances(NDArray queries) {
 		if (clusters == 0) {
 			lastSearchedFraction = 1;

@@ -64,7 +64,7 @@ public final class PatchCore implements AnomalyMethod {
 	private final Settings settings;
 	private final float[] bank;
 	private final int bankSize, dim;
-	private final BankSearch search;
+	private final ClusteredNearestNeighbourSearch search;
 	/** {@code bankSize x 3}: image, row, column of each entry; null when unknown. */
 	private final int[] sources;
 
@@ -75,7 +75,7 @@ public final class PatchCore implements AnomalyMethod {
 		this.bankSize = bankSize;
 		this.dim = dim;
 		this.sources = sources;
-		this.search = BankSearch.of(manager, bank, bankSize, dim, settings.seed());
+		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed());
 	}
 
 	/**
