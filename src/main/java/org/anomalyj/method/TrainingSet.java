@@ -80,47 +80,7 @@ public interface TrainingSet {
 
 	/** {@code set} with labelled defect patches added; its images and passes unchanged. */
 	static TrainingSet withDefects(TrainingSet set, DefectPatches defects) {
-		return new TrainingSet() {
-			@Override
-			public NDManager manager() {
-				return set.manager();
-			}
-
-			@Override
-			public FeatureGrid grid() {
-				return set.grid();
-			}
-
-			@Override
-			public PatchFeatures features() {
-				return set.features();
-			}
-
-			@Override
-			public int inputSize() {
-				return set.inputSize();
-			}
-
-			@Override
-			public int batchSize() {
-				return set.batchSize();
-			}
-
-			@Override
-			public int forEachFeatures(Consumer<FeatureRows> batch) {
-				return set.forEachFeatures(batch);
-			}
-
-			@Override
-			public int forEachInput(Consumer<NDArray> batch) {
-				return set.forEachInput(batch);
-			}
-
-			@Override
-			public List<ImageRef> images() {
-				return set.images();
-			}
-
+		return new ForwardingTrainingSet(set) {
 			@Override
 			public DefectPatches defects() {
 				return defects;

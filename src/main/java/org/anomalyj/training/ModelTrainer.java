@@ -20,6 +20,7 @@ import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.MethodCatalog;
 import org.anomalyj.method.DefectPatches;
+import org.anomalyj.method.ForwardingTrainingSet;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
@@ -478,45 +479,15 @@ public final class ModelTrainer {
 
 		/** {@code set}, counting its first pass; a first pass that reads nothing stops training at once. */
 		TrainingSet counting(TrainingSet set, int files, List<String> skipped) {
-			return new TrainingSet() {
-				@Override
-				public NDManager manager() {
-					return set.manager();
-				}
-
-				@Override
-				public FeatureGrid grid() {
-					return set.grid();
-				}
-
-				@Override
-				public PatchFeatures features() {
-					return set.features();
-				}
-
-				@Override
-				public int inputSize() {
-					return set.inputSize();
-				}
-
-				@Override
-				public int batchSize() {
-					return set.batchSize();
-				}
-
+			return new ForwardingTrainingSet(set) {
 				@Override
 				public int forEachFeatures(Consumer<FeatureRows> batch) {
-					return checked(set.forEachFeatures(batch));
-				}
-
-				@Override
-				public List<ImageRef> images() {
-					return set.images();
+					return checked(super.forEachFeatures(batch));
 				}
 
 				@Override
 				public int forEachInput(Consumer<NDArray> batch) {
-					return checked(set.forEachInput(batch));
+					return checked(super.forEachInput(batch));
 				}
 
 				private int checked(int n) {

@@ -48,7 +48,7 @@ public final class EfficientAd implements AnomalyMethod {
 	 */
 	public record Settings(int steps, double learningRate, int batch, int width) {
 
-		public static final Settings DEFAULT = new Settings(600, 1e-3, 4, 32);
+		public static final Settings DEFAULT = new Settings(2000, 1e-3, 4, 32);
 
 		public Settings {
 			if (steps < 1 || steps > 10_000_000) throw new IllegalArgumentException("efficientad steps must be from 1 to 10000000, was " + steps);

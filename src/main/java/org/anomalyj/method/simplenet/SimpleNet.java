@@ -49,7 +49,7 @@ public final class SimpleNet implements AnomalyMethod {
 	 */
 	public record Settings(int epochs, double learningRate, double noise, int hidden) {
 
-		public static final Settings DEFAULT = new Settings(24, 1e-3, 0.25, 256);
+		public static final Settings DEFAULT = new Settings(24, 1e-3, 0.25, 512);
 
 		public Settings {
 			if (epochs < 1 || epochs > 100_000) throw new IllegalArgumentException("simplenet epochs must be from 1 to 100000, was " + epochs);
