@@ -39,6 +39,11 @@ public final class PatchCore implements AnomalyMethod {
 	/** Per bank entry: training image index, grid row, grid column. */
 	static final String SOURCES = "memory_bank_sources";
 	/**
+	 * The search's k-means centres, kept so that loading a model does not cluster its bank again;
+	 * files written before they were kept are clustered on load, to the same centres (seeded).
+	 */
+	static final String CENTRES = "memory_bank_centres";
+	/**
 	 * Backbone features are far smaller; a bank value beyond this could only come from a damaged
 	 * file, and would overflow the float squared distances into infinities and NaN scores.
 	 */
@@ -69,13 +74,17 @@ public final class PatchCore implements AnomalyMethod {
 	private final int[] sources;
 
 	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim, int[] sources) {
+		this(manager, settings, bank, bankSize, dim, sources, null);
+	}
+
+	private PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim, int[] sources, float[] centres) {
 		if (sources != null && sources.length != bankSize * 3) throw new IllegalArgumentException(sources.length + " source values for " + bankSize + " entries");
 		this.settings = settings;
 		this.bank = bank;
 		this.bankSize = bankSize;
 		this.dim = dim;
 		this.sources = sources;
-		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed());
+		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed(), centres);
 	}
 
 	/**
@@ -144,7 +153,19 @@ public final class PatchCore implements AnomalyMethod {
 		float[] bank = t.toFloats();
 		for (float v : bank)
 			if (!(Math.abs(v) <= MAX_ABS_FEATURE)) throw new IOException("memory bank holds a non-finite or implausibly large value (" + v + ")");
-		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1], sources(tensors, (int) shape[0], grid));
+		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1], sources(tensors, (int) shape[0], grid),
+			centres(tensors, (int) shape[0], (int) shape[1]));
+	}
+
+	/** The stored search centres, checked; null when the file has none (written before they were kept, or a bank too small for clusters). */
+	private static float[] centres(Map<String, Safetensors.Tensor> tensors, int size, int dim) throws IOException {
+		if (!tensors.containsKey(CENTRES)) return null;
+		int k = ClusteredNearestNeighbourSearch.clusters(size);
+		if (k == 0) throw new IOException("tensor '" + CENTRES + "' is present, but a bank of " + size + " entries is searched without clusters");
+		float[] c = StoredTensors.floats(tensors, CENTRES, k, dim);
+		for (float v : c)
+			if (!(Math.abs(v) <= MAX_ABS_FEATURE)) throw new IOException("tensor '" + CENTRES + "' holds an implausibly large value (" + v + ")");
+		return c;
 	}
 
 	/** The entries' sources, each checked against the grid; null when the file has none (written before they were kept). */
@@ -242,6 +263,8 @@ public final class PatchCore implements AnomalyMethod {
 		Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
 		t.put(BANK, Safetensors.Tensor.of(bank, bankSize, dim));
 		if (sources != null) t.put(SOURCES, Safetensors.Tensor.of(sources, bankSize, 3));
+		float[] centres = search.centres();
+		if (centres != null) t.put(CENTRES, Safetensors.Tensor.of(centres, search.clusters(), dim));
 		return t;
 	}
 
