@@ -3,24 +3,31 @@ package org.anomalyj.bench;
 import org.anomalyj.features.PatchFeatures;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.Preprocessor;
+import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.sink.SinkCatalog;
+import org.anomalyj.task.Progress;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where scoring time goes, against what the machine can do: the GEMM rate the engine reaches, the
  * FLOPs of the backbone and of the nearest-neighbour search per image, the floor they imply, and
- * measured embedding, search and end-to-end times per image.
+ * measured embedding, search and end-to-end times per image, and the user's path: from files to
+ * the output files {@code score} writes.
  */
 public final class ScoringBenchmark {
 
@@ -33,11 +40,13 @@ public final class ScoringBenchmark {
 	 * @param searchMs measured nearest-neighbour search per image
 	 * @param scoreMs measured embed + search + map per image, preprocessed input
 	 * @param endToEndMs measured file to score and map per image (read, preprocess, score, map at image size)
+	 * @param outputsMs measured file to the default output files per image, as {@code score} writes them
+	 *        (the above, plus defect regions, map TIFF, mask and overlay PNGs, scores.csv; {@link BatchInspection})
 	 * @param batch images per batch
 	 * @param method what the method learned, as its training summary says (e.g. "bank 19251")
 	 */
 	public record Result(double gemmGflops, double backboneGflop, double searchGflop, double floorMs, double embedMs, double searchMs,
-		double scoreMs, double endToEndMs, int batch, String method) {}
+		double scoreMs, double endToEndMs, double outputsMs, int batch, String method) {}
 
 	private ScoringBenchmark() {}
 
@@ -119,8 +128,26 @@ public final class ScoringBenchmark {
 			}
 			if (r >= 0) e2e[r] = (System.nanoTime() - t0) / 1e6 / n;
 		}
-		return new Result(gemm, backbone, search, (backbone + search) / gemm * 1e3, median(embed), median(knn), median(full), median(e2e), batch,
-			method.summary());
+		double[] outputs = new double[rounds];
+		Path dir = Files.createTempDirectory("anomalyj-bench");
+		try {
+			for (int r = -1; r < rounds; r++) {
+				// A folder per round: a run into a folder that holds the outputs already would resume, not redo.
+				long t0 = System.nanoTime();
+				BatchInspection.run(inspector, files, dir.resolve("round" + (r + 1)), new BatchInspection.Settings(SinkCatalog.DEFAULTS, 0.5, batch), Progress.NONE);
+				if (r >= 0) outputs[r] = (System.nanoTime() - t0) / 1e6 / n;
+			}
+		} finally {
+			deleteTree(dir);
+		}
+		return new Result(gemm, backbone, search, (backbone + search) / gemm * 1e3, median(embed), median(knn), median(full), median(e2e),
+			median(outputs), batch, method.summary());
+	}
+
+	private static void deleteTree(Path dir) throws IOException {
+		try (Stream<Path> walk = Files.walk(dir)) {
+			for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+		}
 	}
 
 	/** Images timed per round: enough to mix good and defective ones, few enough to keep the run short. */

@@ -74,6 +74,7 @@ final class BenchVerb implements Main.Verb {
 			json.addProperty("search_ms_per_image", r.searchMs());
 			json.addProperty("score_ms_per_image", r.scoreMs());
 			json.addProperty("end_to_end_ms_per_image", r.endToEndMs());
+			json.addProperty("score_outputs_ms_per_image", r.outputsMs());
 			json.addProperty("score_over_floor", r.scoreMs() / r.floorMs());
 			json.addProperty("batch", r.batch());
 
