@@ -1,7 +1,6 @@
 package org.anomalyj.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import org.anomalyj.backbone.BackboneCatalog;
 import org.anomalyj.backbone.BackbonePlugin;
@@ -10,7 +9,6 @@ import org.anomalyj.features.FeatureGrid;
 import org.anomalyj.features.FeatureRows;
 import org.anomalyj.features.FeatureSession;
 import org.anomalyj.features.ImageRef;
-import org.anomalyj.features.PatchFeatures;
 import org.anomalyj.image.ImageFileReader;
 import org.anomalyj.image.InputNormalization;
 import org.anomalyj.image.IntensityRange;
