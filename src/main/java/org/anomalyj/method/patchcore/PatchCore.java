@@ -54,15 +54,25 @@ public final class PatchCore implements AnomalyMethod {
 	 * @param seed seed of the coreset's random start
 	 * @param reweight whether image scores use the paper's neighbourhood reweighting
 	 * @param neighbours neighbourhood size for reweighting (anomalib: 9)
+	 * @param probes clusters of the bank a patch visits beyond its own at most when searching its
+	 *        nearest entry, nearest first; 0 for an exact search ({@link ClusteredNearestNeighbourSearch})
 	 */
-	public record Settings(double coresetRatio, long seed, boolean reweight, int neighbours) {
+	public record Settings(double coresetRatio, long seed, boolean reweight, int neighbours, int probes) {
 
-		public static final Settings DEFAULT = new Settings(0.1, 0, false, 9);
+		/**
+		 * Probes by default: 8 bounds a query's work to 9 of the bank's 0.5·√M clusters (8 % of
+		 * ball screws' bank, where the exact search visits 64 %), and found the exact nearest distance
+		 * for 99.1 % of ball-screw and 99.95 % of bottle patches, every metric within 0.001 of exact.
+		 */
+		public static final int DEFAULT_PROBES = 8;
+
+		public static final Settings DEFAULT = new Settings(0.1, 0, false, 9, DEFAULT_PROBES);
 
 		public Settings {
 			if (!(coresetRatio > 0 && coresetRatio <= 1))
 				throw new IllegalArgumentException("coreset ratio must be in (0, 1], was " + coresetRatio);
 			if (neighbours < 1) throw new IllegalArgumentException("neighbours must be at least 1, was " + neighbours);
+			if (probes < 0) throw new IllegalArgumentException("probes must be 0 (exact search) or positive, was " + probes);
 		}
 	}
 
@@ -84,7 +94,7 @@ public final class PatchCore implements AnomalyMethod {
 		this.bankSize = bankSize;
 		this.dim = dim;
 		this.sources = sources;
-		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed(), centres);
+		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed(), centres, settings.probes());
 	}
 
 	/**
@@ -137,8 +147,10 @@ public final class PatchCore implements AnomalyMethod {
 	public static PatchCore restore(NDManager manager, JsonFields parameters, Map<String, Safetensors.Tensor> tensors, FeatureGrid grid)
 		throws IOException {
 		int expectedDim = grid.channels();
+		// Files written before the bounded search were calibrated with exact distances: they keep them.
+		int probes = parameters.has("probes") ? (int) parameters.integer("probes", 0, Integer.MAX_VALUE) : 0;
 		Settings settings = new Settings(parameters.fraction("coreset_ratio"), parameters.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE), parameters.bool("reweight"),
-			(int) parameters.integer("neighbours", 1, Integer.MAX_VALUE));
+			(int) parameters.integer("neighbours", 1, Integer.MAX_VALUE), probes);
 		Safetensors.Tensor t = tensors.get(BANK);
 		if (t == null) throw new IOException("the model has no memory bank (tensor '" + BANK + "')");
 		long[] shape = t.shape();
@@ -253,6 +265,7 @@ public final class PatchCore implements AnomalyMethod {
 		o.addProperty("seed", settings.seed());
 		o.addProperty("reweight", settings.reweight());
 		o.addProperty("neighbours", settings.neighbours());
+		o.addProperty("probes", settings.probes());
 		o.addProperty("bank_size", bankSize);
 		o.addProperty("dim", dim);
 		return o;

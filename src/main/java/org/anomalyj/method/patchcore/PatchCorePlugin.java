@@ -26,7 +26,9 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 	private static final List<MethodOption> OPTIONS = List.of(
 		MethodOption.value("coreset", Double.toString(PatchCore.Settings.DEFAULT.coresetRatio()), "fraction of training patches kept in the memory bank, (0, 1]"),
 		MethodOption.flag("reweight", "reweight image scores by how isolated the nearest bank entry is (PatchCore eq. 7)"),
-		MethodOption.value("neighbours", Integer.toString(PatchCore.Settings.DEFAULT.neighbours()), "neighbourhood size of the reweighting"));
+		MethodOption.value("neighbours", Integer.toString(PatchCore.Settings.DEFAULT.neighbours()), "neighbourhood size of the reweighting"),
+		MethodOption.value("probes", Integer.toString(PatchCore.Settings.DEFAULT.probes()),
+			"memory-bank clusters a patch's search visits beyond its own, nearest first; 0 = exact search (slower on texture)"));
 
 	@Override
 	public String name() {
@@ -46,18 +48,19 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 	@Override
 	public JsonObject settings(Map<String, String> given) {
 		OptionValues v = new OptionValues(name(), OPTIONS, given);
-		PatchCore.Settings s = new PatchCore.Settings(v.real("coreset"), 0, v.flag("reweight"), v.integer("neighbours"));
+		PatchCore.Settings s = new PatchCore.Settings(v.real("coreset"), 0, v.flag("reweight"), v.integer("neighbours"), v.integer("probes"));
 		JsonObject o = new JsonObject();
 		o.addProperty("coreset_ratio", s.coresetRatio());
 		o.addProperty("reweight", s.reweight());
 		o.addProperty("neighbours", s.neighbours());
+		o.addProperty("probes", s.probes());
 		return o;
 	}
 
 	/** The options that give {@code settings}, for callers that hold a {@link PatchCore.Settings}. */
 	public static Map<String, String> options(PatchCore.Settings settings) {
 		return Map.of("coreset", Double.toString(settings.coresetRatio()), "reweight", Boolean.toString(settings.reweight()), "neighbours",
-			Integer.toString(settings.neighbours()));
+			Integer.toString(settings.neighbours()), "probes", Integer.toString(settings.probes()));
 	}
 
 	@Override
@@ -67,8 +70,10 @@ public final class PatchCorePlugin implements AnomalyMethodPlugin {
 
 	/** The one-pass fitter with these settings, for training sets larger than memory. */
 	public Fitter fitter(NDManager manager, FeatureGrid grid, JsonObject settings, long seed, Progress progress) {
+		// Settings stored before the bounded search have no probes: exact, as they were.
+		int probes = settings.has("probes") ? settings.get("probes").getAsInt() : 0;
 		PatchCore.Settings s = new PatchCore.Settings(settings.get("coreset_ratio").getAsDouble(), seed, settings.get("reweight").getAsBoolean(),
-			settings.get("neighbours").getAsInt());
+			settings.get("neighbours").getAsInt(), probes);
 		return PatchCore.fitter(manager, grid.channels(), s, progress);
 	}
 

@@ -90,4 +90,57 @@ class ClusteredNearestNeighbourSearchTest {
 			assertNearest(bank, m, q, n, s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray());
 		}
 	}
+	@Test
+	void boundedProbesCapTheWorkAndNeverUnderestimateADistance() {
+		// Texture-like data: isotropic noise, where the bounds rule out nothing and the exact search falls back to dense.
+		Random r = new Random(14);
+		int m = 8000, n = 600, probes = 3;
+		float[] bank = gaussian(r, m, 1), q = gaussian(r, n, 1);
+		System.arraycopy(bank, 77 * DIM, q, 5 * DIM, DIM);
+		try (NDManager mgr = NDManager.newBaseManager();
+			ClusteredNearestNeighbourSearch bounded = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0, null, probes);
+			ClusteredNearestNeighbourSearch exact = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0, exactCentres(mgr, bank, m), 0)) {
+			float[] got = bounded.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+			// Work: at most probes + 1 clusters per query, whatever the data; the clusters are k-means ones of ~equal size.
+			int k = bounded.clusters();
+			assertTrue(bounded.lastSearchedFraction() <= 2.0 * (probes + 1) / k, "searched " + bounded.lastSearchedFraction() + " of " + k + " clusters");
+			int hits = 0;
+			for (int i = 0; i < n; i++) {
+				double want = BruteForce.nearest(bank, m, q, i, DIM);
+				// Only clusters are skipped, never entries within one: a distance can be too large, not too small.
+				assertTrue(got[i] >= want - (2e-3 + 1e-4 * want), "query " + i + ": " + got[i] + " below the true " + want);
+				if (got[i] <= want + 2e-3 + 1e-4 * want) hits++;
+			}
+			assertEquals(0f, got[5], 2e-2f, "a bank row lies in its own cluster, which is always visited");
+			// The nearest clusters first: most queries still find their true neighbour even in 16-d noise.
+			assertTrue(hits > n / 2, hits + " of " + n + " exact");
+			exact.distances(mgr.create(q, new Shape(n, DIM)));
+			assertEquals(1.0, exact.lastSearchedFraction(), "the exact search falls back to dense here");
+		}
+	}
+
+	@Test
+	void asManyProbesAsClustersIsExactAndTheSameForAnyBatch() {
+		Random r = new Random(15);
+		float[] centres = gaussian(r, 40, 3);
+		int m = 5000, n = 300;
+		float[] bank = blobs(r, m, centres, 0.5f), q = blobs(r, n, centres, 0.5f);
+		try (NDManager mgr = NDManager.newBaseManager();
+			ClusteredNearestNeighbourSearch all = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0, null, 10_000);
+			ClusteredNearestNeighbourSearch few = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0, null, 2)) {
+			assertNearest(bank, m, q, n, all.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray());
+			// A bounded search never falls back to dense for a whole batch: a query's distance is the same alone or in a batch.
+			float[] batch = few.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+			for (int i = 0; i < n; i += 37) {
+				float alone = few.distances(mgr.create(java.util.Arrays.copyOfRange(q, i * DIM, (i + 1) * DIM), new Shape(1, DIM))).toFloatArray()[0];
+				assertEquals(batch[i], alone, 1e-4f * Math.max(1, alone), "query " + i);
+			}
+		}
+	}
+
+	private static float[] exactCentres(NDManager mgr, float[] bank, int m) {
+		try (ClusteredNearestNeighbourSearch s = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0)) {
+			return s.centres();
+		}
+	}
 }

@@ -19,7 +19,7 @@ class PatchCoreFitterTest {
 	}
 
 	private static PatchCore fitSliced(NDManager m, float[] x, int n, double ratio, int chunkRows, int bankSlice, int... batches) {
-		PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(ratio, 5, false, 9), Progress.NONE, chunkRows, bankSlice);
+		PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(ratio, 5, false, 9, 0), Progress.NONE, chunkRows, bankSlice);
 		int at = 0;
 		for (int b : batches) {
 			f.addRows(Arrays.copyOfRange(x, at * DIM, (at + b) * DIM), b);
@@ -75,7 +75,7 @@ class PatchCoreFitterTest {
 				for (int d = 3; d < DIM; d++) x[at + d] = (float) r.nextGaussian();
 			}
 		try (NDManager m = NDManager.newBaseManager()) {
-			PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(0.3, 5, false, 9), Progress.NONE, 50, 16);
+			PatchCoreFitter f = new PatchCoreFitter(m, DIM, new PatchCore.Settings(0.3, 5, false, 9, 0), Progress.NONE, 50, 16);
 			for (int from = 0; from < images; from += 5) {
 				int to = Math.min(images, from + 5);
 				f.add(new org.anomalyj.features.FeatureRows(Arrays.copyOfRange(x, from * positions * DIM, to * positions * DIM), to - from, grid));

@@ -47,7 +47,7 @@ class PatchCoreStoredCentresTest {
 		Random r = new Random(3);
 		float[] bank = values(r, SIZE), q = values(r, IMAGES * GRID.positions());
 		try (NDManager m = NDManager.newBaseManager();
-			PatchCore trained = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9), bank, SIZE, DIM, null)) {
+			PatchCore trained = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9, 0), bank, SIZE, DIM, null)) {
 			Map<String, Safetensors.Tensor> tensors = trained.tensors();
 			Safetensors.Tensor stored = tensors.get(PatchCore.CENTRES);
 			assertNotNull(stored, "a bank this large is clustered, and its centres are written");
@@ -80,7 +80,7 @@ class PatchCoreStoredCentresTest {
 		Random r = new Random(4);
 		float[] bank = values(r, SIZE);
 		try (NDManager m = NDManager.newBaseManager();
-			PatchCore trained = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9), bank, SIZE, DIM, null)) {
+			PatchCore trained = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9, 0), bank, SIZE, DIM, null)) {
 			int k = ClusteredNearestNeighbourSearch.clusters(SIZE);
 			Map<String, Safetensors.Tensor> wrongShape = new HashMap<>(trained.tensors());
 			wrongShape.put(PatchCore.CENTRES, Safetensors.Tensor.of(new float[(k - 1) * DIM], k - 1, DIM));
@@ -99,8 +99,25 @@ class PatchCoreStoredCentresTest {
 	@Test
 	void smallBanksHaveNoCentres() {
 		Random r = new Random(5);
-		try (NDManager m = NDManager.newBaseManager(); PatchCore p = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9), values(r, 500), 500, DIM, null)) {
+		try (NDManager m = NDManager.newBaseManager(); PatchCore p = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9, 0), values(r, 500), 500, DIM, null)) {
 			assertNull(p.tensors().get(PatchCore.CENTRES));
+		}
+	}
+	@Test
+	void theBoundedSearchIsStoredAndFilesWithoutItStayExact() throws IOException {
+		Random r = new Random(6);
+		float[] bank = values(r, SIZE);
+		try (NDManager m = NDManager.newBaseManager();
+			PatchCore trained = new PatchCore(m, new PatchCore.Settings(0.1, 7, false, 9, 4), bank, SIZE, DIM, null)) {
+			com.google.gson.JsonObject parameters = trained.parameters();
+			try (PatchCore loaded = PatchCore.restore(m, JsonFields.of(parameters, "test"), trained.tensors(), GRID)) {
+				assertEquals(4, loaded.settings().probes());
+			}
+			// Written before the bounded search: its thresholds were calibrated on exact distances.
+			parameters.remove("probes");
+			try (PatchCore old = PatchCore.restore(m, JsonFields.of(parameters, "test"), trained.tensors(), GRID)) {
+				assertEquals(0, old.settings().probes());
+			}
 		}
 	}
 }

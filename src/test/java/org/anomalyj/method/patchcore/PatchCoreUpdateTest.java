@@ -25,7 +25,7 @@ class PatchCoreUpdateTest {
 			float[] old = CoresetSamplerTest.blobs(nOld, DIM, 4, 1);
 			float[] fresh = CoresetSamplerTest.blobs(nNew, DIM, 4, 2);
 			for (int i = 0; i < 50; i++) for (int j = 0; j < DIM; j++) fresh[i * DIM + j] += 100;
-			PatchCore.Settings s = new PatchCore.Settings(0.1, 5, false, 9);
+			PatchCore.Settings s = new PatchCore.Settings(0.1, 5, false, 9, 0);
 			try (PatchCore first = PatchCore.fit(m, old, nOld, DIM, s, Progress.NONE)) {
 				float[] bank = first.tensors().get(PatchCore.BANK).toFloats();
 				FeatureRows rows = new FeatureRows(fresh, nNew, new FeatureGrid(DIM, 1, 1));

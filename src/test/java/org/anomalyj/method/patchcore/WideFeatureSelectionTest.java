@@ -42,7 +42,7 @@ class WideFeatureSelectionTest {
 		try (NDManager m = NDManager.newBaseManager()) {
 			int d = 300, n = 1200;
 			float[] x = CoresetSamplerTest.blobs(n, d, 6, 1);
-			PatchCore.Settings settings = new PatchCore.Settings(0.1, 5, false, 9);
+			PatchCore.Settings settings = new PatchCore.Settings(0.1, 5, false, 9, 0);
 			PatchCoreFitter f = new PatchCoreFitter(m, d, settings, Progress.NONE, 5000);
 			f.addRows(x, n);
 			float[] bank;
