@@ -87,7 +87,7 @@ public record CategoryBreakdown(List<Row> rows, String given, Map<String, Intege
 		else b.append(String.format(Locale.ROOT, "%-14s each test image judged as the category recognised in it: %s%n", "recognised", as));
 		for (Row row : rows)
 			b.append(String.format(Locale.ROOT, "%-14s %s: image threshold %.4g (%d calibration images), goods_flagged %d of %d, defects_flagged %d of %d%n",
-				"category", row.category(), row.imageThreshold(), row.calibrationImages(), row.goods().flagged(), row.goods().of(), row.defects().flagged(),
+				"by_category", row.category(), row.imageThreshold(), row.calibrationImages(), row.goods().flagged(), row.goods().of(), row.defects().flagged(),
 				row.defects().of()));
 		b.append(String.format(Locale.ROOT, "%-14s one threshold for all categories, %.4g: goods_flagged %d of %d, defects_flagged %d of %d%n", "pooled",
 			pooledThreshold, pooledGoods.flagged(), pooledGoods.of(), pooledDefects.flagged(), pooledDefects.of()));

@@ -21,7 +21,9 @@ import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -96,9 +98,9 @@ public final class AnomalyModel implements AutoCloseable {
 	 * calibration images the model recognises as their own part, and each part's thresholds; none
 	 * for a model of one.
 	 */
-	public java.util.List<String> describeCategories() {
-		java.util.List<String> lines = new java.util.ArrayList<>();
-		for (String line : java.util.List.of(training.describeCategories(), training.describeRecognition())) if (!line.isEmpty()) lines.add(line);
+	public List<String> describeCategories() {
+		List<String> lines = new ArrayList<>();
+		for (String line : List.of(training.describeCategories(), training.describeRecognition())) if (!line.isEmpty()) lines.add(line);
 		if (!categories.isEmpty()) {
 			lines.add("thresholds per category (each judges the images of its category; the thresholds above pool all categories):");
 			for (String line : categories.describe()) lines.add("  " + line);

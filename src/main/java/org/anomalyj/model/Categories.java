@@ -192,11 +192,8 @@ public final class Categories {
 			Category old = list.get(c);
 			Thresholds t = old.thresholds();
 			float[] scores = select(imageScores, assigned, c), maxima = select(mapMaxima, assigned, c);
-			if (scores.length > 0) {
-				boolean keep = adding && t.imageScores() != null;
-				t = Thresholds.calibrate(keep ? concat(t.imageScores().values(), scores) : scores, keep ? concat(t.mapMaxima().values(), maxima) : maxima,
-					t.alpha(), keep ? t.calibration() : calibration);
-			}
+			if (scores.length > 0)
+				t = adding && t.imageScores() != null ? t.withScoresAdded(scores, maxima) : Thresholds.calibrate(scores, maxima, t.alpha(), calibration);
 			out.add(new Category(old.name(), old.descriptor, old.images(), t));
 		}
 		return new Categories(out);
@@ -240,12 +237,6 @@ public final class Categories {
 		for (int a : assigned) if (a == c) n++;
 		float[] out = new float[n];
 		for (int i = 0, k = 0; i < values.length; i++) if (assigned[i] == c) out[k++] = values[i];
-		return out;
-	}
-
-	private static float[] concat(float[] a, float[] b) {
-		float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-		System.arraycopy(b, 0, out, a.length, b.length);
 		return out;
 	}
 

@@ -119,6 +119,23 @@ public final class Thresholds {
 	}
 
 	/**
+	 * The same thresholds with more calibration scores joining the stored ones (images added to a
+	 * model, scored by it without having trained it), calibrated as the stored ones were.
+	 *
+	 * @throws IllegalStateException when there are no stored scores to join
+	 */
+	public Thresholds withScoresAdded(float[] moreImageScores, float[] moreMapMaxima) {
+		if (imageScores == null) throw new IllegalStateException("no calibration scores to add to");
+		return recalibrated(concat(imageScores.values(), moreImageScores), concat(mapMaxima.values(), moreMapMaxima), calibration);
+	}
+
+	private static float[] concat(float[] a, float[] b) {
+		float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, out, a.length, b.length);
+		return out;
+	}
+
+	/**
 	 * These thresholds with the conformal part (calibration scores, thresholds, how they were
 	 * obtained) of {@code other}: alpha, F1 and custom thresholds and the active choice stay. A part's
 	 * thresholds in a model of several parts are the model's with the part's own calibration.

@@ -6,6 +6,7 @@ import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Categories;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.task.Progress;
 
@@ -22,7 +23,7 @@ import java.util.Random;
 /**
  * Image scores and anomaly-map maxima of good images, each scored by a model that did not train on
  * it: what the conformal thresholds are calibrated on; with each image's pooled features, which
- * tell the part it shows in a model of several ({@link org.anomalyj.model.Categories}). Computed
+ * tell the part it shows in a model of several ({@link Categories}). Computed
  * from stored features, so the backbone runs once per image.
  */
 public record HeldOutScores(float[] imageScores, float[] mapMaxima, float[][] pooled) {
@@ -40,7 +41,7 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima, float[][] po
 	}
 
 	/** Each image's part among {@code categories}, the nearest by pooled features, or {@code forced} (an index) for all when it is not -1. */
-	public int[] assign(org.anomalyj.model.Categories categories, int forced) {
+	public int[] assign(Categories categories, int forced) {
 		int[] out = new int[imageScores.length];
 		for (int i = 0; i < out.length; i++) out[i] = forced >= 0 ? forced : categories.nearest(pooled[i]);
 		return out;

@@ -151,9 +151,7 @@ public final class ModelUpdater {
 				HeldOutScores scores = Recalibration.score(updated, calFiles, batchSize, skipped, progress);
 				heldOut = scores.imageScores().length;
 				if (heldOut > 0) {
-					float[] image = concat(thresholds.imageScores().values(), scores.imageScores());
-					float[] maps = concat(thresholds.mapMaxima().values(), scores.mapMaxima());
-					updated.withThresholds(thresholds.recalibrated(image, maps, thresholds.calibration()));
+					updated.withThresholds(thresholds.withScoresAdded(scores.imageScores(), scores.mapMaxima()));
 					Categories learned = updated.categories();
 					if (!learned.isEmpty())
 						updated.withCategories(learned.recalibrated(scores.imageScores(), scores.mapMaxima(), scores.assign(learned, forced),
@@ -169,11 +167,5 @@ public final class ModelUpdater {
 			}
 			throw e;
 		}
-	}
-
-	private static float[] concat(float[] a, float[] b) {
-		float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-		System.arraycopy(b, 0, out, a.length, b.length);
-		return out;
 	}
 }

@@ -29,9 +29,7 @@ class MultiCategoryCliTest {
 		Path stripes = category(dir.resolve("parts/stripes"), 20, true, 1);
 		Path dots = category(dir.resolve("parts/dots"), 10, false, 2);
 		Path model = dir.resolve("m.zip");
-		MainTest.Run t = MainTest.run("train", "--data", stripes.toString(), "--data", dots.toString(), "--out", model.toString(), "--size", "32",
-			"--device", "cpu");
-		assertEquals(0, t.code(), t.err());
+		MainTest.Run t = train(model, stripes, dots);
 		assertTrue(t.err().contains("stripes: 20 images") && t.err().contains("dots: 10 images"), t.err());
 		assertTrue(t.out().contains("2 categories in one model: stripes 20 images"), t.out());
 		assertTrue(t.out().contains("categories recognised: 3 of 3 calibration images nearest their own category (stripes 2 of 2, dots 1 of 1)"), t.out());
@@ -67,7 +65,7 @@ class MultiCategoryCliTest {
 			assertTrue(e.out().toLowerCase().contains("auroc"), e.out());
 			// The folder names the category: its thresholds judge, and the recognition is checked against it.
 			assertTrue(e.out().contains("6 of 6 test images recognised as " + name + ", the folder's category"), e.out());
-			assertTrue(e.out().matches("(?s).*category +" + name + ": image threshold \\S+ \\(\\d calibration images\\), goods_flagged \\d of 3, "
+			assertTrue(e.out().matches("(?s).*by_category +" + name + ": image threshold \\S+ \\(\\d calibration images\\), goods_flagged \\d of 3, "
 				+ "defects_flagged \\d of 3.*"), e.out());
 			assertTrue(e.out().contains("one threshold for all categories"), e.out());
 			JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("categories");
@@ -82,9 +80,7 @@ class MultiCategoryCliTest {
 		Path stripes = category(dir.resolve("stripes"), 20, true, 1);
 		Path dots = category(dir.resolve("dots"), 20, false, 2);
 		Path model = dir.resolve("m.zip");
-		MainTest.Run t = MainTest.run("train", "--data", stripes.toString(), "--data", dots.toString(), "--out", model.toString(), "--size", "32",
-			"--device", "cpu");
-		assertEquals(0, t.code(), t.err());
+		train(model, stripes, dots);
 		Path mixed = Files.createDirectories(dir.resolve("mixed"));
 		for (Path c : List.of(stripes, dots))
 			for (String kind : List.of("good", "spot"))
@@ -151,6 +147,13 @@ class MultiCategoryCliTest {
 		assertTrue(r.err().contains(plain + ": not an MVTec AD category"), r.err());
 		assertFalse(r.err().contains("Exception"), r.err());
 		assertFalse(Files.exists(model));
+	}
+
+	/** {@code train --data A --data B} at the smallest input size; checks that it succeeded. */
+	private static MainTest.Run train(Path model, Path a, Path b) {
+		MainTest.Run t = MainTest.run("train", "--data", a.toString(), "--data", b.toString(), "--out", model.toString(), "--size", "32", "--device", "cpu");
+		assertEquals(0, t.code(), t.err());
+		return t;
 	}
 
 	private static Path category(Path root, int train, boolean stripes, long seed) throws IOException {
