@@ -111,21 +111,14 @@ public record CategoryBreakdown(List<Row> rows, String given, Map<String, Intege
 			x.addProperty("category", row.category());
 			x.addProperty("image_threshold", row.imageThreshold());
 			x.addProperty("calibration_images", row.calibrationImages());
-			flags(x, row.goods(), row.defects());
+			EvaluationReport.addFlagged(x, row.goods(), row.defects());
 			list.add(x);
 		}
 		o.add("per_category", list);
 		JsonObject pooled = new JsonObject();
 		pooled.addProperty("image_threshold", pooledThreshold);
-		flags(pooled, pooledGoods, pooledDefects);
+		EvaluationReport.addFlagged(pooled, pooledGoods, pooledDefects);
 		o.add("pooled", pooled);
 		return o;
-	}
-
-	private static void flags(JsonObject o, Flagged goods, Flagged defects) {
-		o.addProperty("goods", goods.of());
-		o.addProperty("goods_flagged", goods.flagged());
-		o.addProperty("defects", defects.of());
-		o.addProperty("defects_flagged", defects.flagged());
 	}
 }
