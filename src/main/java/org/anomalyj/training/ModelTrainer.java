@@ -192,7 +192,7 @@ public final class ModelTrainer {
 	 * from each category in proportion to its size, at least one each ({@link StratifiedHoldOut}),
 	 * and the training report names the categories with their counts. Each category also gets
 	 * thresholds of its own, from its own calibration images, and a descriptor by which scoring
-	 * recognises it ({@link org.anomalyj.model.Categories}). One category trains as
+	 * recognises it ({@link Categories}). One category trains as
 	 * {@link #train(List, Settings, FeatureSession.Extraction, Progress)} does, unnamed.
 	 *
 	 * @param extraction where features are computed; null for here
