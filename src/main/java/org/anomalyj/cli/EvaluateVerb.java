@@ -3,6 +3,7 @@ package org.anomalyj.cli;
 import org.anomalyj.data.CategoryFolder;
 import org.anomalyj.data.TestSample;
 import org.anomalyj.evaluation.CalibrationSplit;
+import org.anomalyj.evaluation.CategoryBreakdown;
 import org.anomalyj.evaluation.Evaluation;
 import org.anomalyj.evaluation.EvaluationReport;
 import org.anomalyj.evaluation.FalseAlarmStudy;
@@ -46,7 +47,10 @@ final class EvaluateVerb implements Main.Verb {
 			out.println("evaluate --model MODEL.zip --data CATEGORY_DIR [--json FILE] [--batch 8] [--device auto|cpu|gpu]\n"
 				+ "      [--calibrate-goods 1|2 [--seed 0]]\n"
 				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP, ms per image, and the good and\n"
-				+ "  defective test images the model's threshold flags.\n"
+				+ "  defective test images the model's threshold flags. For a model of several categories, the images are judged\n"
+				+ "  by the thresholds of the category the folder is named after (when the model has it; else of the category\n"
+				+ "  recognised in each image), and per category: goods and defects flagged, how many images were recognised as\n"
+				+ "  the folder's category, and what the one pooled threshold would flag.\n"
 				+ "  --calibrate-goods: the drift protocol. The test goods are split in two seeded halves; half 1 or 2 re-sets\n"
 				+ "  the thresholds as `calibrate` does (the drift check of that half is printed), the rest is evaluated.\n"
 				+ "evaluate --data CATEGORY_DIR --few-shot 1,2,4,8,16 [--repeats 5] [--method " + String.join("|", MethodCatalog.names())
@@ -98,18 +102,27 @@ final class EvaluateVerb implements Main.Verb {
 		if (fewShot == null && !falseAlarms && supervised == null) {
 			try (AnomalyModel model = AnomalyModel.load(a.path("model"), DeviceChoice.parse(a.string("device", "auto")))) {
 				String half = a.string("calibrate-goods", null);
+				// The test images' part is known when the folder is named like one of the model's parts.
+				String part = model.categories().known(category.name());
 				Evaluation.Result r;
-				if (half == null) r = Evaluation.run(new Inspector(model), category, a.integer("batch", 8), Main.progress(err));
+				if (half == null) r = Evaluation.run(new Inspector(model, 0, part), category, a.integer("batch", 8), Main.progress(err));
 				else {
 					CalibrationSplit.Outcome o = CalibrationSplit.run(model, category, a.integer("calibrate-goods", 1), a.longValue("seed", 0),
 						a.integer("batch", 8), Main.progress(err));
 					if (o.recalibration().drift() != null) out.println(o.recalibration().drift().describe());
 					out.println(o.recalibration().thresholds().describe());
+					for (String line : o.recalibration().describeCategories()) out.println("  " + line);
 					out.println("evaluated on the other " + o.evaluation().images() + " test images");
 					r = o.evaluation();
 				}
 				out.print(EvaluationReport.table(category.name(), r));
-				if (json != null) EvaluationReport.writeJson(json, category.name(), r);
+				CategoryBreakdown parts = CategoryBreakdown.of(model, r, part);
+				if (parts != null) out.print(parts.table());
+				if (json != null) {
+					JsonObject o = EvaluationReport.json(category.name(), r);
+					if (parts != null) o.add("categories", parts.json());
+					writeJson(json, o);
+				}
 			}
 			return;
 		}

@@ -39,10 +39,12 @@ final class ScoreVerb implements Main.Verb {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("score --model MODEL.zip --input IMAGE|DIR --out OUTDIR [--opacity 0.5] [--min-area 0] [--batch 8]\n"
 				+ "      [--threshold conformal|f1] [--sinks " + String.join(",", SinkCatalog.DEFAULTS) + "] [--no-maps] [--no-masks] [--no-overlays]\n"
-				+ "      [--device auto|cpu|gpu]\n"
+				+ "      [--category NAME] [--device auto|cpu|gpu]\n"
 				+ "  Writes NAME.map.tif (32-bit map), NAME.mask.png, NAME.overlay.png and scores.csv (score, normalised score\n"
 				+ "  with 0.5 at the threshold, conformal p-value, verdict, defects); a rerun resumes.\n"
 				+ "  --threshold: which stored thresholds decide (default: the one chosen at training).\n"
+				+ "  --category: for a model of several categories, every input shows this one and its thresholds decide; without\n"
+				+ "    it, each image is judged by the category the model recognises in it (scores.csv's category column).\n"
 				+ "  --goods: the inputs are known to be good (e.g. a sample of today's production): after scoring, a line says\n"
 				+ "    whether they score above the model's calibration images beyond chance (drift; one-sided rank-sum test at\n"
 				+ "    0.01, with their p-values' median). Without it nothing is tested, as the inputs may hold defects.\n"
@@ -50,7 +52,7 @@ final class ScoreVerb implements Main.Verb {
 			for (ResultSinkPlugin p : SinkCatalog.sinks().values()) out.printf("    %-9s %s%n", p.name(), p.description());
 			return;
 		}
-		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device", "threshold", "sinks"),
+		Arguments a = new Arguments("score", args, 1, Set.of("model", "input", "out", "opacity", "min-area", "batch", "device", "threshold", "sinks", "category"),
 			Set.of("no-maps", "no-masks", "no-overlays", "goods"));
 		BatchInspection.Settings s = new BatchInspection.Settings(sinks(a), a.real("opacity", 0.5), a.integer("batch", 8));
 		Path modelFile = a.path("model");
@@ -65,7 +67,12 @@ final class ScoreVerb implements Main.Verb {
 			String choice = a.string("threshold", null);
 			if (choice != null) model.useThresholds(Thresholds.Choice.parse(choice));
 			if (!model.thresholds().isCalibrated()) err.println("note: the model has no thresholds; verdicts are 'uncalibrated' and masks empty");
-			Inspector inspector = new Inspector(model, a.longValue("min-area", 0));
+			Inspector inspector;
+			try {
+				inspector = new Inspector(model, a.longValue("min-area", 0), a.string("category", null));
+			} catch (IllegalArgumentException e) {
+				throw new Arguments.UsageException("score: " + modelFile + ": " + e.getMessage());
+			}
 			BatchInspection.Summary sum = BatchInspection.run(inspector, inputs, outDir, s, Main.progress(err));
 			Path results = s.sinks().contains(CsvSinkPlugin.NAME) ? outDir.resolve(ScoresCsv.FILE_NAME) : outDir;
 			out.printf("%d scored (%d anomalous), %d skipped, %d already done; results in %s%n", sum.scored(), sum.anomalous(), sum.skipped(),

@@ -70,7 +70,9 @@ public final class TrainVerb implements Main.Verb {
 				+ "      [--normalization " + InputNormalization.ids() + "] [--device auto|cpu|gpu] [--batch 8] [method options]\n"
 				+ "  DIR is an MVTec AD category (train/good is used), a folder of good images, or a folder of categories (sub-folders\n"
 				+ "    with train/good, nothing else used). --data given more than once (each an MVTec AD category), or a folder of\n"
-				+ "    categories, trains one model for all of them; calibration images are held out from each in proportion.\n"
+				+ "    categories, trains one model for all of them; calibration images are held out from each in proportion, and\n"
+				+ "    each category gets thresholds of its own from its own, used for the images recognised as it (or given it:\n"
+				+ "    score --category).\n"
 				+ "  --calibration: how the false-alarm threshold is set. holdout (default): 10 % of the images are kept out of\n"
 				+ "    training and scored; crossfit: --folds extra fits score every image out of fold, slower, reaches a small\n"
 				+ "    --alpha with few images; auto: hold out what --alpha needs when that is at most a quarter of the images,\n"
@@ -116,9 +118,8 @@ public final class TrainVerb implements Main.Verb {
 				t.calibrationSeconds(), skippedNote(t.skippedFiles()));
 			String screened = t.describeContamination();
 			if (!screened.isEmpty()) out.println(screened);
-			String parts = t.describeCategories();
-			if (!parts.isEmpty()) out.println(parts);
 			out.println(model.thresholds().describe());
+			model.describeCategories().forEach(out::println);
 			if (f1 != null)
 				out.printf(Locale.ROOT, "F1 thresholds from %d defect and %d good images: image %.4g (F1 %.3f), pixel %.4g (F1 %.3f)%s%n",
 					f1.defectImages(), f1.goodImages(), f1.image(), f1.imageF1(), f1.pixel(), f1.pixelF1(),

@@ -19,7 +19,8 @@ import java.util.Random;
  * stand for today's production, are split in two seeded halves; one half re-sets the model's
  * thresholds as {@code calibrate} does ({@link Recalibration}), and the model is evaluated on the
  * rest of the test set (the other half of the goods and every defect). Running both halves shows
- * how much the outcome depends on which goods were given.
+ * how much the outcome depends on which goods were given. For a model of several parts whose parts
+ * include the test set's category (by its folder's name), that part's thresholds are re-set and judge.
  */
 public final class CalibrationSplit {
 
@@ -46,10 +47,12 @@ public final class CalibrationSplit {
 		int cut = (goods.size() + 1) / 2;
 		List<TestSample> calibration = half == 1 ? goods.subList(0, cut) : goods.subList(cut, goods.size());
 		List<Path> files = calibration.stream().map(TestSample::image).sorted().toList();
-		Recalibration.Result r = Recalibration.run(model, files, batchSize, progress);
-		model.withThresholds(r.thresholds());
+		// The test set's part is known: in a model of several parts its goods calibrate, and its images are judged as, that part.
+		String part = model.categories().known(category.name());
+		Recalibration.Result r = Recalibration.run(model, files, part, batchSize, progress);
+		r.applyTo(model);
 		List<TestSample> rest = new ArrayList<>(category.testSamples());
 		rest.removeAll(calibration);
-		return new Outcome(r, Evaluation.run(new Inspector(model), rest, batchSize, progress), files);
+		return new Outcome(r, Evaluation.run(new Inspector(model, 0, part), rest, batchSize, progress), files);
 	}
 }

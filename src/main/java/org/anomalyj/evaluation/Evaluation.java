@@ -17,6 +17,7 @@ import net.imglib2.type.numeric.RealType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Evaluates a model on an MVTec-layout test set as the field does: image AUROC and F1-max on image
@@ -36,7 +37,19 @@ public final class Evaluation {
 	public record Result(MetricsReport metrics, int images, double msPerImage, List<ImageScore> perImage) {
 
 		/** Test images of one kind (good or defective) the active threshold flags, and how many there are. */
-		public record Flagged(int flagged, int of) {}
+		public record Flagged(int flagged, int of) {
+
+			/** The images of one kind among {@code scores}, and how many of them {@code flags} says are flagged. */
+			public static Flagged count(List<ImageScore> scores, boolean defective, Predicate<ImageScore> flags) {
+				int n = 0, flagged = 0;
+				for (ImageScore s : scores)
+					if (s.sample().isAnomalous() == defective) {
+						n++;
+						if (flags.test(s)) flagged++;
+					}
+				return new Flagged(flagged, n);
+			}
+		}
 
 		/** Good test images flagged: the false alarms at the model's threshold. */
 		public Flagged goodsFlagged() {
@@ -49,18 +62,17 @@ public final class Evaluation {
 		}
 
 		private Flagged flagged(boolean defective) {
-			int n = 0, flagged = 0;
-			for (ImageScore s : perImage)
-				if (s.sample().isAnomalous() == defective) {
-					n++;
-					if (s.anomalous()) flagged++;
-				}
-			return new Flagged(flagged, n);
+			return Flagged.count(perImage, defective, ImageScore::anomalous);
 		}
 	}
 
-	/** One test image's outcome. */
-	public record ImageScore(TestSample sample, float score, boolean anomalous) {}
+	/**
+	 * One test image's outcome.
+	 *
+	 * @param category the part whose thresholds judged it, in a model of several parts ("" otherwise)
+	 * @param nearestCategory the part the model recognises in it ("" in a model of one part)
+	 */
+	public record ImageScore(TestSample sample, float score, boolean anomalous, String category, String nearestCategory) {}
 
 	private Evaluation() {}
 
@@ -100,7 +112,7 @@ public final class Evaluation {
 					for (int k = 0; k < m.length; k++) mask[k] = (byte) (m[k] ? 1 : 0);
 				}
 				acc.add(r.score(), t.isAnomalous(), r.modelMap(), mask, s, s);
-				perImage.add(new ImageScore(t, r.score(), r.anomalous()));
+				perImage.add(new ImageScore(t, r.score(), r.anomalous(), r.category(), r.nearestCategory()));
 			}
 			progress.update("evaluate", Math.min(samples.size(), from + batchSize), samples.size());
 		}

@@ -38,12 +38,17 @@ public final class EvaluationReport {
 			else o.addProperty(e.getKey(), v);
 		}
 		o.addProperty("images", r.images());
-		o.addProperty("goods", r.goodsFlagged().of());
-		o.addProperty("goods_flagged", r.goodsFlagged().flagged());
-		o.addProperty("defects", r.defectsFlagged().of());
-		o.addProperty("defects_flagged", r.defectsFlagged().flagged());
+		addFlagged(o, r.goodsFlagged(), r.defectsFlagged());
 		o.addProperty("ms_per_image", r.msPerImage());
 		return o;
+	}
+
+	/** The good and defective images flagged, under the keys every evaluation's JSON uses. */
+	static void addFlagged(JsonObject o, Evaluation.Result.Flagged goods, Evaluation.Result.Flagged defects) {
+		o.addProperty("goods", goods.of());
+		o.addProperty("goods_flagged", goods.flagged());
+		o.addProperty("defects", defects.of());
+		o.addProperty("defects_flagged", defects.flagged());
 	}
 
 	public static void writeJson(Path file, String category, Evaluation.Result r) throws IOException {

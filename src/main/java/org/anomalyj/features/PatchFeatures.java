@@ -115,6 +115,23 @@ public final class PatchFeatures implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Each image's features averaged over the grid (global average pooling): {@code (N, D, h, w)}
+	 * to {@code N} vectors of {@code D}, what tells parts apart in a model of several.
+	 */
+	public static float[][] globalAverage(NDArray features) {
+		Shape s = features.getShape();
+		int n = (int) s.get(0), d = (int) s.get(1);
+		float[] flat;
+		// PyTorch's engine reduces over one axis at a time: the grid is flattened into one first.
+		try (NDArray grid = features.reshape(n, d, -1); NDArray mean = grid.mean(new int[] {2})) {
+			flat = mean.toFloatArray();
+		}
+		float[][] out = new float[n][];
+		for (int i = 0; i < n; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+		return out;
+	}
+
 	/** (N, D, h, w) to (N*h*w, D): one row per patch, patches of an image contiguous in row-major grid order. */
 	public static NDArray asRows(NDArray features) {
 		Shape s = features.getShape();

@@ -7,6 +7,7 @@ import org.anomalyj.inspect.Inspection;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
+import org.anomalyj.model.Thresholds;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -59,7 +60,8 @@ public final class DetectAction {
 	 * @param outlines the defect ROIs of each stack image
 	 * @param map the anomaly map image, or null when not asked for
 	 * @param mask the defect mask image, or null when not asked for
-	 * @param pixelThreshold the model's threshold on map values
+	 * @param pixelThreshold the threshold on map values of the first stack image (a model of several parts may judge
+	 *        others by their own part's)
 	 */
 	public record Outcome(List<Inspection> inspections, List<List<Roi>> outlines, ImagePlus map, ImagePlus mask, float pixelThreshold) {}
 
@@ -74,9 +76,12 @@ public final class DetectAction {
 			synchronized (model) {
 				inspections = inspect(imp, new Inspector(model, p.minArea()), feedback);
 			}
-			Detections.remember(imp, new Detections.Detection(p.model(), p.device(), p.minArea(), model.thresholds(), inspections,
+			// The first image's thresholds: those of its part in a model of several, which Adjust
+			// Anomaly Threshold starts from.
+			Thresholds decided = inspections.get(0).thresholds();
+			Detections.remember(imp, new Detections.Detection(p.model(), p.device(), p.minArea(), decided, inspections,
 				PixelCalibration.of(imp.getCalibration())));
-			return present(imp, inspections, model.thresholds().pixel(), p, feedback);
+			return present(imp, inspections, decided.pixel(), p, feedback);
 		} finally {
 			feedback.finished();
 		}
@@ -111,7 +116,7 @@ public final class DetectAction {
 		List<List<Roi>> outlines = new ArrayList<>();
 		for (Inspection r : inspections) outlines.add(DefectOutlines.of(r));
 
-		if (p.overlay()) DetectionOverlay.apply(imp, inspections, outlines, true, pixelThreshold, p.opacity());
+		if (p.overlay()) DetectionOverlay.apply(imp, inspections, outlines, true, p.opacity());
 		if (p.roiManager()) {
 			List<Roi> all = new ArrayList<>();
 			List<Integer> positions = new ArrayList<>();
@@ -132,9 +137,9 @@ public final class DetectAction {
 
 		for (int i = 0; i < inspections.size(); i++) {
 			Inspection r = inspections.get(i);
-			feedback.log(String.format(Locale.ROOT, "%s%s: score %.4g (normalised %.3f, p %.3g), %s, %d defect%s", imp.getTitle(),
-				stack ? " slice " + (i + 1) : "", r.score(), r.normalisedScore(), r.pValue(), r.verdict(), r.defects().regions().size(),
-				r.defects().regions().size() == 1 ? "" : "s"));
+			feedback.log(String.format(Locale.ROOT, "%s%s: score %.4g (normalised %.3f, p %.3g), %s%s, %d defect%s", imp.getTitle(),
+				stack ? " slice " + (i + 1) : "", r.score(), r.normalisedScore(), r.pValue(), r.verdict(),
+				r.category().isEmpty() ? "" : " as " + r.category(), r.defects().regions().size(), r.defects().regions().size() == 1 ? "" : "s"));
 		}
 		return new Outcome(List.copyOf(inspections), List.copyOf(outlines), map, mask, pixelThreshold);
 	}

@@ -21,18 +21,18 @@ final class DetectionOverlay {
 	private DetectionOverlay() {}
 
 	/**
-	 * @param inspections one per stack image, in stack order
+	 * @param inspections one per stack image, in stack order; each one's heat map is scaled around its own pixel threshold
+	 *        (planes of a model of several parts may have different ones)
 	 * @param outlines the defect ROIs of each plane
 	 * @param heatMap whether to add the heat map
 	 */
-	static void apply(ImagePlus imp, List<Inspection> inspections, List<List<Roi>> outlines, boolean heatMap, float pixelThreshold,
-		double opacity) {
+	static void apply(ImagePlus imp, List<Inspection> inspections, List<List<Roi>> outlines, boolean heatMap, double opacity) {
 		Overlay overlay = imp.getOverlay() == null ? new Overlay() : imp.getOverlay();
 		for (Roi roi : overlay.toArray())
 			if (roi.getProperty(PROPERTY) != null) overlay.remove(roi);
 		boolean stack = imp.getStackSize() > 1;
 		for (int i = 0; i < inspections.size(); i++) {
-			if (heatMap) add(overlay, HeatmapRoi.of(inspections.get(i), pixelThreshold, opacity), stack, i, "heat map");
+			if (heatMap) add(overlay, HeatmapRoi.of(inspections.get(i), inspections.get(i).thresholds().pixel(), opacity), stack, i, "heat map");
 			for (Roi roi : outlines.get(i)) add(overlay, (Roi) roi.clone(), stack, i, "defect");
 		}
 		imp.setOverlay(overlay);

@@ -8,12 +8,13 @@ import ij.measure.ResultsTable;
 /**
  * One row per inspected plane in a results table. {@code defect_area} is in calibrated units
  * ({@code area_unit}) when the image is calibrated, in pixels otherwise; {@code defect_area_px} is
- * always in pixels, as in the batch CSV.
+ * always in pixels, as in the batch CSV. A model of several parts adds {@code category}, the part
+ * whose thresholds gave the verdict, as the batch CSV does.
  */
 final class DetectionResults {
 
 	static final String IMAGE = "image", SLICE = "slice", SCORE = "score", NORMALISED = "normalised_score", P_VALUE = "p_value", VERDICT = "verdict",
-		DEFECTS = "defects", AREA = "defect_area", AREA_UNIT = "area_unit", AREA_PX = "defect_area_px";
+		CATEGORY = "category", DEFECTS = "defects", AREA = "defect_area", AREA_UNIT = "area_unit", AREA_PX = "defect_area_px";
 
 	private DetectionResults() {}
 
@@ -44,6 +45,7 @@ final class DetectionResults {
 		table.setValue(NORMALISED, row, r.normalisedScore());
 		table.setValue(P_VALUE, row, r.pValue());
 		table.setValue(VERDICT, row, r.verdict());
+		if (!r.category().isEmpty()) table.setValue(CATEGORY, row, r.category());
 		table.setValue(DEFECTS, row, r.defects().regions().size());
 		table.setValue(AREA, row, px * calibration.pixelWidth() * calibration.pixelHeight());
 		table.setValue(AREA_UNIT, row, calibration.unit() + "^2");

@@ -117,9 +117,8 @@ public final class TrainAction {
 				t.fitSeconds(), t.calibrationSeconds()));
 			String screened = t.describeContamination();
 			if (!screened.isEmpty()) summary.add("  " + screened);
-			String parts = t.describeCategories();
-			if (!parts.isEmpty()) summary.add("  " + parts);
 			summary.add("  " + model.thresholds().describe());
+			for (String line : model.describeCategories()) summary.add("  " + line);
 			if (f1 != null)
 				summary.add(String.format(Locale.ROOT, "  F1 thresholds from %d defect and %d good images: image %.4g, pixel %.4g (stored; the conformal ones decide)",
 					f1.defectImages(), f1.goodImages(), f1.image(), f1.pixel()));

@@ -5,6 +5,7 @@ import org.anomalyj.image.PixelType;
 import org.anomalyj.image.Planes;
 import org.anomalyj.image.Preprocessor;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Categories;
 import org.anomalyj.model.Thresholds;
 
 import net.imglib2.RandomAccessibleInterval;
@@ -17,21 +18,33 @@ import java.util.List;
  * Scores image planes with a loaded model and turns the result into what users see: score,
  * verdict, the map at the image's own size (so it registers on the original pixels whatever the
  * model's input size) and the defect regions. The CLI, the Fiji commands and the evaluation all
- * go through here.
+ * go through here. A model of several parts judges each image by the thresholds of its part: the
+ * part given, or else the one the model recognises in it ({@link Categories#nearest}).
  */
 public final class Inspector {
 
 	private final AnomalyModel model;
 	private final Preprocessor pre;
 	private final long minDefectArea;
+	private final int category;
+
+	/**
+	 * @param minDefectArea regions with fewer pixels (at the image's size) are not reported
+	 * @param category the part every image shows (a model of several parts), or null to recognise each image's
+	 * @throws IllegalArgumentException for a part the model does not have, naming those it has
+	 */
+	public Inspector(AnomalyModel model, long minDefectArea, String category) {
+		this.model = model;
+		this.pre = new Preprocessor(model.spec().inputSize(), model.spec().intensity(), model.spec().normalization());
+		this.minDefectArea = minDefectArea;
+		this.category = category == null ? -1 : model.categories().require(category);
+	}
 
 	/**
 	 * @param minDefectArea regions with fewer pixels (at the image's size) are not reported
 	 */
 	public Inspector(AnomalyModel model, long minDefectArea) {
-		this.model = model;
-		this.pre = new Preprocessor(model.spec().inputSize(), model.spec().intensity(), model.spec().normalization());
-		this.minDefectArea = minDefectArea;
+		this(model, minDefectArea, null);
 	}
 
 	public Inspector(AnomalyModel model) {
@@ -63,14 +76,16 @@ public final class Inspector {
 		float[] batch = new float[planes.size() * per];
 		for (int i = 0; i < planes.size(); i++) pre.toInput(planes.get(i), batch, i * per);
 		AnomalyModel.Scored scored = model.score(batch, planes.size());
-		Thresholds t = model.thresholds();
+		Categories parts = model.categories();
 		List<Inspection> out = new ArrayList<>(planes.size());
 		for (int i = 0; i < planes.size(); i++) {
 			int w = Planes.width(planes.get(i)), h = Planes.height(planes.get(i));
 			float[] modelMap = scored.maps()[i];
 			float[] map = w == s && h == s ? modelMap.clone() : FloatResizer.bilinear(modelMap, s, s, w, h);
 			float score = scored.imageScores()[i];
-			out.add(Inspection.decide(score, map, w, h, modelMap, s, t, minDefectArea));
+			int nearest = parts.nearest(scored.pooled()[i]), judged = category >= 0 ? category : nearest;
+			Thresholds t = model.thresholdsFor(judged);
+			out.add(Inspection.decide(score, map, w, h, modelMap, s, t, new Inspection.Part(parts.name(judged), parts.name(nearest)), minDefectArea));
 		}
 		return out;
 	}

@@ -110,6 +110,19 @@ public final class JsonFields {
 		return out;
 	}
 
+	/** An array of {@code minCount} to {@code maxCount} JSON objects, each named in messages by its index ({@code key[2].field}). */
+	public List<JsonFields> objects(String key, int minCount, int maxCount) throws IOException {
+		JsonElement e = require(key);
+		String what = "must be an array of " + minCount + " to " + maxCount + " JSON objects";
+		if (!e.isJsonArray() || e.getAsJsonArray().size() < minCount || e.getAsJsonArray().size() > maxCount) throw problem(key, what, e);
+		List<JsonFields> out = new ArrayList<>();
+		for (JsonElement item : e.getAsJsonArray()) {
+			if (!item.isJsonObject()) throw problem(key, what, e);
+			out.add(new JsonFields(item.getAsJsonObject(), source, path + key + "[" + out.size() + "]."));
+		}
+		return out;
+	}
+
 	/** An array of exactly {@code count} finite numbers. */
 	public double[] numbers(String key, int count) throws IOException {
 		JsonElement e = require(key);

@@ -21,7 +21,9 @@ import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +40,7 @@ public final class AnomalyModel implements AutoCloseable {
 	private final AnomalyMethod method;
 	private final AnomalyMapper mapper;
 	private Thresholds thresholds;
+	private Categories categories = Categories.NONE;
 	private final TrainingReport training;
 	private final TrainedImages trainedImages;
 
@@ -77,6 +80,34 @@ public final class AnomalyModel implements AutoCloseable {
 		return thresholds;
 	}
 
+	/** The parts a model of several was trained for, with their thresholds and descriptors; {@link Categories#NONE} for one. */
+	public Categories categories() {
+		return categories;
+	}
+
+	/**
+	 * The thresholds that decide an image of part {@code category} ({@link Categories#thresholdsFor});
+	 * the model's own for -1.
+	 */
+	public Thresholds thresholdsFor(int category) {
+		return categories.thresholdsFor(category, thresholds);
+	}
+
+	/**
+	 * Lines for people on the parts of a model of several: the parts with their images, how many
+	 * calibration images the model recognises as their own part, and each part's thresholds; none
+	 * for a model of one.
+	 */
+	public List<String> describeCategories() {
+		List<String> lines = new ArrayList<>();
+		for (String line : List.of(training.describeCategories(), training.describeRecognition())) if (!line.isEmpty()) lines.add(line);
+		if (!categories.isEmpty()) {
+			lines.add("thresholds per category (each judges the images of its category; the thresholds above pool all categories):");
+			for (String line : categories.describe()) lines.add("  " + line);
+		}
+		return lines;
+	}
+
 	/** What the training run recorded (images, patches, timings). */
 	public TrainingReport training() {
 		return training;
@@ -87,8 +118,12 @@ public final class AnomalyModel implements AutoCloseable {
 		return trainedImages;
 	}
 
-	/** Scores and maps of a batch, maps at the model's input size. */
-	public record Scored(float[] imageScores, float[][] maps, int size) {}
+	/**
+	 * Scores and maps of a batch, maps at the model's input size, and each image's pooled features
+	 * ({@link PatchFeatures#globalAverage}), by which a model of several parts tells which part an
+	 * image shows.
+	 */
+	public record Scored(float[] imageScores, float[][] maps, int size, float[][] pooled) {}
 
 	/**
 	 * Scores a batch of preprocessed images.
@@ -119,7 +154,8 @@ public final class AnomalyModel implements AutoCloseable {
 		float[] flat = mapper.map(patch).toFloatArray();
 		float[][] maps = new float[n][];
 		for (int i = 0; i < n; i++) maps[i] = java.util.Arrays.copyOfRange(flat, i * h * w, (i + 1) * h * w);
-		return new Scored(scores, maps, h);
+		// One reduction over features already at hand: negligible beside the method's scoring.
+		return new Scored(scores, maps, h, PatchFeatures.globalAverage(features));
 	}
 
 	/** Writes the model atomically to a {@code .zip} model file. */
@@ -134,6 +170,7 @@ public final class AnomalyModel implements AutoCloseable {
 			if (tensors.put(e.getKey(), e.getValue()) != null)
 				throw new IllegalStateException("method " + method.name() + " uses the tensor name '" + e.getKey() + "', which is reserved for thresholds");
 		trainedImages.writeTo(manifest, tensors);
+		categories.writeTo(manifest, tensors);
 		new ModelArchive(manifest, tensors).write(file);
 	}
 
@@ -187,11 +224,12 @@ public final class AnomalyModel implements AutoCloseable {
 			TrainingReport training = TrainingReport.fromJson(m.has("training") && archive.manifest().get("training").isJsonObject()
 				? archive.manifest().getAsJsonObject("training") : new JsonObject());
 			TrainedImages images = TrainedImages.read(m, archive.tensors());
+			Categories categories = Categories.read(m, archive.tensors(), features.dim(), thresholds.alpha());
 			Exemplars exemplars = method.exemplars();
 			if (exemplars != null && exemplars.sourceImages() > images.size())
 				throw new IOException("the memory bank's sources name training image " + exemplars.sourceImages() + " but the model lists "
 					+ images.size() + " training images");
-			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training, images);
+			return new AnomalyModel(manager, backbone, spec, features, method, thresholds, training, images).withCategories(categories);
 		} catch (IOException | RuntimeException e) {
 			if (features != null) features.close();
 			closeQuietly(method, backbone, manager);
@@ -224,6 +262,19 @@ public final class AnomalyModel implements AutoCloseable {
 	/** Replaces the thresholds (training adds F1 thresholds learned from defects). */
 	public AnomalyModel withThresholds(Thresholds t) {
 		this.thresholds = t;
+		return this;
+	}
+
+	/**
+	 * Replaces the parts (training gives a model of several its parts; calibration and updates re-set their thresholds).
+	 *
+	 * @throws IllegalArgumentException when their descriptors do not have the model's feature width
+	 */
+	public AnomalyModel withCategories(Categories c) {
+		if (!c.isEmpty() && c.get(0).descriptor().length != features.dim())
+			throw new IllegalArgumentException("the categories' descriptors have " + c.get(0).descriptor().length + " values, the model's features "
+				+ features.dim());
+		this.categories = c;
 		return this;
 	}
 

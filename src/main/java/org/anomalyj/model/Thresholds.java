@@ -115,8 +115,33 @@ public final class Thresholds {
 	 * ({@code calibrate}); F1 thresholds, if any, are kept as learned.
 	 */
 	public Thresholds recalibrated(float[] imageScores, float[] mapMaxima, String calibration) {
-		Thresholds t = calibrate(imageScores, mapMaxima, alpha, calibration);
-		return new Thresholds(alpha, calibration, t.imageScores, t.mapMaxima, t.image, t.pixel, f1, active);
+		return withConformal(calibrate(imageScores, mapMaxima, alpha, calibration));
+	}
+
+	/**
+	 * The same thresholds with more calibration scores joining the stored ones (images added to a
+	 * model, scored by it without having trained it), calibrated as the stored ones were.
+	 *
+	 * @throws IllegalStateException when there are no stored scores to join
+	 */
+	public Thresholds withScoresAdded(float[] moreImageScores, float[] moreMapMaxima) {
+		if (imageScores == null) throw new IllegalStateException("no calibration scores to add to");
+		return recalibrated(concat(imageScores.values(), moreImageScores), concat(mapMaxima.values(), moreMapMaxima), calibration);
+	}
+
+	private static float[] concat(float[] a, float[] b) {
+		float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, out, a.length, b.length);
+		return out;
+	}
+
+	/**
+	 * These thresholds with the conformal part (calibration scores, thresholds, how they were
+	 * obtained) of {@code other}: alpha, F1 and custom thresholds and the active choice stay. A part's
+	 * thresholds in a model of several parts are the model's with the part's own calibration.
+	 */
+	public Thresholds withConformal(Thresholds other) {
+		return new Thresholds(alpha, other.calibration, other.imageScores, other.mapMaxima, other.image, other.pixel, f1, custom, active);
 	}
 
 	/** Adds F1 thresholds (keeping the active choice). */
@@ -272,13 +297,7 @@ public final class Thresholds {
 	JsonObject toJson() {
 		JsonObject o = new JsonObject();
 		o.addProperty("alpha", alpha);
-		o.addProperty("calibration", calibration);
-		o.addProperty("calibration_images", calibrationImages());
-		if (imageScores != null) {
-			o.addProperty("image", image);
-			o.addProperty("pixel", pixel);
-			o.addProperty("false_alarm_rate", falseAlarmRate());
-		}
+		addConformal(o);
 		o.addProperty("active", active.id());
 		if (f1 != null) o.add("f1", f1.toJson());
 		if (custom != null) {
@@ -290,12 +309,28 @@ public final class Thresholds {
 		return o;
 	}
 
+	/** The conformal part: how it was calibrated, on how many images, and the thresholds (for people reading the manifest). */
+	void addConformal(JsonObject o) {
+		o.addProperty("calibration", calibration);
+		o.addProperty("calibration_images", calibrationImages());
+		if (imageScores != null) {
+			o.addProperty("image", image);
+			o.addProperty("pixel", pixel);
+			o.addProperty("false_alarm_rate", falseAlarmRate());
+		}
+	}
+
 	/** The calibration scores, stored beside the method's tensors. */
 	Map<String, Safetensors.Tensor> tensors() {
+		return tensors("");
+	}
+
+	/** The calibration scores under names that start with {@code prefix} (a part's of a model of several). */
+	Map<String, Safetensors.Tensor> tensors(String prefix) {
 		Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
 		if (imageScores != null) {
-			t.put(IMAGE_SCORES, Safetensors.Tensor.of(imageScores.values(), imageScores.size()));
-			t.put(MAP_MAXIMA, Safetensors.Tensor.of(mapMaxima.values(), mapMaxima.size()));
+			t.put(prefix + IMAGE_SCORES, Safetensors.Tensor.of(imageScores.values(), imageScores.size()));
+			t.put(prefix + MAP_MAXIMA, Safetensors.Tensor.of(mapMaxima.values(), mapMaxima.size()));
 		}
 		return t;
 	}
@@ -309,25 +344,7 @@ public final class Thresholds {
 	static Thresholds read(JsonFields o, Map<String, Safetensors.Tensor> tensors) throws IOException {
 		double alpha = o.fraction("alpha");
 		if (alpha == 1) throw o.problem("alpha", "must be below 1");
-		String calibration = o.string("calibration");
-		int n = (int) o.integer("calibration_images", 0, Integer.MAX_VALUE);
-		Thresholds t;
-		if (calibration.equals("none")) {
-			if (n != 0) throw o.problem("calibration_images", "must be 0 when 'calibration' is none (found " + n + ")");
-			t = uncalibrated(alpha);
-		} else if (CALIBRATIONS.contains(calibration)) {
-			if (n < 1) throw o.problem("calibration_images", "must be at least 1 for " + calibration + " calibration");
-			t = calibrate(scores(tensors, IMAGE_SCORES, n), scores(tensors, MAP_MAXIMA, n), alpha, calibration);
-			// The stored values are for people reading the manifest; one that disagrees with the
-			// scores means the file was edited or damaged, and which of the two to trust is unknown.
-			float image = o.floatNumber("image"), pixel = o.floatNumber("pixel");
-			if (image != t.conformalImage())
-				throw o.problem("image", "is " + image + " but the stored calibration scores give " + t.conformalImage());
-			if (pixel != t.conformalPixel())
-				throw o.problem("pixel", "is " + pixel + " but the stored calibration scores give " + t.conformalPixel());
-		} else {
-			throw o.problem("calibration", "must be holdout, crossfit, goods or none (found '" + calibration + "')");
-		}
+		Thresholds t = readConformal(o, tensors, "", alpha);
 		if (o.has("f1")) t = t.withF1(F1Thresholds.fromJson(o.object("f1")));
 		if (o.has("custom")) {
 			JsonFields c = o.object("custom");
@@ -344,6 +361,32 @@ public final class Thresholds {
 		} catch (IllegalArgumentException e) {
 			throw o.problem("active", e.getMessage());
 		}
+	}
+
+	/**
+	 * Reads what {@link #addConformal} and {@link #tensors(String)} wrote: conformal thresholds
+	 * recomputed from the stored scores, which must give the stored values.
+	 *
+	 * @param prefix what the names of the scores' tensors start with
+	 */
+	static Thresholds readConformal(JsonFields o, Map<String, Safetensors.Tensor> tensors, String prefix, double alpha) throws IOException {
+		String calibration = o.string("calibration");
+		int n = (int) o.integer("calibration_images", 0, Integer.MAX_VALUE);
+		if (calibration.equals("none")) {
+			if (n != 0) throw o.problem("calibration_images", "must be 0 when 'calibration' is none (found " + n + ")");
+			return uncalibrated(alpha);
+		}
+		if (!CALIBRATIONS.contains(calibration)) throw o.problem("calibration", "must be holdout, crossfit, goods or none (found '" + calibration + "')");
+		if (n < 1) throw o.problem("calibration_images", "must be at least 1 for " + calibration + " calibration");
+		Thresholds t = calibrate(scores(tensors, prefix + IMAGE_SCORES, n), scores(tensors, prefix + MAP_MAXIMA, n), alpha, calibration);
+		// The stored values are for people reading the manifest; one that disagrees with the
+		// scores means the file was edited or damaged, and which of the two to trust is unknown.
+		float image = o.floatNumber("image"), pixel = o.floatNumber("pixel");
+		if (image != t.conformalImage())
+			throw o.problem("image", "is " + image + " but the stored calibration scores give " + t.conformalImage());
+		if (pixel != t.conformalPixel())
+			throw o.problem("pixel", "is " + pixel + " but the stored calibration scores give " + t.conformalPixel());
+		return t;
 	}
 
 	private static float[] scores(Map<String, Safetensors.Tensor> tensors, String name, int n) throws IOException {

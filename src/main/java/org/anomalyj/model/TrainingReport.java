@@ -28,6 +28,7 @@ import java.util.List;
  * @param screenLimit scores above it were called anomalous ({@code auto}; for a fraction the lowest score left out); NaN if not screened
  * @param screenSeconds the screen's fits and scoring
  * @param categories the parts one model was trained for (several categories, the multi-class setting); empty for one
+ *        ({@link Categories} holds what decides: their thresholds and descriptors)
  */
 public record TrainingReport(int images, long patches, int skippedFiles, long seed, String calibration, int folds, double featureSeconds,
 	double fitSeconds, double calibrationSeconds, double seconds, String contamination, List<Excluded> excluded, double screenLimit,
@@ -38,9 +39,12 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 	 *
 	 * @param name the category's name (its folder's name)
 	 * @param images its training files
-	 * @param calibration how many of them (planes of a stack count singly) were held out to calibrate the thresholds
+	 * @param calibration how many of them (planes of a stack count singly) calibrate the thresholds: those held out, or
+	 *        with cross-fitting every one scored out of fold
+	 * @param recognised how many of those calibration images the model recognises as this category
+	 *        ({@link Categories#nearest}); -1 when not known (files written before categories were recognised)
 	 */
-	public record Category(String name, int images, int calibration) {}
+	public record Category(String name, int images, int calibration, int recognised) {}
 
 	/**
 	 * A training image left out as anomalous.
@@ -96,6 +100,7 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 				x.addProperty("name", c.name());
 				x.addProperty("images", c.images());
 				x.addProperty("calibration", c.calibration());
+				if (c.recognised() >= 0) x.addProperty("recognised", c.recognised());
 				list.add(x);
 			}
 			o.add("categories", list);
@@ -115,7 +120,8 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 			for (JsonElement e : o.getAsJsonArray("categories"))
 				if (e.isJsonObject()) {
 					JsonObject x = e.getAsJsonObject();
-					categories.add(new Category(text(x, "name"), (int) number(x, "images", 0), (int) number(x, "calibration", 0)));
+					categories.add(new Category(text(x, "name"), (int) number(x, "images", 0), (int) number(x, "calibration", 0),
+						(int) number(x, "recognised", -1)));
 				}
 		return new TrainingReport((int) number(o, "images", 0), (long) number(o, "patches", 0), (int) number(o, "skipped_files", 0),
 			(long) number(o, "seed", 0), text(o, "calibration"), (int) number(o, "folds", 0), number(o, "feature_seconds", Double.NaN),
@@ -127,10 +133,27 @@ public record TrainingReport(int images, long patches, int skippedFiles, long se
 	public String describeCategories() {
 		if (categories.isEmpty()) return "";
 		StringBuilder b = new StringBuilder();
+		String how = calibration.equals("crossfit") ? " cross-fitted for calibration)" : " held out for calibration)";
 		for (Category c : categories)
 			b.append(b.length() == 0 ? "" : ", ").append(c.name()).append(' ').append(c.images()).append(" images")
-				.append(c.calibration() > 0 ? " (" + c.calibration() + " held out for calibration)" : "");
+				.append(c.calibration() > 0 ? " (" + c.calibration() + how : "");
 		return categories.size() + " categories in one model: " + b;
+	}
+
+	/**
+	 * One line on how many calibration images the model recognises as their own category, which
+	 * decides whose thresholds judge them; empty when not known.
+	 */
+	public String describeRecognition() {
+		if (categories.isEmpty() || categories.stream().anyMatch(c -> c.recognised() < 0)) return "";
+		int right = 0, of = 0;
+		StringBuilder b = new StringBuilder();
+		for (Category c : categories) {
+			right += c.recognised();
+			of += c.calibration();
+			b.append(b.length() == 0 ? "" : ", ").append(c.name()).append(' ').append(c.recognised()).append(" of ").append(c.calibration());
+		}
+		return String.format(java.util.Locale.ROOT, "categories recognised: %d of %d calibration images nearest their own category (%s)", right, of, b);
 	}
 
 	/**

@@ -31,12 +31,13 @@ public final class CsvSinkPlugin implements ResultSinkPlugin {
 
 	@Override
 	public String description() {
-		return ScoresCsv.FILE_NAME + ": a row per image plane (score, normalised score, p-value, verdict, defects) or skipped file (reason)";
+		return ScoresCsv.FILE_NAME + ": a row per image plane (score, normalised score, p-value, verdict, its category for a model of several, defects)"
+			+ " or skipped file (reason)";
 	}
 
 	@Override
 	public ResultSink open(SinkContext context) {
-		return new CsvSink(context.folder().resolve(ScoresCsv.FILE_NAME));
+		return new CsvSink(context.folder().resolve(ScoresCsv.FILE_NAME), context.categories());
 	}
 
 	private static final class CsvSink implements ResultSink {
@@ -44,9 +45,9 @@ public final class CsvSinkPlugin implements ResultSinkPlugin {
 		private final Map<String, ResultRow> rows = new LinkedHashMap<>();
 		private final Checkpoints checkpoints;
 
-		CsvSink(Path csv) {
+		CsvSink(Path csv, boolean categories) {
 			this.previous = okRowsByFile(csv);
-			this.checkpoints = new Checkpoints(csv);
+			this.checkpoints = new Checkpoints(csv, categories);
 		}
 
 		@Override
@@ -112,10 +113,12 @@ public final class CsvSinkPlugin implements ResultSinkPlugin {
 	 */
 	private static final class Checkpoints {
 		private final Path csv;
+		private final boolean categories;
 		private long lastEnd, lastCost;
 
-		Checkpoints(Path csv) {
+		Checkpoints(Path csv, boolean categories) {
 			this.csv = csv;
+			this.categories = categories;
 		}
 
 		void afterBatch(Collection<ResultRow> rows) throws IOException {
@@ -124,7 +127,7 @@ public final class CsvSinkPlugin implements ResultSinkPlugin {
 
 		void write(Collection<ResultRow> rows) throws IOException {
 			long start = System.nanoTime();
-			ScoresCsv.write(csv, rows);
+			ScoresCsv.write(csv, rows, categories);
 			lastEnd = System.nanoTime();
 			lastCost = lastEnd - start;
 		}

@@ -30,7 +30,7 @@ public final class OverlaySinkPlugin implements ResultSinkPlugin {
 		return new PlaneFileSink(context, InspectionFiles.OVERLAY_SUFFIX) {
 			@Override
 			protected void write(PlaneResult r, Path file) throws IOException {
-				InspectionFiles.writeOverlay(r.inspection(), r.pixels(), model.spec().intensity(), model.thresholds().pixel(), context.opacity(), file);
+				InspectionFiles.writeOverlay(r.inspection(), r.pixels(), model.spec().intensity(), r.inspection().thresholds().pixel(), context.opacity(), file);
 			}
 		};
 	}

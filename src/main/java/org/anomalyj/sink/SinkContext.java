@@ -41,6 +41,11 @@ public final class SinkContext {
 		return model;
 	}
 
+	/** Whether results name the part that judged them: the model has several parts. */
+	public boolean categories() {
+		return model != null && !model.categories().isEmpty();
+	}
+
 	public double opacity() {
 		return opacity;
 	}

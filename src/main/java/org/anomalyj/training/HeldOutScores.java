@@ -6,6 +6,7 @@ import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Categories;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.task.Progress;
 
@@ -21,12 +22,13 @@ import java.util.Random;
 
 /**
  * Image scores and anomaly-map maxima of good images, each scored by a model that did not train on
- * it: what the conformal thresholds are calibrated on. Computed from stored features, so the
- * backbone runs once per image.
+ * it: what the conformal thresholds are calibrated on; with each image's pooled features, which
+ * tell the part it shows in a model of several ({@link Categories}). Computed
+ * from stored features, so the backbone runs once per image.
  */
-public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
+public record HeldOutScores(float[] imageScores, float[] mapMaxima, float[][] pooled) {
 
-	/** The image scores and map maxima of one scored batch. */
+	/** The image scores, map maxima and pooled features of one scored batch. */
 	public static HeldOutScores of(AnomalyModel.Scored s) {
 		int n = s.imageScores().length;
 		float[] maxima = new float[n];
@@ -35,7 +37,14 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 			for (float v : s.maps()[i]) max = Math.max(max, v);
 			maxima[i] = max;
 		}
-		return new HeldOutScores(s.imageScores().clone(), maxima);
+		return new HeldOutScores(s.imageScores().clone(), maxima, s.pooled().clone());
+	}
+
+	/** Each image's part among {@code categories}, the nearest by pooled features, or {@code forced} (an index) for all when it is not -1. */
+	public int[] assign(Categories categories, int forced) {
+		int[] out = new int[imageScores.length];
+		for (int i = 0; i < out.length; i++) out[i] = forced >= 0 ? forced : categories.nearest(pooled[i]);
+		return out;
 	}
 
 	/** Scores of {@code held}'s images by {@code method}. */
@@ -50,13 +59,15 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 		int n = 0;
 		for (HeldOutScores p : parts) n += p.imageScores.length;
 		float[] scores = new float[n], maxima = new float[n];
+		float[][] pooled = new float[n][];
 		int at = 0;
 		for (HeldOutScores p : parts) {
 			System.arraycopy(p.imageScores, 0, scores, at, p.imageScores.length);
 			System.arraycopy(p.mapMaxima, 0, maxima, at, p.mapMaxima.length);
+			System.arraycopy(p.pooled, 0, pooled, at, p.pooled.length);
 			at += p.imageScores.length;
 		}
-		return new HeldOutScores(scores, maxima);
+		return new HeldOutScores(scores, maxima, pooled);
 	}
 
 	/**
@@ -80,6 +91,7 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 		int k = Math.min(folds, n);
 		int[][] parts = folds(n, k, seed);
 		float[] scores = new float[n], maxima = new float[n];
+		float[][] pooled = new float[n][];
 		for (int j = 0; j < k; j++) {
 			progress.update(stage, j, k);
 			int[] held = parts[j];
@@ -95,10 +107,11 @@ public record HeldOutScores(float[] imageScores, float[] mapMaxima) {
 			for (int i = 0; i < held.length; i++) {
 				scores[held[i]] = s.imageScores()[i];
 				maxima[held[i]] = s.mapMaxima()[i];
+				pooled[held[i]] = s.pooled()[i];
 			}
 		}
 		progress.update(stage, k, k);
-		return new HeldOutScores(scores, maxima);
+		return new HeldOutScores(scores, maxima, pooled);
 	}
 
 	/** {@code k} folds of {@code 0..n-1}: a seeded shuffle dealt round-robin, each fold sorted. */

@@ -21,6 +21,7 @@ import org.anomalyj.method.DefectPatches;
 import org.anomalyj.method.ForwardingTrainingSet;
 import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Categories;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.ModelSpec;
 import org.anomalyj.model.Thresholds;
@@ -31,7 +32,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -190,7 +190,9 @@ public final class ModelTrainer {
 	 * One model for several categories (the uniform or multi-class setting): their images are
 	 * trained on together, as one set, with the same settings; the calibration images are held out
 	 * from each category in proportion to its size, at least one each ({@link StratifiedHoldOut}),
-	 * and the training report names the categories with their counts. One category trains as
+	 * and the training report names the categories with their counts. Each category also gets
+	 * thresholds of its own, from its own calibration images, and a descriptor by which scoring
+	 * recognises it ({@link Categories}). One category trains as
 	 * {@link #train(List, Settings, FeatureSession.Extraction, Progress)} does, unnamed.
 	 *
 	 * @param extraction where features are computed; null for here
@@ -205,51 +207,7 @@ public final class ModelTrainer {
 		FeatureSession.Extraction extraction, Progress progress) throws IOException {
 		List<Path> images = new ArrayList<>();
 		for (CategoryImages c : categories) images.addAll(c.images());
-		return train(images, categories.size() == 1 ? Categories.NONE : new Categories(categories), defects, settings, extraction, progress);
-	}
-
-	/** Which category each training file belongs to; {@link #NONE} when the images are one unnamed set. */
-	private static final class Categories {
-		static final Categories NONE = new Categories(List.of());
-
-		private final List<CategoryImages> list;
-		private final Map<Path, Integer> index = new HashMap<>();
-
-		Categories(List<CategoryImages> list) {
-			this.list = List.copyOf(list);
-			for (int c = 0; c < list.size(); c++)
-				for (Path p : list.get(c).images()) if (index.putIfAbsent(key(p), c) != null)
-					throw new IllegalArgumentException(p + ": given in two categories, " + list.get(index.get(key(p))).name() + " and " + list.get(c).name());
-		}
-
-		int count() {
-			return Math.max(1, list.size());
-		}
-
-		int of(Path file) {
-			return list.isEmpty() ? 0 : index.get(key(file));
-		}
-
-		private static Path key(Path p) {
-			return p.toAbsolutePath().normalize();
-		}
-
-		/** The hold-out split of {@code files}: which of them calibrate. */
-		boolean[] heldOut(List<Path> files, int held, long seed) {
-			int[] category = new int[files.size()];
-			for (int i = 0; i < category.length; i++) category[i] = of(files.get(i));
-			return StratifiedHoldOut.split(category, count(), held, seed);
-		}
-
-		/** The report's entries: each category's files and how many of {@code calibration} are its. */
-		List<TrainingReport.Category> report(List<Path> calibration) {
-			if (list.isEmpty()) return List.of();
-			int[] held = new int[list.size()];
-			for (Path p : calibration) held[of(p)]++;
-			List<TrainingReport.Category> out = new ArrayList<>();
-			for (int c = 0; c < list.size(); c++) out.add(new TrainingReport.Category(list.get(c).name(), list.get(c).images().size(), held[c]));
-			return out;
-		}
+		return train(images, categories.size() == 1 ? TrainingCategories.NONE : new TrainingCategories(categories), defects, settings, extraction, progress);
 	}
 
 	/**
@@ -263,10 +221,10 @@ public final class ModelTrainer {
 	 */
 	public static AnomalyModel train(List<Path> images, List<DefectThresholds.Example> defects, Settings settings, FeatureSession.Extraction extraction,
 		Progress progress) throws IOException {
-		return train(images, Categories.NONE, defects, settings, extraction, progress);
+		return train(images, TrainingCategories.NONE, defects, settings, extraction, progress);
 	}
 
-	private static AnomalyModel train(List<Path> images, Categories categories, List<DefectThresholds.Example> defects, Settings settings,
+	private static AnomalyModel train(List<Path> images, TrainingCategories categories, List<DefectThresholds.Example> defects, Settings settings,
 		FeatureSession.Extraction extraction, Progress progress) throws IOException {
 		if (images.isEmpty()) throw new IOException("no training images");
 		settings.backbonePlugin().checkInstalled();
@@ -349,6 +307,8 @@ public final class ModelTrainer {
 			}
 			DefectPatches defectPatches = plugin.learnsFromDefects() ? LabelledDefects.extract(session, defects, batch, progress) : DefectPatches.NONE;
 			if (!defectPatches.isEmpty()) data = TrainingSet.withDefects(data, defectPatches);
+			PooledFeaturesWatch watch = categories.several() ? new PooledFeaturesWatch(data) : null;
+			if (watch != null) data = watch;
 			double extractedBefore = session.extractionSeconds();
 			long t = System.nanoTime();
 			method = plugin.train(data, methodSettings, settings.seed(), progress);
@@ -359,8 +319,10 @@ public final class ModelTrainer {
 			long tCal = System.nanoTime();
 			double extractedBeforeCal = session.extractionSeconds();
 			HeldOutScores scores = null;
+			List<ImageRef> scored = new ArrayList<>(); // the images of the scores, in their order
 			if (mode == Calibration.Mode.HOLDOUT && calibrationSet != null) {
 				scores = HeldOutScores.of(method, session, calibrationSet, batch, progress);
+				scored.addAll(calibrationSet.images());
 			} else if (mode == Calibration.Mode.HOLDOUT && screen) {
 				progress.warn("too few images are left to hold any out for calibration: the model has no thresholds");
 			} else if (mode == Calibration.Mode.HOLDOUT) {
@@ -369,15 +331,20 @@ public final class ModelTrainer {
 				List<HeldOutScores> parts = new ArrayList<>();
 				List<ImageRef> calRefs = ImageRef.allPlanes(calFiles);
 				int calImages = fitted.scoresImages()
-					? session.streamInputs(calRefs, batch, skipped, progress, "calibration",
-						(x, refs) -> parts.add(HeldOutScores.of(AnomalyModel.score(fitted, session.mapper(), session.features().embed(x), x))))
-					: session.stream(calRefs, batch, skipped, progress, "calibration",
-						(rows, refs) -> parts.add(HeldOutScores.of(fitted, session, new FeatureSession.Extracted(rows, refs), batch, progress)));
+					? session.streamInputs(calRefs, batch, skipped, progress, "calibration", (x, refs) -> {
+						parts.add(HeldOutScores.of(AnomalyModel.score(fitted, session.mapper(), session.features().embed(x), x)));
+						scored.addAll(refs);
+					})
+					: session.stream(calRefs, batch, skipped, progress, "calibration", (rows, refs) -> {
+						parts.add(HeldOutScores.of(fitted, session, new FeatureSession.Extracted(rows, refs), batch, progress));
+						scored.addAll(refs);
+					});
 				if (calImages > 0) scores = HeldOutScores.concat(parts);
 				else progress.warn("none of the " + calFiles.size() + " calibration images could be read: the model has no thresholds");
 			} else if (mode == Calibration.Mode.CROSSFIT && fitImages.count >= 2) {
 				scores = HeldOutScores.crossfit(plugin, methodSettings, settings.seed(), session, all, defectPatches, settings.calibration().folds(), batch,
 					progress, "calibration folds");
+				scored.addAll(all.images());
 			} else if (mode == Calibration.Mode.CROSSFIT) {
 				progress.warn("one readable training image is too few to calibrate thresholds: the model has no thresholds");
 			}
@@ -386,12 +353,15 @@ public final class ModelTrainer {
 			double calSeconds = (System.nanoTime() - tCal) / 1e9 - (session.extractionSeconds() - extractedBeforeCal);
 			String calibration = mode == Calibration.Mode.HOLDOUT ? "holdout" : "crossfit";
 			Thresholds thresholds = scores == null ? Thresholds.uncalibrated(settings.alpha()) : scores.thresholds(settings.alpha(), calibration);
+			Categories parts = watch == null ? Categories.NONE : categories.parts(watch, scores, scored, settings.alpha(), calibration, progress);
+			// Cross-fitting calibrates on every image, out of fold: those are each category's calibration images.
+			List<Path> calibrating = mode == Calibration.Mode.CROSSFIT ? scored.stream().map(ImageRef::file).toList() : calFiles;
 			TrainingReport report = new TrainingReport(fitImages.count, (long) fitImages.count * grid.positions(), skipped.size(), settings.seed(),
 				thresholds.calibration(), thresholds.calibration().equals("crossfit") ? Math.min(settings.calibration().folds(), fitImages.count) : 0,
 				session.extractionSeconds(), fitSeconds, calSeconds, (System.nanoTime() - start) / 1e9,
 				screen ? settings.contamination().id() : settings.contamination().mode() == Contamination.Mode.NONE ? "0" : "",
-				screening.excluded(), screening.limit(), screening.seconds(), categories.report(calFiles));
-			return session.toModel(method, thresholds, report, trainedOn);
+				screening.excluded(), screening.limit(), screening.seconds(), categories.report(calibrating, parts, scores, scored));
+			return session.toModel(method, thresholds, report, trainedOn).withCategories(parts);
 		} catch (NoImages e) {
 			if (method != null) method.close();
 			session.close();

@@ -5,7 +5,9 @@ import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.method.AnomalyMethod;
 import org.anomalyj.method.AnomalyMethodPlugin;
 import org.anomalyj.method.MethodCatalog;
+import org.anomalyj.method.TrainingSet;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Categories;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.Thresholds;
 import org.anomalyj.model.TrainingReport;
@@ -25,7 +27,9 @@ import java.util.function.Consumer;
  * images ({@link Calibration#DEFAULT_FRACTION}) is held out of the update and scored by the updated
  * model; their scores join the model's calibration scores, which came from images neither model
  * trained on. For a memory bank those older scores can only be higher than the updated model would
- * give (its bank only grew), so the pooled threshold errs towards fewer false alarms.
+ * give (its bank only grew), so the pooled threshold errs towards fewer false alarms. In a model of
+ * several parts every new image belongs to a part (the one given, or the one the model recognises
+ * in it): the images learned join its descriptor, the held-out ones its calibration scores.
  */
 public final class ModelUpdater {
 
@@ -51,12 +55,18 @@ public final class ModelUpdater {
 	 */
 	public static void toFile(Path modelFile, List<Path> images, Path out, DeviceChoice device, int batchSize, Progress progress,
 		Consumer<String> lines) throws IOException {
+		toFile(modelFile, images, null, out, device, batchSize, progress, lines);
+	}
+
+	/** As above, the new images of part {@code category} of a model of several (null: each image's part is the one the model recognises). */
+	public static void toFile(Path modelFile, List<Path> images, String category, Path out, DeviceChoice device, int batchSize, Progress progress,
+		Consumer<String> lines) throws IOException {
 		AtomicFiles.requireNotSame(out, modelFile);
 		AtomicFiles.requireNotSame(out, images.toArray(Path[]::new));
 		try (AnomalyModel model = AnomalyModel.load(modelFile, device)) {
 			String before = model.thresholds().describe();
 			long t = System.nanoTime();
-			Result r = update(model, images, device, batchSize, progress);
+			Result r = update(model, images, category, device, batchSize, progress);
 			try (AnomalyModel updated = r.model()) {
 				updated.save(out);
 				String learned = updated.method().summary();
@@ -66,6 +76,7 @@ public final class ModelUpdater {
 					r.calibrationSeconds(), r.skipped().isEmpty() ? "" : "; " + r.skipped().size() + " unreadable file(s) skipped"));
 				lines.accept("before: " + before);
 				lines.accept("after:  " + updated.thresholds().describe());
+				for (String line : updated.categories().describe()) lines.accept("  " + line);
 				lines.accept("wrote " + out);
 			}
 		}
@@ -77,7 +88,20 @@ public final class ModelUpdater {
 	 * @throws IOException when no new image can be read, or the model's method cannot learn without retraining
 	 */
 	public static Result update(AnomalyModel model, List<Path> images, DeviceChoice device, int batchSize, Progress progress) throws IOException {
+		return update(model, images, null, device, batchSize, progress);
+	}
+
+	/**
+	 * As above, the new images of part {@code category} of a model of several (null: each image's
+	 * part is the one the model recognises).
+	 *
+	 * @throws IllegalArgumentException for a part the model does not have
+	 */
+	public static Result update(AnomalyModel model, List<Path> images, String category, DeviceChoice device, int batchSize, Progress progress)
+		throws IOException {
 		if (images.isEmpty()) throw new IOException("no new images given");
+		Categories parts = model.categories();
+		int forced = category == null ? -1 : parts.require(category);
 		long start = System.nanoTime();
 		AnomalyMethodPlugin plugin = MethodCatalog.get(model.method().name());
 		TrainingReport old = model.training();
@@ -101,7 +125,9 @@ public final class ModelUpdater {
 		AnomalyModel updated = null;
 		try {
 			ModelTrainer.ImageCount count = new ModelTrainer.ImageCount();
-			var data = count.counting(session.trainingSet(fitFiles, batchSize, skipped, progress), fitFiles.size(), skipped);
+			TrainingSet data = count.counting(session.trainingSet(fitFiles, batchSize, skipped, progress), fitFiles.size(), skipped);
+			PooledFeaturesWatch watch = parts.isEmpty() ? null : new PooledFeaturesWatch(data);
+			if (watch != null) data = watch;
 			long t = System.nanoTime();
 			try {
 				method = plugin.update(model.method(), data, old.seed(), progress);
@@ -118,15 +144,18 @@ public final class ModelUpdater {
 				old.excluded(), old.screenLimit(), old.screenSeconds(), old.categories());
 			updated = session.toModel(method, thresholds, report, List.of()); // no bank sources after an update (PatchCoreFitter.continuing)
 			method = null;
+			if (watch != null) updated.withCategories(parts.withImagesAdded(watch.sums(parts, forced)));
 			int heldOut = 0;
 			long tCal = System.nanoTime();
 			if (calibrate) {
 				HeldOutScores scores = Recalibration.score(updated, calFiles, batchSize, skipped, progress);
 				heldOut = scores.imageScores().length;
 				if (heldOut > 0) {
-					float[] image = concat(thresholds.imageScores().values(), scores.imageScores());
-					float[] maps = concat(thresholds.mapMaxima().values(), scores.mapMaxima());
-					updated.withThresholds(thresholds.recalibrated(image, maps, thresholds.calibration()));
+					updated.withThresholds(thresholds.withScoresAdded(scores.imageScores(), scores.mapMaxima()));
+					Categories learned = updated.categories();
+					if (!learned.isEmpty())
+						updated.withCategories(learned.recalibrated(scores.imageScores(), scores.mapMaxima(), scores.assign(learned, forced),
+							thresholds.calibration(), true));
 				}
 			}
 			return new Result(updated, added[0], heldOut, List.copyOf(skipped), features, fitSeconds, (System.nanoTime() - tCal) / 1e9);
@@ -138,11 +167,5 @@ public final class ModelUpdater {
 			}
 			throw e;
 		}
-	}
-
-	private static float[] concat(float[] a, float[] b) {
-		float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-		System.arraycopy(b, 0, out, a.length, b.length);
-		return out;
 	}
 }

@@ -5,6 +5,7 @@ import org.anomalyj.image.Preprocessor;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Categories;
 import org.anomalyj.model.DeviceChoice;
 import org.anomalyj.model.DriftCheck;
 import org.anomalyj.model.Thresholds;
@@ -26,17 +27,38 @@ import java.util.function.Consumer;
  * The given goods must be images the model did not train on; they become the calibration set
  * ({@code calibration: goods}), so the conformal guarantee holds for images like them. Before the
  * thresholds are replaced, the goods are checked against the old calibration set
- * ({@link DriftCheck}), which tells whether recalibrating was needed.
+ * ({@link DriftCheck}), which tells whether recalibrating was needed. In a model of several parts
+ * each good image also re-sets the thresholds of its part (the part given, or the one the model
+ * recognises in it); a part none of the goods show keeps its thresholds.
  */
 public final class Recalibration {
 
 	/**
 	 * @param thresholds the new thresholds (F1 thresholds and the active choice kept)
+	 * @param categories the model's parts with their new thresholds ({@link Categories#NONE} for a model of one)
+	 * @param assigned each good image's part, in the order of {@code scores} (empty for a model of one)
 	 * @param drift the given goods against the model's previous calibration set; null when the model had none
 	 * @param scores the goods' image scores and map maxima
 	 * @param skipped files that could not be read, each with its reason
 	 */
-	public record Result(Thresholds thresholds, DriftCheck drift, HeldOutScores scores, List<String> skipped) {}
+	public record Result(Thresholds thresholds, Categories categories, int[] assigned, DriftCheck drift, HeldOutScores scores, List<String> skipped) {
+
+		/** The model with these thresholds. */
+		public AnomalyModel applyTo(AnomalyModel model) {
+			return model.withThresholds(thresholds).withCategories(categories);
+		}
+
+		/** One line per part: how many of the goods it got and its thresholds now; none for a model of one. */
+		public List<String> describeCategories() {
+			List<String> lines = new ArrayList<>(), after = categories.describe();
+			for (int c = 0; c < categories.size(); c++) {
+				int n = 0;
+				for (int a : assigned) if (a == c) n++;
+				lines.add(n == 0 ? after.get(c) + " (kept: none of the goods is of this category)" : after.get(c));
+			}
+			return lines;
+		}
+	}
 
 	/**
 	 * {@code calibrate}: loads a model file, re-sets its thresholds from the goods and writes the
@@ -47,15 +69,25 @@ public final class Recalibration {
 	 */
 	public static Result toFile(Path modelFile, List<Path> goods, Path out, DeviceChoice device, int batchSize, Progress progress,
 		Consumer<String> lines) throws IOException {
+		return toFile(modelFile, goods, null, out, device, batchSize, progress, lines);
+	}
+
+	/**
+	 * As above, for a model of several parts with every good image of part {@code category}
+	 * (null: each image's part is the one the model recognises).
+	 */
+	public static Result toFile(Path modelFile, List<Path> goods, String category, Path out, DeviceChoice device, int batchSize, Progress progress,
+		Consumer<String> lines) throws IOException {
 		AtomicFiles.requireNotSame(out, modelFile);
 		AtomicFiles.requireNotSame(out, goods.toArray(Path[]::new));
 		try (AnomalyModel model = AnomalyModel.load(modelFile, device)) {
 			String before = model.thresholds().describe();
-			Result r = run(model, goods, batchSize, progress);
-			model.withThresholds(r.thresholds()).save(out);
+			Result r = run(model, goods, category, batchSize, progress);
+			r.applyTo(model).save(out);
 			if (r.drift() != null) lines.accept(r.drift().describe());
 			lines.accept("before: " + before);
 			lines.accept("after:  " + r.thresholds().describe() + (r.skipped().isEmpty() ? "" : " (" + r.skipped().size() + " files skipped)"));
+			for (String line : r.describeCategories()) lines.accept("  " + line);
 			lines.accept("wrote " + out);
 			return r;
 		}
@@ -71,13 +103,27 @@ public final class Recalibration {
 	 * @throws IOException when none of the files gives an image the model can score
 	 */
 	public static Result run(AnomalyModel model, List<Path> goods, int batchSize, Progress progress) throws IOException {
+		return run(model, goods, null, batchSize, progress);
+	}
+
+	/**
+	 * As above, for a model of several parts with every good image of part {@code category} (null:
+	 * each image's part is the one the model recognises).
+	 *
+	 * @throws IllegalArgumentException for a part the model does not have
+	 */
+	public static Result run(AnomalyModel model, List<Path> goods, String category, int batchSize, Progress progress) throws IOException {
+		Categories parts = model.categories();
+		int forced = category == null ? -1 : parts.require(category);
 		List<String> skipped = new ArrayList<>();
 		HeldOutScores scores = score(model, goods, batchSize, skipped, progress);
 		if (scores.imageScores().length == 0)
 			throw new IOException("none of the " + goods.size() + " good images could be scored" + ModelTrainer.firstReason(skipped));
 		Thresholds old = model.thresholds();
 		DriftCheck drift = old.imageScores() == null ? null : DriftCheck.of(old, scores.imageScores());
-		return new Result(old.recalibrated(scores.imageScores(), scores.mapMaxima(), "goods"), drift, scores, List.copyOf(skipped));
+		int[] assigned = parts.isEmpty() ? new int[0] : scores.assign(parts, forced);
+		if (!parts.isEmpty()) parts = parts.recalibrated(scores.imageScores(), scores.mapMaxima(), assigned, "goods", false);
+		return new Result(old.recalibrated(scores.imageScores(), scores.mapMaxima(), "goods"), parts, assigned, drift, scores, List.copyOf(skipped));
 	}
 
 	/**

@@ -2,6 +2,7 @@ package org.anomalyj.compat;
 
 import org.anomalyj.inspect.BatchInspection;
 import org.anomalyj.sink.ResultRow;
+import org.anomalyj.sink.ScoresCsv;
 import org.anomalyj.inspect.Inspector;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.DeviceChoice;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loading and scoring as that release scored them: the same scores (to float rounding), normalised
  * scores, p-values, verdicts and defects for sample-data's 14 test images, through the same path
  * as the command line's {@code score}. A loaded old model saved again by today's code loads and
- * scores the same too.
+ * scores the same too. Likewise a model of several categories written before they had thresholds
+ * of their own (resources {@code compat/v2}).
  */
 class ModelCompatibilityTest {
 
@@ -41,24 +44,50 @@ class ModelCompatibilityTest {
 
 	@Test
 	void aVersion1PatchCoreModelScoresAsItsReleaseDid() throws Exception {
-		scoresAsRecorded("patchcore");
+		scoresAsRecorded("v1/patchcore").close();
 	}
 
 	@Test
 	void aVersion1PadimModelScoresAsItsReleaseDid() throws Exception {
-		scoresAsRecorded("padim");
+		scoresAsRecorded("v1/padim").close();
 	}
 
-	private void scoresAsRecorded(String method) throws Exception {
-		Map<String, ResultRow> expected = recorded(method);
-		Path file = resource(method + ".zip");
-		try (AnomalyModel model = AnomalyModel.load(file, DeviceChoice.CPU)) {
-			assertScores(expected, score(model, dir.resolve("v1")), method + ".zip");
-			Path resaved = dir.resolve(method + "-resaved.zip");
+	/**
+	 * A model of two categories (sample-data's ball screws and synthetic stripes) written before
+	 * categories had thresholds of their own (resources {@code compat/v2}): it still judges every
+	 * image by its one pooled threshold, its {@code scores.csv} has no category column, and it
+	 * cannot be told a category.
+	 */
+	@Test
+	void aModelOfSeveralCategoriesWithoutThresholdsOfTheirOwnScoresAsItsReleaseDid() throws Exception {
+		try (AnomalyModel model = scoresAsRecorded("v2/multicategory")) {
+			assertTrue(model.categories().isEmpty());
+			assertEquals(List.of("ball_screw", "stripes"), model.training().categories().stream().map(c -> c.name()).toList());
+			assertEquals(-1, model.training().categories().get(0).recognised());
+			assertEquals("", model.training().describeRecognition());
+			assertEquals(ScoresCsv.HEADER, Files.readAllLines(dir.resolve("v2/multicategory").resolve(ScoresCsv.FILE_NAME)).get(0));
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Inspector(model, 0, "stripes"));
+			assertTrue(e.getMessage().contains("the model has no categories"), e.getMessage());
+		}
+	}
+
+
+	/** Scores with the model file {@code name}.zip, and with it saved again, as recorded in {@code name}.scores.csv; returns the model. */
+	private AnomalyModel scoresAsRecorded(String name) throws Exception {
+		Map<String, ResultRow> expected = recorded(name);
+		Path file = resource(name + ".zip");
+		AnomalyModel model = AnomalyModel.load(file, DeviceChoice.CPU);
+		try {
+			assertScores(expected, score(model, dir.resolve(name)), name + ".zip");
+			Path resaved = dir.resolve(name.replace('/', '-') + "-resaved.zip");
 			model.save(resaved);
 			try (AnomalyModel again = AnomalyModel.load(resaved, DeviceChoice.CPU)) {
-				assertScores(expected, score(again, dir.resolve("resaved")), method + ".zip saved again");
+				assertScores(expected, score(again, dir.resolve(name + "-resaved")), name + ".zip saved again");
 			}
+			return model;
+		} catch (Exception | AssertionError e) {
+			model.close();
+			throw e;
 		}
 	}
 
@@ -115,9 +144,9 @@ class ModelCompatibilityTest {
 
 	private static Path resource(String name) throws IOException {
 		try {
-			return Path.of(ModelCompatibilityTest.class.getResource("v1/" + name).toURI());
+			return Path.of(ModelCompatibilityTest.class.getResource(name).toURI());
 		} catch (URISyntaxException | NullPointerException e) {
-			throw new IOException("test resource compat/v1/" + name + " missing", e);
+			throw new IOException("test resource compat/" + name + " missing", e);
 		}
 	}
 }

@@ -132,6 +132,24 @@ class ThresholdsTest {
 	}
 
 	@Test
+	void recalibratingKeepsTheChosenThresholdsAndScoresCanJoinTheStoredOnes() {
+		Thresholds custom = Thresholds.calibrate(SCORES, MAXIMA, 0.2, "holdout").withCustom(new Thresholds.Custom(4.5f, 11f));
+		Thresholds goods = custom.recalibrated(new float[] {1, 2, 3}, new float[] {4, 5, 6}, "goods");
+		assertEquals(Thresholds.Choice.CUSTOM, goods.active());
+		assertEquals(4.5f, goods.image());
+		assertEquals(3f, goods.conformalImage());
+		assertEquals("goods", goods.calibration());
+
+		Thresholds joined = custom.withScoresAdded(new float[] {11, 12}, new float[] {21, 22});
+		assertEquals(12, joined.calibrationImages());
+		assertEquals("holdout", joined.calibration());
+		// n = 12 at alpha 0.2: rank ceil(13 * 0.8) = 11 of 1..12.
+		assertEquals(11f, joined.conformalImage());
+		assertEquals(21f, joined.conformalPixel());
+		assertThrows(IllegalStateException.class, () -> Thresholds.uncalibrated(0.1).withScoresAdded(new float[] {1}, new float[] {1}));
+	}
+
+	@Test
 	void falseAlarmsOfAnyThresholdAreCountedOnTheCalibrationGoods() {
 		Thresholds t = Thresholds.calibrate(SCORES, MAXIMA, 0.2, "holdout");
 		for (float threshold : new float[] {-1, 0, 2.5f, 4, 100}) {

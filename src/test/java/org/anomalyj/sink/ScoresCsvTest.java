@@ -35,6 +35,21 @@ class ScoresCsvTest {
 	}
 
 	@Test
+	void aModelOfSeveralCategoriesAddsTheCategoryAfterTheVerdict(@TempDir Path dir) throws IOException {
+		ResultRow ok = new ResultRow("a.png", 0, "ok", 1.5f, 0.25f, 0.125, "good", "ball, screw", 1, 7, "");
+		assertEquals("a.png,0,ok,1.50000,0.250000,0.125000,good,\"ball, screw\",1,7,", ScoresCsv.format(ok, true));
+		assertEquals("a.png,0,ok,1.50000,0.250000,0.125000,good,1,7,", ScoresCsv.format(ok), "the table of one category is unchanged");
+		ResultRow skipped = ResultRow.skipped("x.png", 0, "x.png: is empty");
+		assertEquals("x.png,0,skipped,,,,,,,,x.png: is empty", ScoresCsv.format(skipped, true));
+
+		Path csv = dir.resolve(ScoresCsv.FILE_NAME);
+		ScoresCsv.write(csv, List.of(ok, skipped), true);
+		assertEquals(ScoresCsv.CATEGORY_HEADER, Files.readAllLines(csv).get(0));
+		assertEquals(List.of(ok, skipped), ScoresCsv.read(csv));
+		assertThrows(IllegalArgumentException.class, () -> ScoresCsv.parse(ScoresCsv.format(ok, true)), "a category column where none belongs");
+	}
+
+	@Test
 	void refusesFilesThatAreNotResultTables(@TempDir Path dir) throws IOException {
 		Path other = Files.writeString(dir.resolve("other.csv"), "name,value\na,1\n");
 		IOException e = assertThrows(IOException.class, () -> ScoresCsv.read(other));
