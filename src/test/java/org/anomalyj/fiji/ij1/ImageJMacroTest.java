@@ -120,7 +120,7 @@ class ImageJMacroTest {
 		List<String> lines = r.log().lines().toList();
 		String model = tmp.resolve("recorded.zip").toString(), sep = java.io.File.separator;
 		assertEquals(List.of(
-			"run(\"Train Anomaly Model...\", \"data=" + SAMPLE + sep + " method=patchcore backbone=mobilenetv2 input_size=128 seed=0 contamination=0 device=cpu model=" + model + " defects=[] coreset=0.100 neighbours=9\");",
+			"run(\"Train Anomaly Model...\", \"data=" + SAMPLE + sep + " method=patchcore backbone=mobilenetv2 input_size=128 seed=0 contamination=0 device=cpu model=" + model + " defects=[] coreset=0.100 neighbours=9 probes=8\");",
 			"run(\"Detect Anomalies...\", \"model=" + model + " overlay opacity=0.50 roi_manager results min_area=0 device=cpu\");",
 			"run(\"Batch Detect Anomalies...\", \"input=" + PITTING + sep + " model=" + model + " output=" + batch + sep
 				+ " maps masks overlays opacity=0.50 min_area=0 device=cpu\");",
