@@ -1,6 +1,7 @@
 package org.anomalyj.inspect;
 
 import org.anomalyj.image.IntensityRange;
+import org.anomalyj.image.PngEncoder;
 import org.anomalyj.image.Planes;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.postprocess.HeatmapOverlay;
@@ -18,10 +19,6 @@ import net.imglib2.view.Views;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import java.awt.image.DirectColorModel;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -44,9 +41,8 @@ public final class InspectionFiles {
 	}
 
 	public static void writeMask(Inspection r, Path file) throws IOException {
-		BufferedImage img = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_BYTE_GRAY);
-		img.getRaster().setDataElements(0, 0, r.width(), r.height(), r.defects().mask());
-		writePng(img, file);
+		byte[] mask = r.defects().mask();
+		AtomicFiles.write(file, out -> PngEncoder.writeGrey(mask, r.width(), r.height(), out));
 	}
 
 	/**
@@ -57,14 +53,7 @@ public final class InspectionFiles {
 		float pixelThreshold, double opacity, Path file) throws IOException {
 		int[] rgb = DisplayRgb.of(plane, range);
 		HeatmapOverlay.aroundThreshold(pixelThreshold, opacity).renderOnto(rgb, r.map(), r.defects().mask(), r.width(), r.height());
-		writePng(packedRgbImage(rgb, r.width(), r.height()), file);
-	}
-
-	/** An RGB image on the pixel array itself: {@code setRGB} would copy it, which costs 4 bytes a pixel more on huge images. */
-	private static BufferedImage packedRgbImage(int[] rgb, int w, int h) {
-		DirectColorModel cm = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
-		WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(rgb, rgb.length), w, h, w, cm.getMasks(), null);
-		return new BufferedImage(cm, raster, false, null);
+		AtomicFiles.write(file, out -> PngEncoder.writeRgb(rgb, r.width(), r.height(), out));
 	}
 
 	static void writePng(BufferedImage img, Path file) throws IOException {

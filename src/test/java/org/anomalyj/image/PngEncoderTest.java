@@ -1,0 +1,65 @@
+package org.anomalyj.image;
+
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The encoder's files, decoded by javax.imageio's independent PNG reader, give back the pixels given. */
+class PngEncoderTest {
+
+	private static BufferedImage decode(ByteArrayOutputStream png) throws IOException {
+		BufferedImage img = ImageIO.read(new ByteArrayInputStream(png.toByteArray()));
+		assertNotNull(img, "javax.imageio reads the file");
+		return img;
+	}
+
+	@Test
+	void rgbImagesComeBackPixelForPixel() throws IOException {
+		Random r = new Random(1);
+		// 1 x 1, odd widths, and one wider than the 64 kB chunk buffer holds in a row band (several IDAT chunks).
+		int[][] sizes = {{1, 1}, {7, 3}, {301, 199}, {1200, 90}};
+		for (int[] s : sizes) {
+			int w = s[0], h = s[1];
+			int[] rgb = new int[w * h];
+			// Smooth gradients (Paeth's case) with noise and saturated values (wrap-around of the byte differences).
+			for (int i = 0; i < rgb.length; i++) {
+				int x = i % w, y = i / w;
+				int red = (x * 3 + r.nextInt(5)) & 0xff, green = r.nextBoolean() ? 255 : 0, blue = (y * 7 + x) & 0xff;
+				rgb[i] = red << 16 | green << 8 | blue;
+			}
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			PngEncoder.writeRgb(rgb, w, h, out);
+			BufferedImage back = decode(out);
+			assertEquals(w, back.getWidth());
+			assertEquals(h, back.getHeight());
+			for (int i = 0; i < rgb.length; i++) assertEquals(rgb[i], back.getRGB(i % w, i / w) & 0xffffff, w + "x" + h + " pixel " + i);
+		}
+	}
+
+	@Test
+	void greyImagesComeBackPixelForPixel() throws IOException {
+		Random r = new Random(2);
+		int w = 257, h = 131;
+		byte[] grey = new byte[w * h];
+		for (int i = 0; i < grey.length; i++) grey[i] = (byte) (i % 5 == 0 ? r.nextInt(256) : (i % w) & 0xff);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		PngEncoder.writeGrey(grey, w, h, out);
+		BufferedImage back = decode(out);
+		assertEquals(BufferedImage.TYPE_BYTE_GRAY, back.getType(), "an 8-bit grey PNG");
+		byte[] values = (byte[]) back.getRaster().getDataElements(0, 0, w, h, null);
+		assertArrayEquals(grey, values);
+	}
+
+	@Test
+	void aPixelCountThatDoesNotMatchTheSizeIsRefused() {
+		assertThrows(IllegalArgumentException.class, () -> PngEncoder.writeGrey(new byte[10], 3, 3, new ByteArrayOutputStream()));
+		assertThrows(IllegalArgumentException.class, () -> PngEncoder.writeRgb(new int[0], 0, 0, new ByteArrayOutputStream()));
+	}
+}
