@@ -17,7 +17,6 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,9 +56,9 @@ public final class InspectionFiles {
 	}
 
 	static void writePng(BufferedImage img, Path file) throws IOException {
-		AtomicFiles.write(file, out -> {
-			if (!ImageIO.write(img, "png", out)) throw new IOException(file + ": no PNG writer available");
-		});
+		int w = img.getWidth(), h = img.getHeight();
+		int[] rgb = img.getRGB(0, 0, w, h, null, 0, w);
+		AtomicFiles.write(file, out -> PngEncoder.writeRgb(rgb, w, h, out));
 	}
 
 	/** A plane as packed RGB for display. */
