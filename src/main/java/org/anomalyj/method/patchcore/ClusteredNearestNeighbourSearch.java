@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * Nearest-neighbour distances to a memory bank that search only the parts of the bank that can
- * hold the answer: exact, or with a bounded number of clusters per query. The bank is split into clusters (k-means); for a query {@code q}, a cluster
+ * hold the answer: exact, or with a bounded number of clusters per query. The bank is split into
+ * clusters (k-means); for a query {@code q}, a cluster
  * with centre {@code c} and radius {@code r} (its farthest member) can only hold a point nearer
  * than a distance {@code u} already found if {@code |q - c| - r < u}, by the triangle inequality.
  * So each query is first compared with the members of its own cluster, which gives {@code u}, and
@@ -187,11 +188,6 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	/** The cluster centres, {@code clusters() x dim} row-major (a copy), or null when there are no clusters. */
 	float[] centres() {
 		return centres == null ? null : centres.clone();
-	}
-
-	/** Clusters a query visits beyond its own at most; 0 when the search is exact. */
-	public int probes() {
-		return probes;
 	}
 
 	/** Share of the dense search's distance computations the last call made (1 after a fallback). */
