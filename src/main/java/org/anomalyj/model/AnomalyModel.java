@@ -257,6 +257,7 @@ public final class AnomalyModel implements AutoCloseable {
 		features.close();
 		backbone.close();
 		manager.close();
+		NativeMemory.release();
 	}
 
 	/** Replaces the thresholds (training adds F1 thresholds learned from defects). */

@@ -8,7 +8,8 @@ import ai.djl.engine.Engine;
  * every model and feature session calls before it makes its NDManager.
  * <p>
  * The setup: PyTorch's NNPACK is switched off (see {@link NnpackSwitch}), so CPUs without what
- * NNPACK needs do not get its warning printed dozens of times per command.
+ * NNPACK needs do not get its warning printed dozens of times per command; the C allocator keeps
+ * freed tensor memory for reuse ({@link NativeMemory}).
  */
 public final class NativeEngine {
 
@@ -18,6 +19,7 @@ public final class NativeEngine {
 
 	/** The engine, loading it if need be. */
 	public static synchronized Engine get() {
+		if (!ready) NativeMemory.keepFreedBlocks();
 		Engine engine = Engine.getInstance();
 		if (!ready) {
 			if ("PyTorch".equals(engine.getEngineName())) NnpackSwitch.find().ifPresent(s -> s.setEnabled(false));

@@ -56,6 +56,8 @@ public final class HeatmapOverlay {
 			throw new IllegalArgumentException("image, map and mask sizes differ");
 		for (int i = 0; i < n; i++) {
 			double t = position(map[i]);
+			// Below the fade start the heat's weight is 0 and the pixel keeps its value: most of a good part.
+			if (t <= FADE_START) continue;
 			double a = opacity * strength(t);
 			int heat = jet(t);
 			int b = rgb[i];
@@ -100,7 +102,16 @@ public final class HeatmapOverlay {
 	}
 
 	private static int blend(int under, int over, double a) {
-		return (int) Math.round(under * (1 - a) + over * a);
+		return round(under * (1 - a) + over * a);
+	}
+
+	/**
+	 * Rounds a value in 0..255 half up. {@code Math.round} is not an intrinsic on Java 17 and was
+	 * a fifth of {@code score}'s time (six calls per pixel of every overlay); on non-negative values
+	 * this is the same up to doubles within one ulp below a half.
+	 */
+	private static int round(double v) {
+		return (int) (v + 0.5);
 	}
 
 	/** The classic jet colour map: blue, cyan, yellow, red. */
@@ -108,7 +119,7 @@ public final class HeatmapOverlay {
 		double r = clamp(1.5 - Math.abs(4 * t - 3));
 		double g = clamp(1.5 - Math.abs(4 * t - 2));
 		double b = clamp(1.5 - Math.abs(4 * t - 1));
-		return ((int) Math.round(r * 255) << 16) | ((int) Math.round(g * 255) << 8) | (int) Math.round(b * 255);
+		return (round(r * 255) << 16) | (round(g * 255) << 8) | round(b * 255);
 	}
 
 	private static double clamp(double v) {
