@@ -69,7 +69,7 @@ public final class SimpleNet implements AnomalyMethod {
 		 * Cosine annealing to zero (Loshchilov and Hutter, SGDR, 2017, without restarts), step by step: the
 		 * discriminator's last steps move its boundary less and less, so it settles instead of following
 		 * the last mini-batches' noise. Not the default: on bottle it gained little (pixel AUROC +0.0003 to
-		 * +0.0012, docs/BENCHMARKS.md) and ball_screw was not measured.
+		 * +0.0012, within the seed-to-seed spread) and ball_screw was neutral (docs/BENCHMARKS.md).
 		 */
 		COSINE("cosine");
 
