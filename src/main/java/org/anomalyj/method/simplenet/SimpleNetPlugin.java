@@ -31,7 +31,8 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 		MethodOption.value("epochs", Integer.toString(D.epochs()), "passes over the training patches"),
 		MethodOption.value("learning-rate", Double.toString(D.learningRate()), "Adam learning rate of the discriminator (the adaptor's is half)"),
 		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in units of the features' typical standard deviation"),
-		MethodOption.value("hidden", Integer.toString(D.hidden()), "width of the discriminator's hidden layer"));
+		MethodOption.value("hidden", Integer.toString(D.hidden()), "width of the discriminator's hidden layer"),
+		MethodOption.value("schedule", D.schedule().id(), "learning rates over the training: cosine (annealed to 0) or constant"));
 
 	@Override
 	public String name() {
@@ -51,18 +52,22 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 	@Override
 	public JsonObject settings(Map<String, String> given) {
 		OptionValues v = new OptionValues(name(), OPTIONS, given);
-		SimpleNet.Settings s = new SimpleNet.Settings(v.integer("epochs"), v.real("learning-rate"), v.real("noise"), v.integer("hidden"));
+		SimpleNet.Settings s = new SimpleNet.Settings(v.integer("epochs"), v.real("learning-rate"), v.real("noise"), v.integer("hidden"),
+			SimpleNet.Schedule.of(v.text("schedule")));
 		JsonObject o = new JsonObject();
 		o.addProperty("epochs", s.epochs());
 		o.addProperty("learning_rate", s.learningRate());
 		o.addProperty("noise", s.noise());
 		o.addProperty("hidden", s.hidden());
+		o.addProperty("schedule", s.schedule().id());
 		return o;
 	}
 
 	static SimpleNet.Settings of(JsonObject settings) {
 		return new SimpleNet.Settings(settings.get("epochs").getAsInt(), settings.get("learning_rate").getAsDouble(), settings.get("noise").getAsDouble(),
-			settings.get("hidden").getAsInt());
+			settings.get("hidden").getAsInt(),
+			// Settings recorded before the schedule was an option meant a constant rate.
+			settings.has("schedule") ? SimpleNet.Schedule.of(settings.get("schedule").getAsString()) : SimpleNet.Schedule.CONSTANT);
 	}
 
 	/** Labelled defect patches join the noise-perturbed features as anomalous examples of the discriminator's loss. */

@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * Trains {@link SimpleNet}'s adaptor and discriminator on the good patches: each step takes a
  * mini-batch of patches, adds Gaussian noise to their adapted features to make anomalous ones, and
  * minimises the paper's truncated L1 loss {@code max(0, 0.5 - D(q)) + max(0, 0.5 + D(q + noise))}
- * with Adam; labelled defect patches ({@link TrainingSet#defects()}), when given, join the anomalous
+ * with Adam, the learning rates following {@link SimpleNet.Settings#schedule()} step by step; labelled defect patches ({@link TrainingSet#defects()}), when given, join the anomalous
  * side of the loss. The patches are held in memory (up to {@link #MAX_VALUES} feature values, a seeded
  * sample beyond), shuffled by a seeded generator every epoch; the noise and initial weights come
  * from the same seed, so training repeats exactly.
@@ -77,6 +77,7 @@ final class SimpleNetTrainer {
 			try (Adam adam = new Adam(List.of(new Adam.Group(w.adaptor(), settings.learningRate() / 2, ADAPTOR_DECAY),
 				new Adam.Group(w.discriminator(), settings.learningRate(), 0)))) {
 				int n = sample.count();
+				long allSteps = (long) settings.epochs() * ((n + STEP_PATCHES - 1) / STEP_PATCHES), step = 0;
 				int[] order = new int[n];
 				for (int i = 0; i < n; i++) order[i] = i;
 				float noise = (float) settings.noise();
@@ -119,7 +120,7 @@ final class SimpleNetTrainer {
 								gc.backward(loss);
 								sum += loss.getFloat();
 							}
-							adam.step();
+							adam.step(settings.schedule().factor(step++, allSteps));
 						}
 						steps++;
 					}

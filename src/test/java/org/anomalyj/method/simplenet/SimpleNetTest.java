@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class SimpleNetTest {
 
 	private static final FeatureGrid GRID = new FeatureGrid(8, 4, 4);
-	private static final SimpleNet.Settings TINY = new SimpleNet.Settings(60, 1e-2, 0.25, 32);
+	private static final SimpleNet.Settings TINY = new SimpleNet.Settings(60, 1e-2, 0.25, 32, SimpleNet.Schedule.CONSTANT);
 
 	/**
 	 * Good features near a line, as deep features lie near a low-dimensional manifold: channel
@@ -188,7 +188,7 @@ class SimpleNetTest {
 			}
 		double meanVariance = 0;
 		for (int c = 0; c < 8; c++) meanVariance += sq[c] / n / 8;
-		try (NDManager m = NDManager.newBaseManager(); SimpleNet net = train(m, rows, new SimpleNet.Settings(1, 1e-3, 0.25, 4), 1).net()) {
+		try (NDManager m = NDManager.newBaseManager(); SimpleNet net = train(m, rows, new SimpleNet.Settings(1, 1e-3, 0.25, 4, SimpleNet.Schedule.COSINE), 1).net()) {
 			float[] scale = net.tensors().get(SimpleNet.SCALE).toFloats();
 			for (float s : scale) assertEquals(Math.sqrt(meanVariance), s, 1e-4 * Math.sqrt(meanVariance));
 		}
@@ -202,7 +202,7 @@ class SimpleNetTest {
 	void trainsTheSameOnAFreshThread() throws Exception {
 		try (NDManager m = NDManager.newBaseManager()) {
 			FeatureRows rows = goods(6, 3);
-			SimpleNet.Settings few = new SimpleNet.Settings(3, 1e-2, 0.25, 16);
+			SimpleNet.Settings few = new SimpleNet.Settings(3, 1e-2, 0.25, 16, SimpleNet.Schedule.COSINE);
 			float[] here;
 			try (SimpleNet a = train(m, rows, few, 5).net()) {
 				here = a.tensors().get(SimpleNet.HIDDEN_WEIGHT).toFloats();
@@ -228,7 +228,7 @@ class SimpleNetTest {
 		try (NDManager m = NDManager.newBaseManager()) {
 			// More patches than one step takes: the shuffle and the steps' order matter too.
 			FeatureRows rows = goods(SimpleNetTrainer.STEP_PATCHES / GRID.positions() + 5, 3);
-			SimpleNet.Settings few = new SimpleNet.Settings(3, 1e-2, 0.25, 16);
+			SimpleNet.Settings few = new SimpleNet.Settings(3, 1e-2, 0.25, 16, SimpleNet.Schedule.COSINE);
 			try (SimpleNet a = train(m, rows, few, 11).net(); SimpleNet b = train(m, rows, few, 11).net(); SimpleNet c = train(m, rows, few, 12).net()) {
 				Map<String, Safetensors.Tensor> ta = a.tensors(), tb = b.tensors(), tc = c.tensors();
 				assertEquals(ta.keySet(), tb.keySet());
@@ -270,6 +270,63 @@ class SimpleNetTest {
 				// The features of another backbone do not fit the stored weights.
 				e = assertThrows(IOException.class, () -> plugin.restore(m, new FeatureGrid(16, 4, 4), params, stored));
 				assertTrue(e.getMessage().contains("shape"), e.getMessage());
+			}
+		}
+	}
+
+	/** Cosine annealing, hand-computed for 4 steps: (1 + cos(pi t / 4)) / 2. */
+	@Test
+	void cosineScheduleAnnealsTowardsZeroStepByStep() {
+		double[] expected = {1, 0.8535533905932737, 0.5, 0.14644660940672627};
+		for (int t = 0; t < 4; t++) {
+			assertEquals(expected[t], SimpleNet.Schedule.COSINE.factor(t, 4), 1e-15, "step " + t);
+			assertEquals(1, SimpleNet.Schedule.CONSTANT.factor(t, 4), 0);
+		}
+		assertEquals(1, SimpleNet.Schedule.COSINE.factor(0, 1), 0);
+		assertTrue(SimpleNet.Schedule.COSINE.factor(9999, 10000) > 0);
+		assertThrows(IllegalArgumentException.class, () -> SimpleNet.Schedule.COSINE.factor(4, 4));
+		assertEquals(SimpleNet.Schedule.CONSTANT, SimpleNet.Settings.DEFAULT.schedule());
+		assertEquals(SimpleNet.Schedule.COSINE, SimpleNet.Schedule.of("cosine"));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodCatalog.get(SimpleNet.NAME).settings(Map.of("schedule", "step")));
+		assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+	}
+
+	/**
+	 * The trainer applies the schedule per step: one step (one epoch of fewer patches than a step) is
+	 * at the full rate either way, a second one at half the rate under cosine, so the nets differ.
+	 */
+	@Test
+	void trainingFollowsTheSchedule() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			FeatureRows rows = goods(4, 3);
+			java.util.function.BiFunction<Integer, SimpleNet.Schedule, float[]> weights = (epochs, schedule) -> {
+				try (SimpleNet n = train(m, rows, new SimpleNet.Settings(epochs, 1e-2, 0.25, 16, schedule), 5).net()) {
+					return n.tensors().get(SimpleNet.HIDDEN_WEIGHT).toFloats();
+				}
+			};
+			assertArrayEquals(weights.apply(1, SimpleNet.Schedule.CONSTANT), weights.apply(1, SimpleNet.Schedule.COSINE), 0f);
+			assertFalse(java.util.Arrays.equals(weights.apply(2, SimpleNet.Schedule.CONSTANT), weights.apply(2, SimpleNet.Schedule.COSINE)));
+		}
+	}
+
+	/** Models trained before the schedule was an option record none: they restore as trained at a constant rate and score the same. */
+	@Test
+	void aModelWithoutAScheduleRestoresAsConstant() throws IOException {
+		AnomalyMethodPlugin plugin = MethodCatalog.get(SimpleNet.NAME);
+		try (NDManager m = NDManager.newBaseManager()) {
+			assertEquals("constant", plugin.settings(Map.of()).get("schedule").getAsString());
+			JsonObject settings = plugin.settings(Map.of("epochs", "2", "hidden", "8", "schedule", "cosine"));
+			try (AnomalyMethod trained = plugin.fit(m, goods(2, 5), settings, 2, Progress.NONE)) {
+				JsonObject old = trained.parameters().deepCopy();
+				assertEquals("cosine", old.remove("schedule").getAsString());
+				NDArray test = goods(1, 8).batch(m, 0, 1);
+				try (AnomalyMethod restored = plugin.restore(m, GRID, JsonFields.of(old, "model.json"), trained.tensors())) {
+					assertEquals(SimpleNet.Schedule.CONSTANT, ((SimpleNet) restored).settings().schedule());
+					assertArrayEquals(trained.patchScores(test).toFloatArray(), restored.patchScores(test).toFloatArray(), 0f);
+				}
+				old.addProperty("schedule", "linear");
+				IOException e = assertThrows(IOException.class, () -> plugin.restore(m, GRID, JsonFields.of(old, "model.json"), trained.tensors()));
+				assertTrue(e.getMessage().contains("schedule"), e.getMessage());
 			}
 		}
 	}
