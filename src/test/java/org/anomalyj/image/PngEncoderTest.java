@@ -58,6 +58,40 @@ class PngEncoderTest {
 	}
 
 	@Test
+	void imagesDeflatedInSeveralBandsComeBackPixelForPixel() throws IOException {
+		Random r = new Random(4);
+		// 3.6 and 2.2 bands of PngEncoder.BAND_BYTES: the bands' streams must join into one.
+		int w = 1500, h = 840;
+		int[] rgb = new int[w * h];
+		for (int i = 0; i < rgb.length; i++) rgb[i] = (i / w) % 200 < 100 ? r.nextInt(1 << 24) : (i % w) * 0x010101 & 0xffffff;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		PngEncoder.writeRgb(rgb, w, h, out);
+		BufferedImage back = decode(out);
+		for (int i = 0; i < rgb.length; i++) assertEquals(rgb[i], back.getRGB(i % w, i / w) & 0xffffff, "pixel " + i);
+		int gw = 1024, gh = 2300;
+		byte[] grey = new byte[gw * gh];
+		for (int i = 0; i < grey.length; i++) grey[i] = (byte) (i % 7 == 0 ? r.nextInt(256) : i / gw);
+		ByteArrayOutputStream g = new ByteArrayOutputStream();
+		PngEncoder.writeGrey(grey, gw, gh, g);
+		assertArrayEquals(grey, (byte[]) decode(g).getRaster().getDataElements(0, 0, gw, gh, null));
+	}
+
+	@Test
+	void adlerChecksumsCombineAsOverTheWholeSequence() {
+		Random r = new Random(5);
+		byte[] a = new byte[70_000], b = new byte[123_457];
+		r.nextBytes(a);
+		r.nextBytes(b);
+		java.util.zip.Adler32 whole = new java.util.zip.Adler32(), first = new java.util.zip.Adler32(), second = new java.util.zip.Adler32();
+		whole.update(a);
+		whole.update(b);
+		first.update(a);
+		second.update(b);
+		assertEquals(whole.getValue(), PngEncoder.adlerCombine(first.getValue(), second.getValue(), b.length));
+		assertEquals(second.getValue(), PngEncoder.adlerCombine(1, second.getValue(), b.length), "1 is the checksum of nothing");
+	}
+
+	@Test
 	void aPixelCountThatDoesNotMatchTheSizeIsRefused() {
 		assertThrows(IllegalArgumentException.class, () -> PngEncoder.writeGrey(new byte[10], 3, 3, new ByteArrayOutputStream()));
 		assertThrows(IllegalArgumentException.class, () -> PngEncoder.writeRgb(new int[0], 0, 0, new ByteArrayOutputStream()));
