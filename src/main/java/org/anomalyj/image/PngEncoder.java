@@ -4,10 +4,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -73,20 +74,20 @@ public final class PngEncoder {
 		// boundary (sync flush), so that their concatenation is one valid stream. Band sizes do not
 		// depend on the machine, so neither do the file's bytes.
 		int stride = 1 + width * channels, bandRows = Math.max(1, BAND_BYTES / stride), bands = (height + bandRows - 1) / bandRows;
-		List<CompletableFuture<Band>> later = new ArrayList<>();
-		for (int b = 1; b < bands; b++) {
-			int from = b * bandRows, to = Math.min(height, from + bandRows);
-			later.add(CompletableFuture.supplyAsync(() -> band(rows, width * channels, channels, from, to, to == height)));
-		}
-		List<Band> parts = new ArrayList<>();
-		parts.add(band(rows, width * channels, channels, 0, Math.min(height, bandRows), bands == 1));
-		for (CompletableFuture<Band> f : later) parts.add(join(f));
-
+		// Bands in flight at most: enough to keep the pool busy, few enough that a 100-megapixel
+		// overlay holds a few deflated bands at a time, not the whole file.
+		int window = ForkJoinPool.getCommonPoolParallelism() + 1;
+		Deque<CompletableFuture<Band>> ahead = new ArrayDeque<>();
 		ChunkBuffer idat = new ChunkBuffer(1 << 16);
 		OutputStream z = idat.asStream(data);
 		z.write(new byte[] {0x78, 0x01}); // zlib header: deflate, 32 kB window, fastest level
 		long adler = 1;
-		for (Band p : parts) {
+		for (int b = 0, next = 1; b < bands; b++) {
+			for (; next < bands && next <= b + window; next++) {
+				int from = next * bandRows, to = Math.min(height, from + bandRows);
+				ahead.add(CompletableFuture.supplyAsync(() -> band(rows, width * channels, channels, from, to, to == height)));
+			}
+			Band p = b == 0 ? band(rows, width * channels, channels, 0, Math.min(height, bandRows), bands == 1) : join(ahead.removeFirst());
 			z.write(p.deflated.buffer(), 0, p.deflated.size());
 			adler = adlerCombine(adler, p.adler, p.length);
 		}

@@ -103,6 +103,7 @@ class PatchCoreStoredCentresTest {
 			assertNull(p.tensors().get(PatchCore.CENTRES));
 		}
 	}
+
 	@Test
 	void theBoundedSearchIsStoredAndFilesWithoutItStayExact() throws IOException {
 		Random r = new Random(6);
