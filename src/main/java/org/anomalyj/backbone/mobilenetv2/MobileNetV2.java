@@ -193,18 +193,27 @@ public final class MobileNetV2 implements Backbone {
 		return ForwardPass.scoped(input, (x, out) -> run(x, wanted, out));
 	}
 
-	/** The layers in order, stopping as soon as every wanted tap is in {@code out}. */
+	/**
+	 * The layers in order, stopping as soon as every wanted tap is in {@code out}. Each
+	 * intermediate is freed once consumed ({@link ForwardPass#free}).
+	 */
 	private void run(NDArray input, Set<String> wanted, Map<String, NDArray> out) {
 		NDArray x = conv(input, MobileNetV2Structure.STEM);
 		if (emit(MobileNetV2Structure.STEM.outputTap(), x, wanted, out)) return;
 		for (MobileNetV2Structure.Block b : MobileNetV2Structure.BLOCKS) {
 			NDArray blockInput = x;
 			for (MobileNetV2Structure.Conv c : b.convs()) {
-				x = conv(x, c);
+				NDArray y = conv(x, c);
+				// A residual block's input is needed again at its end.
+				if (x != blockInput || !b.residual()) ForwardPass.free(x, input, out);
+				x = y;
 				if (emit(c.outputTap(), x, wanted, out)) return;
 			}
 			if (b.residual()) {
-				x = blockInput.add(x);
+				NDArray sum = blockInput.add(x);
+				ForwardPass.free(x, input, out);
+				ForwardPass.free(blockInput, input, out);
+				x = sum;
 				if (emit(b.addName(), x, wanted, out)) return;
 			}
 		}
@@ -215,18 +224,24 @@ public final class MobileNetV2 implements Backbone {
 		return out.size() == wanted.size();
 	}
 
+	/** The layer's output, a new array; {@code x} is left alone, the layer's own temporaries are freed. */
 	private NDArray conv(NDArray x, MobileNetV2Structure.Conv c) {
 		NDArray[] p = params.get(c.name());
 		Shape padding;
+		NDArray in = x;
 		if (c.stride() == 2) {
-			x = padForStride2(x);
+			in = padForStride2(x);
 			padding = new Shape(0, 0);
 		} else {
 			padding = new Shape(c.kernel() / 2, c.kernel() / 2);
 		}
-		NDArray y = Conv2d.conv2d(x, p[0], p[1], new Shape(c.stride(), c.stride()), padding, new Shape(1, 1),
+		NDArray y = Conv2d.conv2d(in, p[0], p[1], new Shape(c.stride(), c.stride()), padding, new Shape(1, 1),
 				c.depthwise() ? c.inChannels() : 1).singletonOrThrow();
-		return c.relu() != null ? y.clip(0, 6) : y;
+		if (in != x) in.close();
+		if (c.relu() == null) return y;
+		NDArray r = y.clip(0, 6);
+		y.close();
+		return r;
 	}
 
 	/**

@@ -357,27 +357,53 @@ public final class ResNet50V2 implements Backbone {
 		return out;
 	}
 
-	/** The layers in order, stopping as soon as every wanted tap is in {@code out}. */
+	/**
+	 * The layers in order, stopping as soon as every wanted tap is in {@code out}. Each
+	 * intermediate is freed once consumed ({@link ForwardPass#free}).
+	 */
 	private void run(NDArray input, Set<String> wanted, Map<String, NDArray> out) {
-		NDArray x = affine(input, PREFIX + "batchnorm0");
-		x = conv(x, PREFIX + "conv0", 2, 3).clip(0, Float.MAX_VALUE);
-		x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+		NDArray t = affine(input, PREFIX + "batchnorm0");
+		NDArray c = conv(t, PREFIX + "conv0", 2, 3);
+		t.close();
+		NDArray x = relu(c);
+		x = consume(x, Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false), input, out);
 		for (int s = 0; s < 3; s++) {
 			String st = PREFIX + "stage" + (s + 1) + "_";
 			for (int k = 0; k < UNITS[s]; k++) {
-				NDArray a = affine(x, preActivation(s, k)).clip(0, Float.MAX_VALUE);
+				NDArray a = relu(affine(x, preActivation(s, k)));
 				// The previous stage's post-activation view is this stage's first pre-activation.
 				if (k == 0 && s > 0 && emit("stage" + s + "_relu", a, wanted, out)) return;
 				int stride = k == 0 ? STRIDE[s] : 1, first = k == 0 ? 0 : 3 * k + 1;
-				NDArray y = conv(a, st + "conv" + first, 1, 0).clip(0, Float.MAX_VALUE);
-				y = conv(y, st + "conv" + (first + 1), stride, 1).clip(0, Float.MAX_VALUE);
-				y = conv(y, st + "conv" + (first + 2), 1, 0);
-				NDArray shortcut = k == 0 ? conv(a, st + "conv3", stride, 0) : x;
-				x = y.add(shortcut);
+				NDArray y = relu(conv(a, st + "conv" + first, 1, 0));
+				y = consume(y, relu(conv(y, st + "conv" + (first + 1), stride, 1)), input, out);
+				y = consume(y, conv(y, st + "conv" + (first + 2), 1, 0), input, out);
+				if (k == 0) {
+					NDArray shortcut = conv(a, st + "conv3", stride, 0);
+					y.addi(shortcut);
+					shortcut.close();
+				} else {
+					y.addi(x);
+				}
+				ForwardPass.free(a, input, out);
+				ForwardPass.free(x, input, out);
+				x = y;
 			}
 			if (emit("stage" + (s + 1), x, wanted, out)) return;
 		}
-		emit("stage3_relu", affine(x, PREFIX + "stage4_batchnorm0").clip(0, Float.MAX_VALUE), wanted, out);
+		emit("stage3_relu", relu(affine(x, PREFIX + "stage4_batchnorm0")), wanted, out);
+	}
+
+	/** {@code next}, freeing {@code used}, which it was computed from. */
+	private static NDArray consume(NDArray used, NDArray next, NDArray input, Map<String, NDArray> out) {
+		ForwardPass.free(used, input, out);
+		return next;
+	}
+
+	/** max(x, 0) into a new array, closing {@code x}, a fresh intermediate. */
+	private static NDArray relu(NDArray x) {
+		NDArray r = x.clip(0, Float.MAX_VALUE);
+		x.close();
+		return r;
 	}
 
 	private static boolean emit(String name, NDArray x, Set<String> wanted, Map<String, NDArray> out) {
@@ -387,7 +413,7 @@ public final class ResNet50V2 implements Backbone {
 
 	private NDArray affine(NDArray x, String bn) {
 		NDArray[] p = norms.get(bn);
-		return x.mul(p[0]).add(p[1]);
+		return x.mul(p[0]).addi(p[1]);
 	}
 
 	private NDArray conv(NDArray x, String name, int stride, int padding) {
