@@ -41,16 +41,43 @@ class NativeMemoryTest {
 		MallInfo2 mallinfo2();
 	}
 
-	/** Prints how many bytes of mappings of their own a 40 MB tensor added, and whether the allocator was set. */
+	/**
+	 * Prints how many bytes of mappings of their own a 40 MB tensor took, whether the allocator was
+	 * set, how many bytes the heaps still hold from the system once three such tensors are freed,
+	 * and the page faults of ten layer-like steps (each output made, then its input freed).
+	 */
 	public static void main(String[] args) {
 		NativeEngine.get();
 		C c = Native.load("c", C.class);
 		try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-			long before = c.mallinfo2().hblkhd;
-			NDArray t = m.ones(new Shape(TENSOR / Float.BYTES));
-			long during = c.mallinfo2().hblkhd;
-			t.close();
-			System.out.println("mapped " + (during - before) + " " + NativeMemory.keepFreedBlocks());
+			MallInfo2 before = c.mallinfo2();
+			// Three, as a pass's activations: each fills a thread heap (at most 64 MB) of its own.
+			NDArray[] t = new NDArray[3];
+			for (int i = 0; i < t.length; i++) t[i] = m.ones(new Shape(TENSOR / Float.BYTES));
+			long during = (c.mallinfo2().hblkhd - before.hblkhd) / t.length;
+			for (int i = t.length - 1; i >= 0; i--) t[i].close();
+			MallInfo2 after = c.mallinfo2();
+			// Layer after layer: each output is made while its input is alive, then the input is freed.
+			NDArray x = m.ones(new Shape(TENSOR / Float.BYTES));
+			long faults = 0;
+			for (int i = 0; i < 20; i++) {
+				if (i == 10) faults = minorFaults();
+				NDArray y = x.add(1);
+				x.close();
+				x = y;
+			}
+			faults = minorFaults() - faults;
+			System.out.println("mapped " + during + " " + NativeMemory.keepFreedBlocks() + " " + (after.arena - before.arena) + " " + faults);
+		}
+	}
+
+	/** The process's minor page faults so far (Linux). */
+	private static long minorFaults() {
+		try {
+			String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+			return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+		} catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
 		}
 	}
 
@@ -67,12 +94,18 @@ class NativeMemoryTest {
 	}
 
 	@Test
-	void aLargeTensorComesFromTheHeapsNotAMappingOfItsOwn() throws Exception {
+	void largeTensorsComeFromTheHeapsAndTheirFreedBlocksServeTheNext() throws Exception {
 		assumeTrue(Platform.isLinux() && !Platform.isAndroid(), "the C allocator's settings apply to Linux");
 		String[] glibc = probe("-D" + NativeMemory.PROPERTY + "=default");
 		assertTrue(Long.parseLong(glibc[1]) >= TENSOR, "under glibc's settings the tensor is a mapping of its own: " + glibc[1] + " bytes");
 		String[] ours = probe();
 		assertTrue(Boolean.parseBoolean(ours[2]), "glibc's allocator was set up");
 		assertTrue(Long.parseLong(ours[1]) < TENSOR, ours[1] + " bytes of mappings of their own for a " + TENSOR + "-byte tensor");
+		assertTrue(Long.parseLong(ours[3]) >= TENSOR, "the heaps kept " + ours[3] + " bytes of the freed " + TENSOR + "-byte tensors");
+		// Layer after layer, outputs reuse freed blocks. Measured: glibc's settings fault in all 10
+		// outputs afresh; without the top pad 8 of 10 (emptied thread heaps are unmapped); ours 1.
+		long fresh = 10 * TENSOR / 4096;
+		assertTrue(Long.parseLong(glibc[4]) > fresh / 2, "under glibc's settings outputs fault in afresh: " + glibc[4] + " faults");
+		assertTrue(Long.parseLong(ours[4]) < fresh / 4, ours[4] + " page faults for 10 outputs that could reuse freed blocks (" + fresh + " if none did)");
 	}
 }
