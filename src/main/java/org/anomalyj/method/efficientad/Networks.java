@@ -96,23 +96,43 @@ final class Networks {
 
 	/** {@code (N, 3, S, S)} inputs to {@code (N, D, g, g)} reconstructed (standardised) teacher features. */
 	NDArray autoencoder(NDArray x) {
-		NDArray code = chain(encoder, Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true));
-		NDArray y = code;
+		NDArray y = chain(encoder, Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true), true);
 		for (int i = 0; i < upsample.size(); i++) {
 			NDArray[] up = upsample.get(i);
-			y = Activation.relu(decoder.get(i).apply(up[0].matMul(y.matMul(up[1]))));
+			NDArray rows = y.matMul(up[1]);
+			y.close();
+			NDArray upsampled = up[0].matMul(rows);
+			rows.close();
+			NDArray conv = next(upsampled, decoder.get(i).apply(upsampled));
+			y = next(conv, Activation.relu(conv));
 		}
-		return decoder.get(decoder.size() - 1).apply(y);
+		return next(y, decoder.get(decoder.size() - 1).apply(y));
 	}
 
-	/** Convolutions with a ReLU between them, none after the last. */
 	private static NDArray chain(List<Conv> layers, NDArray x) {
+		return chain(layers, x, false);
+	}
+
+	/**
+	 * Convolutions with a ReLU between them, none after the last. Each intermediate is closed once
+	 * the next layer has it (autograd keeps what backpropagation needs), so a batch holds a few
+	 * activations at a time; {@code x} too if {@code ownsInput}.
+	 */
+	private static NDArray chain(List<Conv> layers, NDArray x, boolean ownsInput) {
 		NDArray y = x;
 		for (int i = 0; i < layers.size(); i++) {
-			y = layers.get(i).apply(y);
-			if (i < layers.size() - 1) y = Activation.relu(y);
+			NDArray z = layers.get(i).apply(y);
+			if (y != x || ownsInput) y.close();
+			y = z;
+			if (i < layers.size() - 1) y = next(y, Activation.relu(y));
 		}
 		return y;
+	}
+
+	/** {@code result}, after closing {@code used}, an intermediate it was computed from. */
+	private static NDArray next(NDArray used, NDArray result) {
+		used.close();
+		return result;
 	}
 
 	/** Every trained array, student first, in a fixed order. */
