@@ -2,6 +2,7 @@ package org.anomalyj.postprocess;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class HeatmapOverlayTest {
 
-	/** The overlay's definition, written out with {@code Math.round}: alpha-blend the jet colour, weight fading in from a quarter of the scale. */
+	/** The continuous scale, written out with {@code Math.round}: alpha-blend the jet colour, weight fading in from a quarter of the scale. */
 	private static int definition(int base, float v, float low, float high, double opacity) {
 		double t = Math.max(0, Math.min(1, (v - low) / (high - low)));
 		double a = opacity * Math.max(0, Math.min(1, (t - 0.25) / 0.5));
@@ -26,20 +27,35 @@ class HeatmapOverlayTest {
 	}
 
 	@Test
-	void blendsEveryPixelAsTheDefinitionSays() {
+	void staysWithinALevelOrTwoOfTheContinuousDefinition() {
 		SplittableRandom random = new SplittableRandom(3);
 		int w = 300, h = 200;
 		int[] base = new int[w * h];
 		float[] map = new float[w * h];
 		for (int i = 0; i < base.length; i++) {
 			base[i] = random.nextInt(1 << 24);
-			// Below the scale, inside it, above it, and exactly on the fade start.
-			map[i] = i % 97 == 0 ? 2.5f : (float) random.nextDouble(-2, 12);
+			// Below the scale, inside it, above it, exactly on the fade start, and NaN.
+			map[i] = i % 97 == 0 ? 2.5f : i % 101 == 0 ? Float.NaN : (float) random.nextDouble(-2, 12);
 		}
 		HeatmapOverlay overlay = new HeatmapOverlay(0, 10, 0.7);
-		int[] expected = new int[base.length];
-		for (int i = 0; i < base.length; i++) expected[i] = definition(base[i], map[i], 0, 10, 0.7);
-		assertArrayEquals(expected, overlay.render(base, map, null, w, h));
+		int[] out = overlay.render(base, map, null, w, h);
+		int worst = 0;
+		for (int i = 0; i < base.length; i++) {
+			int expected = Float.isNaN(map[i]) ? base[i] : definition(base[i], map[i], 0, 10, 0.7);
+			for (int shift = 0; shift <= 16; shift += 8)
+				worst = Math.max(worst, Math.abs(((out[i] >> shift) & 0xff) - ((expected >> shift) & 0xff)));
+		}
+		assertTrue(worst <= 2, "a channel differs from the continuous scale by " + worst + " levels");
+	}
+
+	@Test
+	void blendsTheTopOfTheScaleAsComputedByHand() {
+		// 1024 levels over 0..1023: a map value v is level v. At the top, jet is (0.5, 0, 0) -> 128, 0, 0
+		// and the weight at opacity 0.5 is 128 / 256: (under * 128 + over * 128 + 128) >> 8 per channel.
+		HeatmapOverlay overlay = new HeatmapOverlay(0, 1023, 0.5);
+		int[] out = overlay.render(new int[] {0x000000, 0xffffff, 0xffffff, 0x123456}, new float[] {1023, 1023, 5000, 0}, null, 4, 1);
+		assertArrayEquals(new int[] {0x400000, 0xc08080, 0xc08080, 0x123456}, out);
+		assertEquals(0xff800000, overlay.argb(1023f), "ARGB for ImageJ: full alpha before the opacity, jet at the top");
 	}
 
 	@Test
