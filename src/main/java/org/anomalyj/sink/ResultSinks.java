@@ -1,14 +1,28 @@
 package org.anomalyj.sink;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Several sinks as one: every result goes to each in turn, and an input is done only when every
- * sink holds it. Closing closes them all, even when one fails.
+ * Several sinks as one: every result goes to each, and an input is done only when every sink holds
+ * it. Closing closes them all, even when one fails.
+ * <p>
+ * The files of one plane are written side by side: every {@link PlaneFileSink} but the last runs
+ * on a helper thread while the others run on the caller's, and {@link #accept} returns when all
+ * are done. The map TIFF and the mask PNG are single-threaded work that would otherwise leave a
+ * core idle while they run. Other sinks keep the contract of {@link ResultSink}: one thread.
  */
 public final class ResultSinks implements ResultSink {
+
+	/** Threads that write plane files beside the caller's: one fewer than the cores, idle ones end. */
+	private static final ThreadPoolExecutor WRITERS = writers();
 
 	private final List<ResultSink> sinks;
 
@@ -48,7 +62,61 @@ public final class ResultSinks implements ResultSink {
 
 	@Override
 	public void accept(PlaneResult result) throws IOException {
-		for (ResultSink s : sinks) s.accept(result);
+		List<ResultSink> aside = new ArrayList<>();
+		for (ResultSink s : sinks) if (s instanceof PlaneFileSink) aside.add(s);
+		// The last plane file (by default the overlay, the largest) stays with the caller.
+		if (!aside.isEmpty()) aside.remove(aside.size() - 1);
+		List<Future<?>> pending = new ArrayList<>();
+		IOException failure = null;
+		try {
+			for (ResultSink s : aside) pending.add(WRITERS.submit(() -> {
+				s.accept(result);
+				return null;
+			}));
+			for (ResultSink s : sinks) if (!aside.contains(s)) s.accept(result);
+		} catch (IOException e) {
+			failure = e;
+		} finally {
+			// Never return while a helper still reads the result's arrays.
+			for (Future<?> f : pending) failure = await(f, failure);
+		}
+		if (failure != null) throw failure;
+	}
+
+	/** Waits for a helper's write; its failure is returned, or added to an earlier one. */
+	private static IOException await(Future<?> f, IOException failure) {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					f.get();
+					return failure;
+				} catch (InterruptedException e) {
+					interrupted = true;
+				}
+			}
+		} catch (ExecutionException e) {
+			Throwable cause = e.getCause();
+			if (cause instanceof Error error) throw error;
+			IOException io = cause instanceof IOException x ? x
+				: cause instanceof UncheckedIOException u ? u.getCause() : new IOException(cause.getMessage(), cause);
+			if (failure == null) return io;
+			failure.addSuppressed(io);
+			return failure;
+		} finally {
+			if (interrupted) Thread.currentThread().interrupt();
+		}
+	}
+
+	private static ThreadPoolExecutor writers() {
+		int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+		ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+			Thread t = new Thread(r, "AnomalyJ plane files");
+			t.setDaemon(true);
+			return t;
+		});
+		e.allowCoreThreadTimeOut(true);
+		return e;
 	}
 
 	@Override
