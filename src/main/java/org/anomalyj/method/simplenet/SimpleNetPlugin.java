@@ -32,7 +32,9 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 		MethodOption.value("learning-rate", Double.toString(D.learningRate()), "Adam learning rate of the discriminator (the adaptor's is half)"),
 		MethodOption.value("noise", Double.toString(D.noise()), "standard deviation of the noise that makes anomalous features, in units of the features' typical standard deviation"),
 		MethodOption.value("hidden", Integer.toString(D.hidden()), "width of the discriminator's hidden layer"),
-		MethodOption.value("schedule", D.schedule().id(), "learning rates over the training: cosine (annealed to 0) or constant"));
+		MethodOption.value("schedule", D.schedule().id(), "learning rates over the training: cosine (annealed to 0) or constant"),
+		MethodOption.value("average-decay", Double.toString(D.averageDecay()),
+			"per-step decay of the moving average of the weights that the kept net has (0: the last step's weights)"));
 
 	@Override
 	public String name() {
@@ -53,13 +55,14 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 	public JsonObject settings(Map<String, String> given) {
 		OptionValues v = new OptionValues(name(), OPTIONS, given);
 		SimpleNet.Settings s = new SimpleNet.Settings(v.integer("epochs"), v.real("learning-rate"), v.real("noise"), v.integer("hidden"),
-			SimpleNet.Schedule.of(v.text("schedule")));
+			SimpleNet.Schedule.of(v.text("schedule")), v.real("average-decay"));
 		JsonObject o = new JsonObject();
 		o.addProperty("epochs", s.epochs());
 		o.addProperty("learning_rate", s.learningRate());
 		o.addProperty("noise", s.noise());
 		o.addProperty("hidden", s.hidden());
 		o.addProperty("schedule", s.schedule().id());
+		o.addProperty("average_decay", s.averageDecay());
 		return o;
 	}
 
@@ -67,7 +70,9 @@ public final class SimpleNetPlugin implements AnomalyMethodPlugin {
 		return new SimpleNet.Settings(settings.get("epochs").getAsInt(), settings.get("learning_rate").getAsDouble(), settings.get("noise").getAsDouble(),
 			settings.get("hidden").getAsInt(),
 			// Settings recorded before the schedule was an option meant a constant rate.
-			settings.has("schedule") ? SimpleNet.Schedule.of(settings.get("schedule").getAsString()) : SimpleNet.Schedule.CONSTANT);
+			settings.has("schedule") ? SimpleNet.Schedule.of(settings.get("schedule").getAsString()) : SimpleNet.Schedule.CONSTANT,
+			// Settings recorded before weight averaging was an option meant the last step's weights.
+			settings.has("average_decay") ? settings.get("average_decay").getAsDouble() : 0);
 	}
 
 	/** Labelled defect patches join the noise-perturbed features as anomalous examples of the discriminator's loss. */

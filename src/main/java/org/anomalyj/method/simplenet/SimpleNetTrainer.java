@@ -7,6 +7,7 @@ import org.anomalyj.method.TrainingSet;
 import org.anomalyj.method.nn.Adam;
 import org.anomalyj.method.nn.Initialisation;
 import org.anomalyj.method.nn.Shuffle;
+import org.anomalyj.method.nn.WeightAverage;
 import org.anomalyj.task.Progress;
 
 import ai.djl.engine.Engine;
@@ -16,6 +17,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +28,8 @@ import java.util.SplittableRandom;
  * mini-batch of patches, adds Gaussian noise to their adapted features to make anomalous ones, and
  * minimises the paper's truncated L1 loss {@code max(0, 0.5 - D(q)) + max(0, 0.5 + D(q + noise))}
  * with Adam, the learning rates following {@link SimpleNet.Settings#schedule()} step by step; labelled defect patches ({@link TrainingSet#defects()}), when given, join the anomalous
- * side of the loss. The patches are held in memory (up to {@link #MAX_VALUES} feature values, a seeded
+ * side of the loss. With {@link SimpleNet.Settings#averageDecay()} above 0 the net kept has the exponential moving
+ * average of the weights over the steps ({@link WeightAverage}) instead of the last step's weights. The patches are held in memory (up to {@link #MAX_VALUES} feature values, a seeded
  * sample beyond), shuffled by a seeded generator every epoch; the noise and initial weights come
  * from the same seed, so training repeats exactly.
  */
@@ -74,10 +77,13 @@ final class SimpleNetTrainer {
 			for (NDArray p : w.adaptor()) p.setRequiresGradient(true);
 			for (NDArray p : w.discriminator()) p.setRequiresGradient(true);
 			double[] losses = new double[settings.epochs()];
+			List<NDArray> trainable = new ArrayList<>(w.adaptor());
+			trainable.addAll(w.discriminator());
+			int n = sample.count();
+			long allSteps = (long) settings.epochs() * ((n + STEP_PATCHES - 1) / STEP_PATCHES), step = 0;
 			try (Adam adam = new Adam(List.of(new Adam.Group(w.adaptor(), settings.learningRate() / 2, ADAPTOR_DECAY),
-				new Adam.Group(w.discriminator(), settings.learningRate(), 0)))) {
-				int n = sample.count();
-				long allSteps = (long) settings.epochs() * ((n + STEP_PATCHES - 1) / STEP_PATCHES), step = 0;
+				new Adam.Group(w.discriminator(), settings.learningRate(), 0)));
+				WeightAverage average = settings.averageDecay() > 0 ? new WeightAverage(trainable, settings.averageDecay()) : null) {
 				int[] order = new int[n];
 				for (int i = 0; i < n; i++) order[i] = i;
 				float noise = (float) settings.noise();
@@ -120,16 +126,24 @@ final class SimpleNetTrainer {
 								gc.backward(loss);
 								sum += loss.getFloat();
 							}
-							adam.step(settings.schedule().factor(step++, allSteps));
+							adam.step(settings.schedule().factor(step, allSteps));
 						}
+						if (average != null) average.update();
+						step++;
 						steps++;
 					}
 					losses[e] = sum / steps;
 					progress.update("epochs", e + 1, settings.epochs());
 				}
+				for (NDArray p : trainable) p.setRequiresGradient(false);
+				if (average != null) {
+					// The kept net has the averaged weights in place of the last step's.
+					List<NDArray> m = new ArrayList<>();
+					for (NDArray a : average.averages()) m.add(a.duplicate());
+					trainable.forEach(NDArray::close);
+					w = new SimpleNet.Weights(w.mean(), w.scale(), m.get(0), m.get(1), m.get(2), m.get(3), m.get(4), m.get(5));
+				}
 			}
-			for (NDArray p : w.adaptor()) p.setRequiresGradient(false);
-			for (NDArray p : w.discriminator()) p.setRequiresGradient(false);
 			return new Result(new SimpleNet(manager, settings, grid, seed, sample.images(), sample.seen(), defects, w), losses);
 		} catch (RuntimeException e) {
 			manager.close();

@@ -285,7 +285,7 @@ class SimpleNetTest {
 		assertEquals(1, SimpleNet.Schedule.COSINE.factor(0, 1), 0);
 		assertTrue(SimpleNet.Schedule.COSINE.factor(9999, 10000) > 0);
 		assertThrows(IllegalArgumentException.class, () -> SimpleNet.Schedule.COSINE.factor(4, 4));
-		assertEquals(SimpleNet.Schedule.CONSTANT, SimpleNet.Settings.DEFAULT.schedule());
+		assertEquals(SimpleNet.Schedule.COSINE, SimpleNet.Settings.DEFAULT.schedule());
 		assertEquals(SimpleNet.Schedule.COSINE, SimpleNet.Schedule.of("cosine"));
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodCatalog.get(SimpleNet.NAME).settings(Map.of("schedule", "step")));
 		assertTrue(e.getMessage().contains("schedule"), e.getMessage());
@@ -314,7 +314,7 @@ class SimpleNetTest {
 	void aModelWithoutAScheduleRestoresAsConstant() throws IOException {
 		AnomalyMethodPlugin plugin = MethodCatalog.get(SimpleNet.NAME);
 		try (NDManager m = NDManager.newBaseManager()) {
-			assertEquals("constant", plugin.settings(Map.of()).get("schedule").getAsString());
+			assertEquals("cosine", plugin.settings(Map.of()).get("schedule").getAsString());
 			JsonObject settings = plugin.settings(Map.of("epochs", "2", "hidden", "8", "schedule", "cosine"));
 			try (AnomalyMethod trained = plugin.fit(m, goods(2, 5), settings, 2, Progress.NONE)) {
 				JsonObject old = trained.parameters().deepCopy();
@@ -327,6 +327,63 @@ class SimpleNetTest {
 				old.addProperty("schedule", "linear");
 				IOException e = assertThrows(IOException.class, () -> plugin.restore(m, GRID, JsonFields.of(old, "model.json"), trained.tensors()));
 				assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * With averaging the kept weights are the normalised exponential average of the steps' weights: on
+	 * one step per epoch, a constant rate and the same seed, the weights after the first step are those of
+	 * a one-epoch training, so two steps at decay 0.5 give (0.5 w1 + w2) / 1.5 of the one- and two-epoch
+	 * nets, by hand; without averaging the two-epoch net is its last step's weights.
+	 */
+	@Test
+	void averagedWeightsAreTheExponentialAverageOfTheSteps() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			FeatureRows rows = goods(4, 3);
+			java.util.function.BiFunction<Integer, Double, Map<String, Safetensors.Tensor>> tensors = (epochs, decay) -> {
+				try (SimpleNet n = train(m, rows, new SimpleNet.Settings(epochs, 1e-2, 0.25, 16, SimpleNet.Schedule.CONSTANT, decay), 5).net()) {
+					return n.tensors();
+				}
+			};
+			Map<String, Safetensors.Tensor> one = tensors.apply(1, 0.0), two = tensors.apply(2, 0.0), averaged = tensors.apply(2, 0.5),
+				oneAveraged = tensors.apply(1, 0.5);
+			for (String name : one.keySet()) {
+				float[] a = one.get(name).toFloats(), b = two.get(name).toFloats(), mean = new float[a.length];
+				for (int i = 0; i < a.length; i++) mean[i] = (0.5f * a[i] + b[i]) / 1.5f;
+				assertArrayEquals(mean, averaged.get(name).toFloats(), 1e-6f, name);
+				assertArrayEquals(a, oneAveraged.get(name).toFloats(), 0f, name);
+			}
+			assertFalse(java.util.Arrays.equals(one.get(SimpleNet.HIDDEN_WEIGHT).toFloats(), two.get(SimpleNet.HIDDEN_WEIGHT).toFloats()));
+		}
+	}
+
+	/** Models trained before weight averaging was an option record none: they restore as unaveraged and score the same. */
+	@Test
+	void aModelWithoutAnAverageRestoresAsTheLastStepsWeights() throws IOException {
+		AnomalyMethodPlugin plugin = MethodCatalog.get(SimpleNet.NAME);
+		try (NDManager m = NDManager.newBaseManager()) {
+			assertEquals(SimpleNet.Settings.DEFAULT.averageDecay(), plugin.settings(Map.of()).get("average_decay").getAsDouble(), 0);
+			JsonObject settings = plugin.settings(Map.of("epochs", "2", "hidden", "8", "average-decay", "0.5"));
+			JsonObject oldSettings = settings.deepCopy();
+			oldSettings.remove("average_decay");
+			assertEquals(0, SimpleNetPlugin.of(oldSettings).averageDecay(), 0);
+			assertEquals(0.5, SimpleNetPlugin.of(settings).averageDecay(), 0);
+			try (AnomalyMethod trained = plugin.fit(m, goods(2, 5), settings, 2, Progress.NONE)) {
+				JsonObject old = trained.parameters().deepCopy();
+				assertEquals(0.5, old.remove("average_decay").getAsDouble(), 0);
+				NDArray test = goods(1, 8).batch(m, 0, 1);
+				try (AnomalyMethod restored = plugin.restore(m, GRID, JsonFields.of(old, "model.json"), trained.tensors())) {
+					assertEquals(0, ((SimpleNet) restored).settings().averageDecay(), 0);
+					assertArrayEquals(trained.patchScores(test).toFloatArray(), restored.patchScores(test).toFloatArray(), 0f);
+				}
+				old.addProperty("average_decay", 1.5);
+				IOException e = assertThrows(IOException.class, () -> plugin.restore(m, GRID, JsonFields.of(old, "model.json"), trained.tensors()));
+				assertTrue(e.getMessage().contains("average_decay"), e.getMessage());
+			}
+			for (String bad : new String[] {"-0.1", "1"}) {
+				IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plugin.settings(Map.of("average-decay", bad)));
+				assertTrue(e.getMessage().contains("average"), e.getMessage());
 			}
 		}
 	}
