@@ -54,7 +54,10 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	private static final float SLACK = 1e-3f;
 
 	private final NDManager manager;
-	private final NearestNeighbourSearch dense;
+	/** The bank, kept (not copied) to build the dense search when something first needs it. */
+	private final float[] bank;
+	/** Built on first use: clustered banks need it only for fallbacks, reweighting and exemplars (0.1-0.16 s at load). */
+	private NearestNeighbourSearch dense;
 	private final int size, dim, clusters;
 	/** Per cluster: its members' rows as {@code (dim + 1, members)} augmented blocks. */
 	private final NDArray[] blocksT;
@@ -72,7 +75,7 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	/**
 	 * The exact search.
 	 *
-	 * @param bank {@code size x dim} row-major; not modified
+	 * @param bank {@code size x dim} row-major; not modified, and kept: the caller must not change it either
 	 * @param seed seeds the k-means start (the distances do not depend on it)
 	 */
 	public ClusteredNearestNeighbourSearch(NDManager parent, float[] bank, int size, int dim, long seed) {
@@ -94,7 +97,7 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 		this.manager = parent.newSubManager();
 		this.size = size;
 		this.dim = dim;
-		this.dense = new NearestNeighbourSearch(manager, bank, size, dim);
+		this.bank = bank;
 		if (size < MIN_CLUSTERED_SIZE) {
 			clusters = 0;
 			centres = null;
@@ -167,7 +170,8 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	}
 
 	/** The dense search over the same bank, for what needs all of it (indices of k nearest). */
-	public NearestNeighbourSearch dense() {
+	public synchronized NearestNeighbourSearch dense() {
+		if (dense == null) dense = new NearestNeighbourSearch(manager, bank, size, dim);
 		return dense;
 	}
 
@@ -202,7 +206,7 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	public NDArray distances(NDArray queries) {
 		if (clusters == 0) {
 			lastSearchedFraction = 1;
-			return dense.distances(queries);
+			return dense().distances(queries);
 		}
 		NDManager out = queries.getManager();
 		int n = Math.toIntExact(queries.getShape().get(0));
@@ -259,7 +263,7 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 			// Only the exact search falls back: a bounded search's distances must not depend on the batch a query came in.
 			if (probes == 0 && work > DENSE_FALLBACK * (double) n * size) {
 				lastSearchedFraction = 1;
-				return dense.distances(queries);
+				return dense().distances(queries);
 			}
 			for (int c = 0; c < clusters; c++) visits[c] = new int[count[c]];
 			Arrays.fill(count, 0);
