@@ -23,7 +23,7 @@ public final class HeatmapOverlay {
 	 */
 	static final int LEVELS = 1024;
 
-	private final float low, high, levelsPerUnit;
+	private final float low, levelsPerUnit;
 	private final double opacity;
 	/** Per level: the jet colour; the heat's weight in the blend, out of 256; its alpha before the opacity, out of 255. */
 	private final int[] heat = new int[LEVELS], weight = new int[LEVELS], alpha = new int[LEVELS];
@@ -38,7 +38,6 @@ public final class HeatmapOverlay {
 	public HeatmapOverlay(float low, float high, double opacity) {
 		if (!(high > low)) throw new IllegalArgumentException("heat-map scale needs high > low, was " + low + ".." + high);
 		this.low = low;
-		this.high = high;
 		this.opacity = Math.max(0, Math.min(1, opacity));
 		this.levelsPerUnit = (LEVELS - 1) / (high - low);
 		int clear = -1;
@@ -116,11 +115,6 @@ public final class HeatmapOverlay {
 
 	public double opacity() {
 		return opacity;
-	}
-
-	/** Where a map value lies on the colour scale: 0 at the low end, 1 at the high end (clamped); NaN counts as low. */
-	public double position(float v) {
-		return Float.isNaN(v) ? 0 : clamp((v - low) / (high - low));
 	}
 
 	private static boolean onBorder(byte[] mask, int x, int y, int w, int h) {
