@@ -50,9 +50,13 @@ public final class InspectionFiles {
 	 */
 	public static void writeOverlay(Inspection r, RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range,
 		float pixelThreshold, double opacity, Path file) throws IOException {
-		int[] rgb = DisplayRgb.of(plane, range);
-		HeatmapOverlay.aroundThreshold(pixelThreshold, opacity).renderOnto(rgb, r.map(), r.defects().mask(), r.width(), r.height());
-		AtomicFiles.write(file, out -> PngEncoder.writeRgb(rgb, r.width(), r.height(), out));
+		int[] base = DisplayRgb.of(plane, range);
+		HeatmapOverlay overlay = HeatmapOverlay.aroundThreshold(pixelThreshold, opacity);
+		float[] map = r.map();
+		byte[] mask = r.defects().mask();
+		int w = r.width(), h = r.height();
+		// Blended row by row inside the encoder's bands, which run side by side.
+		AtomicFiles.write(file, out -> PngEncoder.writeRgb(w, h, (y, row) -> overlay.renderRow(base, map, mask, w, h, y, row), out));
 	}
 
 	static void writePng(BufferedImage img, Path file) throws IOException {

@@ -71,24 +71,47 @@ public final class HeatmapOverlay {
 
 	/** As {@link #render}, drawing into {@code rgb} itself: a 100-megapixel image then needs no second 400 MB array. */
 	public void renderOnto(int[] rgb, float[] map, byte[] mask, int w, int h) {
-		int n = w * h;
-		if (rgb.length != n || map.length != n || (mask != null && mask.length != n))
-			throw new IllegalArgumentException("image, map and mask sizes differ");
-		for (int i = 0; i < n; i++) {
-			int k = level(map[i]);
-			// Below the fade start the heat's weight is 0 and the pixel keeps its value: most of a good part.
-			if (k <= lastClear) continue;
-			int a = weight[k], c = heat[k], b = rgb[i];
-			int r = blend((b >> 16) & 0xff, (c >> 16) & 0xff, a);
-			int g = blend((b >> 8) & 0xff, (c >> 8) & 0xff, a);
-			int bl = blend(b & 0xff, c & 0xff, a);
-			rgb[i] = (r << 16) | (g << 8) | bl;
-		}
+		checkSizes(rgb, map, mask, w, h);
+		for (int i = 0; i < rgb.length; i++) rgb[i] = pixel(rgb[i], map[i]);
 		if (mask != null) {
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < w; x++)
 					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) rgb[y * w + x] = OUTLINE;
 		}
+	}
+
+	/**
+	 * Row {@code y} of {@link #render}'s result as RGB bytes, from {@code base} left as it is: rows
+	 * can so be rendered in any order, on any thread, as an encoder asks for them.
+	 *
+	 * @param rgb receives {@code 3 * w} bytes
+	 */
+	public void renderRow(int[] base, float[] map, byte[] mask, int w, int h, int y, byte[] rgb) {
+		checkSizes(base, map, mask, w, h);
+		for (int x = 0, i = y * w; x < w; x++, i++) {
+			int p = mask != null && mask[i] != 0 && onBorder(mask, x, y, w, h) ? OUTLINE : pixel(base[i], map[i]);
+			rgb[3 * x] = (byte) (p >> 16);
+			rgb[3 * x + 1] = (byte) (p >> 8);
+			rgb[3 * x + 2] = (byte) p;
+		}
+	}
+
+	private static void checkSizes(int[] rgb, float[] map, byte[] mask, int w, int h) {
+		int n = w * h;
+		if (rgb.length != n || map.length != n || (mask != null && mask.length != n))
+			throw new IllegalArgumentException("image, map and mask sizes differ");
+	}
+
+	/** A pixel with the heat of map value {@code v} blended over it. */
+	private int pixel(int under, float v) {
+		int k = level(v);
+		// Below the fade start the heat's weight is 0 and the pixel keeps its value: most of a good part.
+		if (k <= lastClear) return under;
+		int a = weight[k], c = heat[k];
+		int r = blend((under >> 16) & 0xff, (c >> 16) & 0xff, a);
+		int g = blend((under >> 8) & 0xff, (c >> 8) & 0xff, a);
+		int b = blend(under & 0xff, c & 0xff, a);
+		return (r << 16) | (g << 8) | b;
 	}
 
 	/**

@@ -1,28 +1,29 @@
 package org.anomalyj.sink;
 
+import org.anomalyj.task.HelperThreads;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Several sinks as one: every result goes to each, and an input is done only when every sink holds
  * it. Closing closes them all, even when one fails.
  * <p>
- * The files of one plane are written side by side: every {@link PlaneFileSink} but the last runs
- * on a helper thread while the others run on the caller's, and {@link #accept} returns when all
- * are done. The map TIFF and the mask PNG are single-threaded work that would otherwise leave a
- * core idle while they run. Other sinks keep the contract of {@link ResultSink}: one thread.
+ * The files of one plane are written side by side: every {@link PlaneFileSink} but the last is
+ * handed to a helper thread while the others run on the caller's, which then writes any file no
+ * helper has started yet; {@link #accept} returns when all are done. The map TIFF and the mask PNG
+ * are single-threaded work, much of it waiting for the disk, that would otherwise leave a core
+ * idle while they run. Other sinks keep the contract of {@link ResultSink}: one thread.
  */
 public final class ResultSinks implements ResultSink {
 
 	/** Threads that write plane files beside the caller's: one fewer than the cores, idle ones end. */
-	private static final ThreadPoolExecutor WRITERS = writers();
+	private static final ThreadPoolExecutor WRITERS = HelperThreads.besideCaller("AnomalyJ plane files");
 
 	private final List<ResultSink> sinks;
 
@@ -64,12 +65,12 @@ public final class ResultSinks implements ResultSink {
 	public void accept(PlaneResult result) throws IOException {
 		List<ResultSink> aside = new ArrayList<>();
 		for (ResultSink s : sinks) if (s instanceof PlaneFileSink) aside.add(s);
-		// The last plane file (by default the overlay, the largest) stays with the caller.
+		// The last plane file (by default the overlay, the largest) starts on the caller's thread.
 		if (!aside.isEmpty()) aside.remove(aside.size() - 1);
-		List<Future<?>> pending = new ArrayList<>();
+		List<FutureTask<Void>> pending = new ArrayList<>();
 		IOException failure = null;
 		try {
-			for (ResultSink s : aside) pending.add(WRITERS.submit(() -> {
+			for (ResultSink s : aside) pending.add(HelperThreads.start(WRITERS, () -> {
 				s.accept(result);
 				return null;
 			}));
@@ -77,24 +78,18 @@ public final class ResultSinks implements ResultSink {
 		} catch (IOException e) {
 			failure = e;
 		} finally {
-			// Never return while a helper still reads the result's arrays.
-			for (Future<?> f : pending) failure = await(f, failure);
+			// Never return while a helper still reads the result's arrays; files no helper has
+			// started yet are written here.
+			for (FutureTask<Void> f : pending) failure = await(f, failure);
 		}
 		if (failure != null) throw failure;
 	}
 
-	/** Waits for a helper's write; its failure is returned, or added to an earlier one. */
-	private static IOException await(Future<?> f, IOException failure) {
-		boolean interrupted = false;
+	/** Waits for a helper's write (or does it); its failure is returned, or added to an earlier one. */
+	private static IOException await(FutureTask<Void> f, IOException failure) {
 		try {
-			while (true) {
-				try {
-					f.get();
-					return failure;
-				} catch (InterruptedException e) {
-					interrupted = true;
-				}
-			}
+			HelperThreads.join(f);
+			return failure;
 		} catch (ExecutionException e) {
 			Throwable cause = e.getCause();
 			if (cause instanceof Error error) throw error;
@@ -103,20 +98,7 @@ public final class ResultSinks implements ResultSink {
 			if (failure == null) return io;
 			failure.addSuppressed(io);
 			return failure;
-		} finally {
-			if (interrupted) Thread.currentThread().interrupt();
 		}
-	}
-
-	private static ThreadPoolExecutor writers() {
-		int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-		ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-			Thread t = new Thread(r, "AnomalyJ plane files");
-			t.setDaemon(true);
-			return t;
-		});
-		e.allowCoreThreadTimeOut(true);
-		return e;
 	}
 
 	@Override

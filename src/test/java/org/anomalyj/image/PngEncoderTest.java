@@ -77,6 +77,29 @@ class PngEncoderTest {
 	}
 
 	@Test
+	void flatAndNoisyOverlaysAreBothCodedWell() throws IOException {
+		// Runs are matched as strings: a flat 900 x 900 image takes a few kB (coding each byte on
+		// its own, zlib's Huffman-only strategy, would need a bit per byte: ~300 kB).
+		int w = 900, h = 900;
+		int[] flat = new int[w * h];
+		java.util.Arrays.fill(flat, 0x4080c0);
+		ByteArrayOutputStream f = new ByteArrayOutputStream();
+		PngEncoder.writeRgb(flat, w, h, f);
+		assertTrue(f.size() < 3 * w * h / 100, "flat image: " + f.size() + " bytes");
+		BufferedImage back = decode(f);
+		for (int i = 0; i < flat.length; i += 997) assertEquals(flat[i], back.getRGB(i % w, i / w) & 0xffffff);
+		// Noise cannot be coded below its entropy, 8 bits per byte here: the file is not much larger than the pixels.
+		Random r = new Random(6);
+		int[] noise = new int[w * h];
+		for (int i = 0; i < noise.length; i++) noise[i] = r.nextInt(1 << 24);
+		ByteArrayOutputStream n = new ByteArrayOutputStream();
+		PngEncoder.writeRgb(noise, w, h, n);
+		assertTrue(n.size() < 3L * w * h * 102 / 100, "noise: " + n.size() + " bytes");
+		BufferedImage nb = decode(n);
+		for (int i = 0; i < noise.length; i += 101) assertEquals(noise[i], nb.getRGB(i % w, i / w) & 0xffffff);
+	}
+
+	@Test
 	void adlerChecksumsCombineAsOverTheWholeSequence() {
 		Random r = new Random(5);
 		byte[] a = new byte[70_000], b = new byte[123_457];

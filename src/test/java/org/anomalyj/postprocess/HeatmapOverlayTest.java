@@ -75,4 +75,29 @@ class HeatmapOverlayTest {
 			assertEquals(border ? HeatmapOverlay.OUTLINE : base[i], out[i], "pixel " + x + "," + y);
 		}
 	}
+
+	@Test
+	void rowsRenderedOneByOneAreTheWholeRenderingsRows() {
+		SplittableRandom random = new SplittableRandom(5);
+		int w = 61, h = 47;
+		int[] base = new int[w * h];
+		float[] map = new float[w * h];
+		byte[] mask = new byte[w * h];
+		for (int i = 0; i < base.length; i++) {
+			base[i] = random.nextInt(1 << 24);
+			map[i] = (float) random.nextDouble(-0.2, 2.5);
+			int x = i % w, y = i / w;
+			mask[i] = (byte) ((x - 20) * (x - 20) + (y - 25) * (y - 25) < 150 || x > 55 ? 1 : 0);
+		}
+		HeatmapOverlay o = HeatmapOverlay.aroundThreshold(1f, 0.6);
+		int[] whole = o.render(base, map, mask, w, h);
+		int[] copy = base.clone();
+		byte[] row = new byte[3 * w];
+		for (int y = h - 1; y >= 0; y--) { // any order; the base is left as it was
+			o.renderRow(base, map, mask, w, h, y, row);
+			for (int x = 0; x < w; x++)
+				assertEquals(whole[y * w + x], (row[3 * x] & 0xff) << 16 | (row[3 * x + 1] & 0xff) << 8 | row[3 * x + 2] & 0xff, "pixel " + x + "," + y);
+		}
+		assertArrayEquals(copy, base);
+	}
 }

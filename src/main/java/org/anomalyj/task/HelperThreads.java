@@ -1,0 +1,63 @@
+package org.anomalyj.task;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pools of daemon threads for work done beside the caller's thread (files written side by side,
+ * bands of an image encoded at once). Not the common fork-join pool: on a 2-core machine it has
+ * one thread, and {@code CompletableFuture}'s asynchronous methods then start a new thread for
+ * every task.
+ */
+public final class HelperThreads {
+
+	private HelperThreads() {}
+
+	/** One fewer thread than the cores (at least one), as the caller works too; idle threads end, so an idle Fiji holds none. */
+	public static ThreadPoolExecutor besideCaller(String name) {
+		int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+		ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+			Thread t = new Thread(r, name);
+			t.setDaemon(true);
+			return t;
+		});
+		e.allowCoreThreadTimeOut(true);
+		return e;
+	}
+
+	/** Queues {@code work} on {@code pool}; {@link #join} runs it on the caller's thread if no helper has taken it by then. */
+	public static <T> FutureTask<T> start(Executor pool, Callable<T> work) {
+		FutureTask<T> task = new FutureTask<>(work);
+		pool.execute(task);
+		return task;
+	}
+
+	/**
+	 * The result of a {@link #start}ed task, which the caller runs itself when no helper has
+	 * started it: a caller that would only wait works instead, and a busy pool never leaves work
+	 * queued while the caller idles. (A task already taken is not run twice: {@link FutureTask#run}
+	 * does nothing then.)
+	 *
+	 * @throws ExecutionException with what the work threw
+	 */
+	public static <T> T join(FutureTask<T> task) throws ExecutionException {
+		task.run();
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return task.get();
+				} catch (InterruptedException e) {
+					interrupted = true;
+				}
+			}
+		} finally {
+			if (interrupted) Thread.currentThread().interrupt();
+		}
+	}
+}

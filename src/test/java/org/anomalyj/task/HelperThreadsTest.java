@@ -1,0 +1,63 @@
+package org.anomalyj.task;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@link HelperThreads#join} runs work no helper has taken on the caller's thread, waits for work a helper runs, and never runs work twice. */
+class HelperThreadsTest {
+
+	@Test
+	void theCallerRunsWorkNoHelperHasTaken() throws ExecutionException {
+		List<Runnable> queued = new ArrayList<>();
+		AtomicInteger runs = new AtomicInteger();
+		FutureTask<String> task = HelperThreads.start(queued::add, () -> {
+			runs.incrementAndGet();
+			return Thread.currentThread().getName();
+		});
+		assertEquals(Thread.currentThread().getName(), HelperThreads.join(task));
+		queued.forEach(Runnable::run); // a helper that comes late finds it done
+		assertEquals(1, runs.get());
+	}
+
+	@Test
+	void theCallerWaitsForWorkAHelperIsRunning() throws Exception {
+		CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+		AtomicInteger runs = new AtomicInteger();
+		FutureTask<String> task = HelperThreads.start(r -> new Thread(r, "helper").start(), () -> {
+			started.countDown();
+			assertTrue(release.await(30, TimeUnit.SECONDS));
+			runs.incrementAndGet();
+			return Thread.currentThread().getName();
+		});
+		assertTrue(started.await(30, TimeUnit.SECONDS));
+		Thread releaser = new Thread(() -> {
+			try {
+				Thread.sleep(50);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			release.countDown();
+		});
+		releaser.start();
+		assertEquals("helper", HelperThreads.join(task));
+		assertEquals(1, runs.get(), "not run a second time by the caller");
+	}
+
+	@Test
+	void whatTheWorkThrowsComesOut() {
+		FutureTask<Void> task = HelperThreads.start(r -> {}, () -> {
+			throw new java.io.IOException("disk full");
+		});
+		ExecutionException e = assertThrows(ExecutionException.class, () -> HelperThreads.join(task));
+		assertEquals("disk full", e.getCause().getMessage());
+	}
+}
