@@ -101,7 +101,7 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	 * @param knownAssignment each entry's cluster as an earlier search over the same bank and
 	 *        {@code knownCentres} found ({@link #assignment()}, e.g. kept in the model file),
 	 *        {@code size} values in {@code [0, clusters(size))}; null to assign each entry to its
-	 *        nearest centre (an assignment pass over the bank: 0.09-0.17 s of bottle's load). Only
+	 *        nearest centre (an assignment pass over the bank: about 0.1 s of bottle's load). Only
 	 *        with {@code knownCentres}. Members, radii and blocks are always derived from the bank
 	 *        and the centres, whatever the assignment says (see the constructor's comment on why
 	 *        the distances stay right for any assignment)

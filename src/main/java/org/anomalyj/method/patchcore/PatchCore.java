@@ -45,7 +45,7 @@ public final class PatchCore implements AnomalyMethod {
 	static final String CENTRES = "memory_bank_centres";
 	/**
 	 * Each bank entry's cluster among the {@value #CENTRES} (I32, one per entry), kept so that
-	 * loading does not assign the bank to the centres again (0.09-0.17 s of bottle's start-up);
+	 * loading does not assign the bank to the centres again (about 0.1 s of bottle's start-up);
 	 * files without it are assigned on load, to the same clusters (the same computation).
 	 */
 	static final String ASSIGNMENT = "memory_bank_assignment";
