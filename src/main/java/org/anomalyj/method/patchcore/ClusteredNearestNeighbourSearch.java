@@ -67,6 +67,8 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	private final float[] radius;
 	/** {@code clusters x dim}, row-major; null without clusters. */
 	private final float[] centres;
+	/** Each entry's cluster, {@code size} values; null without clusters. */
+	private final int[] assignment;
 	private final float maxNormSquared;
 	/** Clusters a query visits beyond its own at most; 0 for all the bounds leave (exact). */
 	private final int probes;
@@ -92,6 +94,20 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	 *        every cluster that can hold a nearer entry (exact distances)
 	 */
 	public ClusteredNearestNeighbourSearch(NDManager parent, float[] bank, int size, int dim, long seed, float[] knownCentres, int probes) {
+		this(parent, bank, size, dim, seed, knownCentres, null, probes);
+	}
+
+	/**
+	 * @param knownAssignment each entry's cluster as an earlier search over the same bank and
+	 *        {@code knownCentres} found ({@link #assignment()}, e.g. kept in the model file),
+	 *        {@code size} values in {@code [0, clusters(size))}; null to assign each entry to its
+	 *        nearest centre (an assignment pass over the bank: about 0.1 s of bottle's load). Only
+	 *        with {@code knownCentres}. Members, radii and blocks are always derived from the bank
+	 *        and the centres, whatever the assignment says (see the constructor's comment on why
+	 *        the distances stay right for any assignment)
+	 */
+	public ClusteredNearestNeighbourSearch(NDManager parent, float[] bank, int size, int dim, long seed, float[] knownCentres, int[] knownAssignment,
+		int probes) {
 		if (probes < 0) throw new IllegalArgumentException("probes must be 0 (exact) or positive, was " + probes);
 		this.probes = probes;
 		this.manager = parent.newSubManager();
@@ -101,6 +117,7 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 		if (size < MIN_CLUSTERED_SIZE) {
 			clusters = 0;
 			centres = null;
+			assignment = null;
 			blocksT = null;
 			members = null;
 			centresT = null;
@@ -111,9 +128,29 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 		clusters = clusters(size);
 		if (knownCentres != null && knownCentres.length != clusters * dim)
 			throw new IllegalArgumentException(knownCentres.length + " centre values, expected " + clusters + " x " + dim);
+		if (knownAssignment != null && knownCentres == null)
+			throw new IllegalArgumentException("an assignment to clusters is only meaningful with the centres it was made for");
+		if (knownAssignment != null && knownAssignment.length != size)
+			throw new IllegalArgumentException(knownAssignment.length + " cluster indices for " + size + " entries");
 		float[] centres = knownCentres != null ? knownCentres.clone() : kMeans(bank, clusters, seed);
 		this.centres = centres;
-		int[] assignment = assign(bank, centres);
+		// A given assignment is used without checking that each entry went to its nearest centre
+		// (checking costs as much as assigning). Nothing needs it: the radius of a cluster is
+		// measured below as the distance from its centre to its farthest member, whichever entries
+		// the assignment made its members, so |q - c| - r <= |q - b| holds for every member b by the
+		// triangle inequality, and every entry is a member of exactly one cluster. The exact search
+		// (probes 0) therefore skips only clusters that cannot hold a nearer entry, for any
+		// assignment; a query's own cluster is its nearest centre, not taken from the assignment.
+		// With probes > 0 the assignment decides, like the centres, which clusters a query visits,
+		// and a distance is still one to a real entry, never below the exact one: the same kind of
+		// error a computed assignment has. The file's assignment is the one computed when it was
+		// written (KMeans.assign over the same bank and centres), so it scores bit for bit as the
+		// same file without it; only a file written on another device could differ, in entries
+		// nearly equidistant from two centres, and then the stored one makes loading reproducible.
+		int[] assignment = knownAssignment != null ? knownAssignment.clone() : assign(bank, centres);
+		for (int a : assignment)
+			if (a < 0 || a >= clusters) throw new IllegalArgumentException("cluster index " + a + ", the bank has " + clusters + " clusters");
+		this.assignment = assignment;
 		members = new int[clusters];
 		for (int a : assignment) members[a]++;
 		radius = new float[clusters];
@@ -192,6 +229,11 @@ public final class ClusteredNearestNeighbourSearch implements AutoCloseable {
 	/** The cluster centres, {@code clusters() x dim} row-major (a copy), or null when there are no clusters. */
 	float[] centres() {
 		return centres == null ? null : centres.clone();
+	}
+
+	/** Each bank entry's cluster, {@code size()} values (a copy), or null when there are no clusters. */
+	int[] assignment() {
+		return assignment == null ? null : assignment.clone();
 	}
 
 	/** Share of the dense search's distance computations the last call made (1 after a fallback). */

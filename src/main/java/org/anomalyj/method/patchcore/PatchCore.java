@@ -44,6 +44,12 @@ public final class PatchCore implements AnomalyMethod {
 	 */
 	static final String CENTRES = "memory_bank_centres";
 	/**
+	 * Each bank entry's cluster among the {@value #CENTRES} (I32, one per entry), kept so that
+	 * loading does not assign the bank to the centres again (about 0.1 s of bottle's start-up);
+	 * files without it are assigned on load, to the same clusters (the same computation).
+	 */
+	static final String ASSIGNMENT = "memory_bank_assignment";
+	/**
 	 * Backbone features are far smaller; a bank value beyond this could only come from a damaged
 	 * file, and would overflow the float squared distances into infinities and NaN scores.
 	 */
@@ -84,17 +90,17 @@ public final class PatchCore implements AnomalyMethod {
 	private final int[] sources;
 
 	PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim, int[] sources) {
-		this(manager, settings, bank, bankSize, dim, sources, null);
+		this(manager, settings, bank, bankSize, dim, sources, null, null);
 	}
 
-	private PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim, int[] sources, float[] centres) {
+	private PatchCore(NDManager manager, Settings settings, float[] bank, int bankSize, int dim, int[] sources, float[] centres, int[] assignment) {
 		if (sources != null && sources.length != bankSize * 3) throw new IllegalArgumentException(sources.length + " source values for " + bankSize + " entries");
 		this.settings = settings;
 		this.bank = bank;
 		this.bankSize = bankSize;
 		this.dim = dim;
 		this.sources = sources;
-		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed(), centres, settings.probes());
+		this.search = new ClusteredNearestNeighbourSearch(manager, bank, bankSize, dim, settings.seed(), centres, assignment, settings.probes());
 	}
 
 	/**
@@ -166,7 +172,19 @@ public final class PatchCore implements AnomalyMethod {
 		for (float v : bank)
 			if (!(Math.abs(v) <= MAX_ABS_FEATURE)) throw new IOException("memory bank holds a non-finite or implausibly large value (" + v + ")");
 		return new PatchCore(manager, settings, bank, (int) shape[0], (int) shape[1], sources(tensors, (int) shape[0], grid),
-			centres(tensors, (int) shape[0], (int) shape[1]));
+			centres(tensors, (int) shape[0], (int) shape[1]), assignment(tensors, (int) shape[0]));
+	}
+
+	/**
+	 * The stored cluster of each entry, checked; null when the file has none (written before it
+	 * was kept). Any assignment to the stored centres gives right distances: the search measures
+	 * each cluster's radius from its members ({@link ClusteredNearestNeighbourSearch}).
+	 */
+	private static int[] assignment(Map<String, Safetensors.Tensor> tensors, int size) throws IOException {
+		if (!tensors.containsKey(ASSIGNMENT)) return null;
+		if (!tensors.containsKey(CENTRES))
+			throw new IOException("tensor '" + ASSIGNMENT + "' is present without the centres it assigns to (tensor '" + CENTRES + "')");
+		return StoredTensors.ints(tensors, ASSIGNMENT, 0, ClusteredNearestNeighbourSearch.clusters(size) - 1, size);
 	}
 
 	/** The stored search centres, checked; null when the file has none (written before they were kept, or a bank too small for clusters). */
@@ -277,7 +295,10 @@ public final class PatchCore implements AnomalyMethod {
 		t.put(BANK, Safetensors.Tensor.of(bank, bankSize, dim));
 		if (sources != null) t.put(SOURCES, Safetensors.Tensor.of(sources, bankSize, 3));
 		float[] centres = search.centres();
-		if (centres != null) t.put(CENTRES, Safetensors.Tensor.of(centres, search.clusters(), dim));
+		if (centres != null) {
+			t.put(CENTRES, Safetensors.Tensor.of(centres, search.clusters(), dim));
+			t.put(ASSIGNMENT, Safetensors.Tensor.of(search.assignment(), bankSize));
+		}
 		return t;
 	}
 

@@ -23,6 +23,12 @@ class ClusteredNearestNeighbourSearchTest {
 		return x;
 	}
 
+	/** A bank of {@code m} and {@code n} queries around the same {@code blobs} random centres (spread 3), each point spread {@code spread}. */
+	private static float[][] bankAndQueries(Random r, int blobs, int m, int n, float spread) {
+		float[] centres = gaussian(r, blobs, 3);
+		return new float[][] {blobs(r, m, centres, spread), blobs(r, n, centres, spread)};
+	}
+
 	private static float[] gaussian(Random r, int n, float scale) {
 		float[] x = new float[n * DIM];
 		for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian() * scale;
@@ -39,10 +45,9 @@ class ClusteredNearestNeighbourSearchTest {
 	@Test
 	void exactOnClusteredDataWhileSearchingLittleOfTheBank() {
 		Random r = new Random(11);
-		float[] centres = gaussian(r, 60, 3);
 		int m = 6000, n = 1500;
-		float[] bank = blobs(r, m, centres, 0.3f);
-		float[] q = blobs(r, n, centres, 0.3f);
+		float[][] data = bankAndQueries(r, 60, m, n, 0.3f);
+		float[] bank = data[0], q = data[1];
 		// Outliers far from every blob, and exact copies of bank rows (distance 0).
 		for (int i = 0; i < 20; i++) for (int j = 0; j < DIM; j++) q[i * DIM + j] = (float) r.nextGaussian() * 12;
 		System.arraycopy(bank, 123 * DIM, q, 30 * DIM, DIM);
@@ -64,6 +69,39 @@ class ClusteredNearestNeighbourSearchTest {
 					assertEquals(got[i], again[i], 1e-4f * Math.max(1, got[i]), "query " + i);
 				}
 			}
+		}
+	}
+
+	/**
+	 * A stored assignment is used unchecked: the exact search must stay exact when entries are not
+	 * in their nearest centre's cluster (a cluster's radius comes from the members it was given).
+	 */
+	@Test
+	void exactWhateverClusterTheEntriesWereAssignedTo() {
+		float[][] data = bankAndQueries(new Random(15), 60, 6000, 1500, 0.3f);
+		float[] bank = data[0], q = data[1];
+		int m = bank.length / DIM, n = q.length / DIM;
+		try (NDManager mgr = NDManager.newBaseManager(); ClusteredNearestNeighbourSearch nearest = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 5)) {
+			Random r = new Random(16);
+			int k = nearest.clusters();
+			int[] assignment = nearest.assignment();
+			// All of cluster 0 moved to cluster 1 (0 left empty), and a few entries to a random other cluster.
+			for (int i = 0; i < m; i++) if (assignment[i] == 0) assignment[i] = 1;
+			int[] moved = {3, 400, 2500, 5999};
+			for (int i : moved) assignment[i] = (assignment[i] + 1 + r.nextInt(k - 1)) % k;
+			// Copies of moved entries among the queries: their nearest distance is 0, found only in their wrong cluster.
+			for (int j = 0; j < moved.length; j++) System.arraycopy(bank, moved[j] * DIM, q, j * DIM, DIM);
+			try (ClusteredNearestNeighbourSearch s = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 5, nearest.centres(), assignment, 0)) {
+				assertArrayEquals(assignment, s.assignment());
+				float[] got = s.distances(mgr.create(q, new Shape(n, DIM))).toFloatArray();
+				assertTrue(s.lastSearchedFraction() < 0.5, "the bounds still rule out clusters: searched " + s.lastSearchedFraction());
+				// The product form leaves a few thousandths at distance 0; the next entry is far beyond that.
+				for (int j = 0; j < moved.length; j++) assertEquals(0f, got[j], 2e-2f, "a copy of moved entry " + moved[j]);
+				for (int i = moved.length; i < n; i++) assertEquals(BruteForce.nearest(bank, m, q, i, DIM), got[i], 2e-3 + 1e-4 * got[i], "query " + i);
+			}
+			int[] bad = nearest.assignment();
+			bad[17] = k;
+			assertThrows(IllegalArgumentException.class, () -> new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 5, nearest.centres(), bad, 0).close());
 		}
 	}
 
@@ -122,9 +160,9 @@ class ClusteredNearestNeighbourSearchTest {
 	@Test
 	void asManyProbesAsClustersIsExactAndTheSameForAnyBatch() {
 		Random r = new Random(15);
-		float[] centres = gaussian(r, 40, 3);
 		int m = 5000, n = 300;
-		float[] bank = blobs(r, m, centres, 0.5f), q = blobs(r, n, centres, 0.5f);
+		float[][] data = bankAndQueries(r, 40, m, n, 0.5f);
+		float[] bank = data[0], q = data[1];
 		try (NDManager mgr = NDManager.newBaseManager();
 			ClusteredNearestNeighbourSearch all = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0, null, 10_000);
 			ClusteredNearestNeighbourSearch few = new ClusteredNearestNeighbourSearch(mgr, bank, m, DIM, 0, null, 2)) {
