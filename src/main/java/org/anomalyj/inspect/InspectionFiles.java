@@ -1,14 +1,12 @@
 package org.anomalyj.inspect;
 
+import org.anomalyj.image.FloatTiffEncoder;
 import org.anomalyj.image.IntensityRange;
 import org.anomalyj.image.PngEncoder;
 import org.anomalyj.image.Planes;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.postprocess.HeatmapOverlay;
 
-import ij.ImagePlus;
-import ij.io.FileSaver;
-import ij.process.FloatProcessor;
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
@@ -33,10 +31,7 @@ public final class InspectionFiles {
 	private InspectionFiles() {}
 
 	public static void writeMap(Inspection r, Path file) throws IOException {
-		ImagePlus imp = new ImagePlus(file.getFileName().toString(), new FloatProcessor(r.width(), r.height(), r.map()));
-		AtomicFiles.writeVia(file, tmp -> {
-			if (!new FileSaver(imp).saveAsTiff(tmp.toString())) throw new IOException(file + ": could not write TIFF");
-		});
+		AtomicFiles.write(file, out -> FloatTiffEncoder.write(r.map(), r.width(), r.height(), out));
 	}
 
 	public static void writeMask(Inspection r, Path file) throws IOException {
