@@ -45,4 +45,16 @@ class ForwardPassTest {
 			assertArrayEquals(six, taps.get("c").toFloatArray());
 		}
 	}
+
+	@Test
+	void aShippedChecksumIsUsedAndAMalformedOneRefused() throws java.io.IOException {
+		byte[] bytes = {1, 2, 3};
+		// No checksum file beside this name: computed from the bytes (sha256sum of 01 02 03).
+		org.junit.jupiter.api.Assertions.assertEquals("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81",
+			ForwardPass.sha256(ForwardPassTest.class, "no-such-weights.safetensors", bytes));
+		// weights-with-bad-checksum.safetensors.sha256 (a test resource) holds no checksum.
+		java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+			() -> ForwardPass.sha256(ForwardPassTest.class, "weights-with-bad-checksum.safetensors", bytes));
+		org.junit.jupiter.api.Assertions.assertEquals("weights-with-bad-checksum.safetensors.sha256: not a SHA-256 checksum", e.getMessage());
+	}
 }

@@ -73,11 +73,15 @@ public final class MobileNetV2 implements Backbone {
 			bytes = in.readNBytes((int) MAX_WEIGHT_BYTES + 1);
 		}
 		if (bytes.length > MAX_WEIGHT_BYTES) throw new IOException(RESOURCE_NAME + ": larger than " + MAX_WEIGHT_BYTES + " bytes");
-		return load(bytes, RESOURCE_NAME, manager);
+		return load(bytes, RESOURCE_NAME, ForwardPass.sha256(MobileNetV2.class, RESOURCE_NAME, bytes), manager);
 	}
 
 	/** Loads weights in the converter's format from {@code bytes}; {@code source} names them in errors. */
 	static MobileNetV2 load(byte[] bytes, String source, NDManager manager) throws IOException {
+		return load(bytes, source, ForwardPass.sha256(bytes), manager);
+	}
+
+	private static MobileNetV2 load(byte[] bytes, String source, String sha256, NDManager manager) throws IOException {
 		Safetensors.Contents contents;
 		try {
 			contents = Safetensors.read(new ByteArrayInputStream(bytes), bytes.length);
@@ -101,7 +105,7 @@ public final class MobileNetV2 implements Backbone {
 				NDArray b = array(contents, c.name() + ".bias", new long[] {c.outChannels()}, weightManager, source);
 				params.put(c.name(), new NDArray[] {w, b});
 			}
-			return new MobileNetV2(weightManager, Map.copyOf(params), ForwardPass.sha256(bytes));
+			return new MobileNetV2(weightManager, Map.copyOf(params), sha256);
 		} catch (IOException | RuntimeException e) {
 			weightManager.close();
 			throw e;

@@ -169,18 +169,22 @@ public final class ResNet50V2 implements Backbone {
 		if (in == null) throw new IOException(ResNet50V2Plugin.missingWeightsMessage());
 		byte[] bytes = in.readNBytes((int) MAX_WEIGHT_BYTES + 1);
 		if (bytes.length > MAX_WEIGHT_BYTES) throw new IOException(RESOURCE_NAME + ": larger than " + MAX_WEIGHT_BYTES + " bytes");
-		return load(bytes, RESOURCE_NAME, manager);
+		return load(bytes, RESOURCE_NAME, ForwardPass.sha256(ResNet50V2.class, RESOURCE_NAME, bytes), manager);
 	}
 
 	/** Loads weights in the converter's format from {@code bytes}; {@code source} names them in errors. */
 	static ResNet50V2 load(byte[] bytes, String source, NDManager manager) throws IOException {
+		return load(bytes, source, ForwardPass.sha256(bytes), manager);
+	}
+
+	private static ResNet50V2 load(byte[] bytes, String source, String sha256, NDManager manager) throws IOException {
 		Safetensors.Contents contents;
 		try {
 			contents = Safetensors.read(new ByteArrayInputStream(bytes), bytes.length);
 		} catch (IOException e) {
 			throw new IOException(source + ": " + e.getMessage());
 		}
-		return load(contents, ForwardPass.sha256(bytes), source, manager);
+		return load(contents, sha256, source, manager);
 	}
 
 	/**

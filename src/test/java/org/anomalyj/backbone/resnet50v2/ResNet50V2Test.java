@@ -97,6 +97,15 @@ class ResNet50V2Test {
 	}
 
 	@Test
+	void theShippedChecksumIsThatOfTheResourceBytes() throws IOException {
+		byte[] bytes;
+		try (java.io.InputStream in = ResNet50V2.class.getResourceAsStream(ResNet50V2.RESOURCE_NAME)) {
+			bytes = in.readAllBytes();
+		}
+		assertEquals(org.anomalyj.backbone.ForwardPass.sha256(bytes), shipped.weightsSha256());
+	}
+
+	@Test
 	void foundThroughTheCatalogWithItsTapsAndNormalisation() throws IOException {
 		BackbonePlugin p = BackboneCatalog.get("resnet50v2");
 		assertInstanceOf(ResNet50V2Plugin.class, p);
