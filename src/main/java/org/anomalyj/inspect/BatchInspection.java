@@ -103,10 +103,7 @@ public final class BatchInspection {
 			}
 			for (int p = 0; p < img.planes().size(); p++) {
 				queue.add(new Pending(input, p, img.planes().size(), img.planes().get(p)));
-				if (queue.size() >= batchSize || pixels(queue) >= MAX_BATCH_PIXELS) {
-					run.flush(queue);
-					sink.checkpoint();
-				}
+				if (queue.size() >= batchSize || pixels(queue) >= MAX_BATCH_PIXELS) run.flush(queue);
 			}
 			progress.update("inspect", ++done, inputs.size());
 		}
@@ -128,7 +125,8 @@ public final class BatchInspection {
 	/**
 	 * Most pixels held for one batch. Every pixel of an image costs some 30 bytes until its files
 	 * are written (image, map and mask at its own size, overlay), so large images go one at a time
-	 * whatever the batch size; small ones still fill whole batches.
+	 * whatever the batch size; small ones still fill whole batches. (A batch's files may be written
+	 * while the next batch's images are read: some 15 bytes per pixel more meanwhile.)
 	 */
 	static final long MAX_BATCH_PIXELS = 16_000_000L;
 
@@ -172,6 +170,9 @@ public final class BatchInspection {
 			}
 			queue.clear();
 			if (planes.isEmpty()) return;
+			// The batch before is done. Sinks may write its files behind the run (ResultSinks) while
+			// this batch's images were read; they finish here, so that the engine runs alone.
+			if (scored > 0) sink.checkpoint();
 			int finished = 0;
 			try {
 				List<Inspection> results = inspector.inspect(planes);
@@ -179,7 +180,7 @@ public final class BatchInspection {
 				for (int i = 0; i < results.size(); i++) {
 					Pending p = accepted.get(i);
 					PlaneResult r = new PlaneResult(p.input(), p.plane(), p.planes(), results.get(i), p.data());
-					results.set(i, null); // handed on below; let its map and mask go before the next one's overlay
+					results.set(i, null); // handed on below: the sinks hold it only until its files are written
 					sink.accept(r);
 					rows.add(r.row());
 					scored++;

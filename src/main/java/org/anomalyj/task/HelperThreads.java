@@ -20,7 +20,11 @@ public final class HelperThreads {
 
 	/** One fewer thread than the cores (at least one), as the caller works too; idle threads end, so an idle Fiji holds none. */
 	public static ThreadPoolExecutor besideCaller(String name) {
-		int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+		return pool(name, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+	}
+
+	/** {@code n} threads; idle ones end. */
+	public static ThreadPoolExecutor pool(String name, int n) {
 		ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
 			Thread t = new Thread(r, name);
 			t.setDaemon(true);
