@@ -18,10 +18,11 @@ import java.util.zip.Deflater;
 /**
  * Writes 8-bit grey and RGB PNG files, for the outputs written once per scored image (masks,
  * overlays). javax.imageio's writer took 56–77 ms for one 900 × 900 RGB overlay of bottle, more than
- * scoring the image; one fixed filter (Paeth) and the native deflater at level 1 write the same
- * pixels in 29 ms, in a file 26 % smaller (645 against 870 kB); bands of rows deflated side by
- * side on the common pool then took it from 42–45 to 25 ms on this 2-core machine. Any PNG reader
- * gives back exactly the pixels given (PngEncoderTest decodes with javax.imageio).
+ * scoring the image; one fixed filter and the native deflater at level 1 wrote the same pixels in
+ * 29 ms, in a file 26 % smaller (645 against 870 kB); bands of rows deflated side by side then took
+ * it to 25 ms on this 2-core machine, and the Up filter with Huffman-only coding to 12–14 ms
+ * (docs/BENCHMARKS.md). Any PNG reader gives back exactly the pixels given (PngEncoderTest decodes
+ * with javax.imageio).
  */
 public final class PngEncoder {
 
@@ -127,6 +128,13 @@ public final class PngEncoder {
 		Adler32 adler = new Adler32();
 		Deflater deflater = new Deflater(LEVEL, true);
 		try {
+			// RGB rows are coded without string matching (zlib's Huffman-only strategy): a quarter
+			// faster, and as small on photographs' overlays. Data that codes near Huffman's floor of
+			// 1 bit per byte is runs, where matching wins by far (a flat image: 300 against 3 kB):
+			// judged on the band's first 32 kB, the band then goes on with it.
+			boolean huffman = filter == UP;
+			if (huffman) deflater.setStrategy(Deflater.HUFFMAN_ONLY);
+			long probe = 0;
 			if (from > 0) rows.read(from - 1, above);
 			// Row by row, so each row is filtered, summed and deflated while it is in the cache.
 			for (int y = from; y < to; y++) {
@@ -135,6 +143,16 @@ public final class PngEncoder {
 				adler.update(filtered);
 				deflater.setInput(filtered);
 				while (!deflater.needsInput()) out.write(buffer, 0, deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH));
+				if (huffman && (probe += filtered.length) >= 1 << 15) {
+					huffman = false;
+					// zlib holds back what it coded until a block ends: flushed, the size is known.
+					int n;
+					do {
+						n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+						out.write(buffer, 0, n);
+					} while (n == buffer.length);
+					if (out.size() * 8L < 1.5 * probe) deflater.setStrategy(Deflater.DEFAULT_STRATEGY);
+				}
 				byte[] t = above;
 				above = row;
 				row = t;
