@@ -9,9 +9,9 @@ import java.nio.file.Path;
  * ({@link PlaneResult#baseName()}) with a fixed suffix, e.g. {@code part.mask.png}. An input is done
  * when the files of all its planes exist (and are not inputs); as they are written atomically, an
  * existing one is whole.
- * Subclasses only write a file. Inside {@link ResultSinks} a plane's files are written side by side,
- * so {@link #write} may run on a helper thread, beside other sinks' work for the same plane (never
- * beside its own for another plane).
+ * Subclasses only write a file. Inside {@link ResultSinks} plane files are written behind the run,
+ * so {@link #write} runs on a helper thread after {@code accept} has returned, beside other sinks'
+ * work (never beside its own for another plane: each sink writes its planes in input order).
  */
 public abstract class PlaneFileSink implements ResultSink {
 
