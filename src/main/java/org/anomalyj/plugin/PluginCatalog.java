@@ -9,13 +9,13 @@ import org.scijava.plugin.SciJavaPlugin;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -112,10 +112,11 @@ public final class PluginCatalog<T extends SciJavaPlugin> {
 
 	/**
 	 * Each class loader's SciJava index, read once for every catalog (methods, backbones, sinks):
-	 * reading it again took 17–21 ms per catalog, 35 ms of a command-line run's start. The keys are
-	 * weak, for hosts that drop a class loader.
+	 * reading it again took 17–21 ms per catalog. A process has one or two loaders (AnomalyJ's and a
+	 * host's context loader), so the indexes are kept for its life: the plug-ins they list hold
+	 * their loader anyway.
 	 */
-	private static final Map<ClassLoader, PluginIndex> INDEXES = new WeakHashMap<>();
+	private static final Map<ClassLoader, PluginIndex> INDEXES = new HashMap<>();
 
 	/** The loader's index, read on first use; the caller holds the lock of {@link #INDEXES}. */
 	private static PluginIndex index(ClassLoader loader) {

@@ -64,20 +64,11 @@ public final class HeatmapOverlay {
 	 * @return packed RGB
 	 */
 	public int[] render(int[] base, float[] map, byte[] mask, int w, int h) {
-		int[] out = base.clone();
-		renderOnto(out, map, mask, w, h);
+		checkSizes(base, map, mask, w, h);
+		int[] out = new int[base.length];
+		for (int y = 0, i = 0; y < h; y++)
+			for (int x = 0; x < w; x++, i++) out[i] = rendered(base, map, mask, w, h, x, y);
 		return out;
-	}
-
-	/** As {@link #render}, drawing into {@code rgb} itself: a 100-megapixel image then needs no second 400 MB array. */
-	public void renderOnto(int[] rgb, float[] map, byte[] mask, int w, int h) {
-		checkSizes(rgb, map, mask, w, h);
-		for (int i = 0; i < rgb.length; i++) rgb[i] = pixel(rgb[i], map[i]);
-		if (mask != null) {
-			for (int y = 0; y < h; y++)
-				for (int x = 0; x < w; x++)
-					if (mask[y * w + x] != 0 && onBorder(mask, x, y, w, h)) rgb[y * w + x] = OUTLINE;
-		}
 	}
 
 	/**
@@ -88,12 +79,18 @@ public final class HeatmapOverlay {
 	 */
 	public void renderRow(int[] base, float[] map, byte[] mask, int w, int h, int y, byte[] rgb) {
 		checkSizes(base, map, mask, w, h);
-		for (int x = 0, i = y * w; x < w; x++, i++) {
-			int p = mask != null && mask[i] != 0 && onBorder(mask, x, y, w, h) ? OUTLINE : pixel(base[i], map[i]);
+		for (int x = 0; x < w; x++) {
+			int p = rendered(base, map, mask, w, h, x, y);
 			rgb[3 * x] = (byte) (p >> 16);
 			rgb[3 * x + 1] = (byte) (p >> 8);
 			rgb[3 * x + 2] = (byte) p;
 		}
+	}
+
+	/** Pixel (x, y) of the overlay: a defect's outline, or the heat blended over the image. */
+	private int rendered(int[] base, float[] map, byte[] mask, int w, int h, int x, int y) {
+		int i = y * w + x;
+		return mask != null && mask[i] != 0 && onBorder(mask, x, y, w, h) ? OUTLINE : pixel(base[i], map[i]);
 	}
 
 	private static void checkSizes(int[] rgb, float[] map, byte[] mask, int w, int h) {

@@ -145,16 +145,9 @@ public final class ResultSinks implements ResultSink {
 
 	/** Waits for a plane's files; a failure not passed on before is returned, or added to an earlier one. */
 	private IOException await(CompletableFuture<Void> f, IOException failure) {
-		boolean interrupted = false;
 		try {
-			while (true) {
-				try {
-					f.get();
-					return failure;
-				} catch (InterruptedException e) {
-					interrupted = true;
-				}
-			}
+			HelperThreads.await(f);
+			return failure;
 		} catch (ExecutionException e) {
 			Throwable cause = e.getCause();
 			while (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
@@ -165,10 +158,9 @@ public final class ResultSinks implements ResultSink {
 			if (failure == null) return io;
 			failure.addSuppressed(io);
 			return failure;
-		} finally {
-			if (interrupted) Thread.currentThread().interrupt();
 		}
 	}
+
 
 	@Override
 	public void skipped(SinkInput input, int plane, String reason) throws IOException {

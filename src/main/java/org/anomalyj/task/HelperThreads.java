@@ -3,6 +3,7 @@ package org.anomalyj.task;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,11 +52,22 @@ public final class HelperThreads {
 	 */
 	public static <T> T join(FutureTask<T> task) throws ExecutionException {
 		task.run();
+		return await(task);
+	}
+
+	/**
+	 * The result of {@code f}, waiting as long as it takes: an interrupt is kept for the caller to
+	 * see afterwards, as work whose result is still in use (files being written, bands being
+	 * encoded) must not be abandoned halfway.
+	 *
+	 * @throws ExecutionException with what the work threw
+	 */
+	public static <T> T await(Future<T> f) throws ExecutionException {
 		boolean interrupted = false;
 		try {
 			while (true) {
 				try {
-					return task.get();
+					return f.get();
 				} catch (InterruptedException e) {
 					interrupted = true;
 				}
