@@ -6,7 +6,7 @@ AnomalyJ computes by default, so that the two can be checked against each other 
 same machine:
 
 * backbone: Keras MobileNetV2 (alpha 1.0) up to block_10, with the BN-folded weights embedded in
-  AnomalyJ (src/main/resources/org/anomalyj/backbone/mobilenet_v2_block10.safetensors), read here
+  AnomalyJ (src/main/resources/org/anomalyj/backbone/mobilenetv2/mobilenet_v2_block10.safetensors), read here
   with numpy; stride-2 layers are zero-padded as Keras' correct_pad ((0, 1) on an even axis,
   (1, 1) on an odd one) and then convolved "valid"; ReLU6 except on the linear projections;
 * preprocessing: 8-bit RGB (grey replicated) divided by 255, each channel resized to 256 x 256 with
@@ -40,7 +40,7 @@ import zipfile
 os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-WEIGHTS = os.path.join(REPO, "src/main/resources/org/anomalyj/backbone/mobilenet_v2_block10.safetensors")
+WEIGHTS = os.path.join(REPO, "src/main/resources/org/anomalyj/backbone/mobilenetv2/mobilenet_v2_block10.safetensors")
 TFJS_FIXTURES = os.path.join(REPO, "src/test/resources/org/anomalyj/backbone")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
@@ -96,7 +96,7 @@ torch.set_grad_enabled(False)
 
 # ---------------------------------------------------------------- safetensors and model files
 
-SAFETENSORS_DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32}
+SAFETENSORS_DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8, "I8": np.int8}
 
 
 def read_safetensors(data):

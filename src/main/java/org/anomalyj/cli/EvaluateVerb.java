@@ -46,7 +46,8 @@ final class EvaluateVerb implements Main.Verb {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("evaluate --model MODEL.zip --data CATEGORY_DIR [--json FILE] [--batch 8] [--device auto|cpu|gpu]\n"
 				+ "      [--calibrate-goods 1|2 [--seed 0]]\n"
-				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP, ms per image, and the good and\n"
+				+ "  Prints image AUROC, pixel AUROC, AUPRO (FPR<=0.3), image F1-max, pixel AP, ms per image (file to score and\n"
+				+ "  map, after the first batch, the warm-up), and the good and\n"
 				+ "  defective test images the model's threshold flags. For a model of several categories, the images are judged\n"
 				+ "  by the thresholds of the category the folder is named after (when the model has it; else of the category\n"
 				+ "  recognised in each image), and per category: goods and defects flagged, how many images were recognised as\n"

@@ -1,5 +1,7 @@
 package org.anomalyj.image;
 
+import org.anomalyj.task.HelperThreads;
+
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.Locale;
 
 /**
@@ -39,7 +42,40 @@ public final class ImageFileReader {
 		EXTENSIONS = List.copyOf(all);
 	}
 
+	/** Threads that decode files beside the caller: decoding one file is one thread's work. */
+	private static final ThreadPoolExecutor READERS = HelperThreads.besideCaller("AnomalyJ reading");
+
 	private ImageFileReader() {}
+
+	/** What reading one of several files gave: its image, or else the problem. */
+	public record Outcome(Path file, LoadedImage image, IOException problem) {
+
+		/** The image, or the problem thrown. */
+		public LoadedImage get() throws IOException {
+			if (problem != null) throw problem;
+			return image;
+		}
+	}
+
+	/**
+	 * Files read side by side, each as {@link #read} reads it, in the files' order. All are held at
+	 * once: callers pass a batch's worth, or {@link #filesAtOnce} when the files may be stacks.
+	 */
+	public static List<Outcome> readEach(List<Path> files) {
+		return HelperThreads.each(READERS, files.size(), i -> {
+			Path f = files.get(i);
+			try {
+				return new Outcome(f, read(f), null);
+			} catch (IOException e) {
+				return new Outcome(f, null, e);
+			}
+		});
+	}
+
+	/** How many files {@link #readEach} decodes at once: one per core. */
+	public static int filesAtOnce() {
+		return READERS.getMaximumPoolSize() + 1;
+	}
 
 	/** Whether the file name has one of {@link #EXTENSIONS} (case-insensitive). Says nothing about the content. */
 	public static boolean hasImageExtension(Path file) {

@@ -13,15 +13,14 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
  * Writes 8-bit grey and RGB PNG files, for the outputs written once per scored image (masks,
  * overlays). javax.imageio's writer took 56–77 ms for one 900 × 900 RGB overlay of bottle, more than
  * scoring the image; one fixed filter and the native deflater at level 1 wrote the same pixels in
  * 29 ms, in a file 26 % smaller (645 against 870 kB); bands of rows deflated side by side then took
- * it to 25 ms on this 2-core machine, and the Up filter with Huffman-only coding to 12–14 ms
- * (docs/BENCHMARKS.md). Any PNG reader gives back exactly the pixels given (PngEncoderTest decodes
+ * it to 25 ms on this 2-core machine, the Up filter with zlib's Huffman-only coding to 12–14 ms,
+ * and Huffman coding of our own ({@link HuffmanBlocks}) to 7 ms (docs/BENCHMARKS.md). Any PNG reader gives back exactly the pixels given (PngEncoderTest decodes
  * with javax.imageio).
  */
 public final class PngEncoder {
@@ -123,52 +122,31 @@ public final class PngEncoder {
 
 	/** Filters and deflates rows {@code from} to {@code to}; ends the stream when {@code last}, else flushes to a byte boundary. */
 	private static Band band(Rows rows, int rowBytes, int filter, int from, int to, boolean last) {
-		byte[] row = new byte[rowBytes], above = new byte[rowBytes], filtered = new byte[rowBytes + 1], buffer = new byte[1 << 16];
+		byte[] row = new byte[rowBytes], above = new byte[rowBytes], filtered = new byte[rowBytes + 1];
 		Bytes out = new Bytes();
 		Adler32 adler = new Adler32();
-		Deflater deflater = new Deflater(LEVEL, true);
+		// RGB rows (overlays) are coded by HuffmanBlocks: Huffman codes only, as small on photographs
+		// as zlib's level 1 and faster than zlib's own Huffman-only coding; blocks of runs (a flat
+		// background) go to zlib's string matching, which codes them far smaller.
+		HuffmanBlocks huffman = filter == UP ? new HuffmanBlocks(out, LEVEL, rowBytes + 1) : null;
+		RawDeflater zlib = huffman == null ? new RawDeflater(out, LEVEL) : null;
 		try {
-			// RGB rows are coded without string matching (zlib's Huffman-only strategy): a quarter
-			// faster, and as small on photographs' overlays. Data that codes near Huffman's floor of
-			// 1 bit per byte is runs, where matching wins by far (a flat image: 300 against 27 kB):
-			// judged on the band's first 32 kB, the band then goes on with it.
-			boolean huffman = filter == UP;
-			if (huffman) deflater.setStrategy(Deflater.HUFFMAN_ONLY);
-			long probe = 0;
 			if (from > 0) rows.read(from - 1, above);
-			// Row by row, so each row is filtered, summed and deflated while it is in the cache.
+			// Row by row, so each row is filtered, summed and coded while it is in the cache.
 			for (int y = from; y < to; y++) {
 				rows.read(y, row);
 				filter(filter, row, y == 0 ? null : above, filtered);
 				adler.update(filtered);
-				deflater.setInput(filtered);
-				while (!deflater.needsInput()) out.write(buffer, 0, deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH));
-				if (huffman && (probe += filtered.length) >= 1 << 15) {
-					huffman = false;
-					// zlib holds back what it coded until a block ends: flushed, the size is known.
-					int n;
-					do {
-						n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-						out.write(buffer, 0, n);
-					} while (n == buffer.length);
-					if (out.size() * 8L < 1.5 * probe) deflater.setStrategy(Deflater.DEFAULT_STRATEGY);
-				}
+				if (huffman != null) huffman.add(filtered, 0, filtered.length);
+				else zlib.deflate(filtered, 0, filtered.length);
 				byte[] t = above;
 				above = row;
 				row = t;
 			}
-			if (last) {
-				deflater.finish();
-				while (!deflater.finished()) out.write(buffer, 0, deflater.deflate(buffer));
-			} else {
-				int n;
-				do {
-					n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-					out.write(buffer, 0, n);
-				} while (n == buffer.length);
-			}
+			if (huffman != null) huffman.finish(last);
+			else zlib.finish(last);
 		} finally {
-			deflater.end();
+			if (zlib != null) zlib.end();
 		}
 		return new Band(out, adler.getValue(), (long) (to - from) * (rowBytes + 1));
 	}

@@ -81,33 +81,23 @@ public final class BatchInspection {
 	 * in the whole run: {@link SinkInput#of}) into a sink that the caller opened and closes.
 	 */
 	public static Summary runInputs(Inspector inspector, List<SinkInput> inputs, ResultSink sink, int batchSize, Progress progress) throws IOException {
-		Run run = new Run(inspector, sink, progress);
-		List<Pending> queue = new ArrayList<>();
-		int done = 0, resumed = 0;
+		Run run = new Run(inspector, sink, progress, inputs.size());
+		List<SinkInput> toRead = new ArrayList<>();
+		int resumed = 0;
 		for (SinkInput input : inputs) {
 			progress.checkCancelled();
-			Path in = input.file();
 			if (isDone(sink, input)) {
+				run.read(toRead, batchSize); // the inputs before it first: rows stay in input order
 				sink.resumed(input);
 				resumed++;
-				progress.update("inspect", ++done, inputs.size());
+				progress.update("inspect", ++run.done, inputs.size());
 				continue;
 			}
-			LoadedImage img;
-			try {
-				img = ImageFileReader.read(in);
-			} catch (IOException e) {
-				run.skipped(input, 0, e.getMessage());
-				progress.update("inspect", ++done, inputs.size());
-				continue;
-			}
-			for (int p = 0; p < img.planes().size(); p++) {
-				queue.add(new Pending(input, p, img.planes().size(), img.planes().get(p)));
-				if (queue.size() >= batchSize || pixels(queue) >= MAX_BATCH_PIXELS) run.flush(queue);
-			}
-			progress.update("inspect", ++done, inputs.size());
+			toRead.add(input);
+			if (toRead.size() >= ImageFileReader.filesAtOnce()) run.read(toRead, batchSize);
 		}
-		run.flush(queue);
+		run.read(toRead, batchSize);
+		run.flush(run.queue);
 		return new Summary(run.scored, run.rows.size() - run.scored, resumed, List.copyOf(run.rows));
 	}
 
@@ -126,7 +116,8 @@ public final class BatchInspection {
 	 * Most pixels held for one batch. Every pixel of an image costs some 30 bytes until its files
 	 * are written (image, map and mask at its own size, overlay), so large images go one at a time
 	 * whatever the batch size; small ones still fill whole batches. (A batch's files may be written
-	 * while the next batch's images are read: some 15 bytes per pixel more meanwhile.)
+	 * while the next batch's images are read: some 15 bytes per pixel more meanwhile; and one file
+	 * per core is decoded at once.)
 	 */
 	static final long MAX_BATCH_PIXELS = 16_000_000L;
 
@@ -142,12 +133,38 @@ public final class BatchInspection {
 		final ResultSink sink;
 		final Progress progress;
 		final List<ResultRow> rows = new ArrayList<>();
-		int scored;
+		final List<Pending> queue = new ArrayList<>();
+		final int inputs;
+		int scored, done;
 
-		Run(Inspector inspector, ResultSink sink, Progress progress) {
+		Run(Inspector inspector, ResultSink sink, Progress progress, int inputs) {
 			this.inspector = inspector;
 			this.sink = sink;
 			this.progress = progress;
+			this.inputs = inputs;
+		}
+
+		/**
+		 * Reads the files side by side (decoding one is one thread's work) and queues their planes,
+		 * inspecting each batch that fills; unreadable files are listed as skipped. Empties
+		 * {@code files}.
+		 */
+		void read(List<SinkInput> files, int batchSize) throws IOException {
+			if (files.isEmpty()) return;
+			List<ImageFileReader.Outcome> read = ImageFileReader.readEach(files.stream().map(SinkInput::file).toList());
+			for (int i = 0; i < files.size(); i++) {
+				SinkInput input = files.get(i);
+				LoadedImage img = read.get(i).image();
+				if (img == null) skipped(input, 0, read.get(i).problem().getMessage());
+				else
+					for (int p = 0; p < img.planes().size(); p++) {
+						queue.add(new Pending(input, p, img.planes().size(), img.planes().get(p)));
+						if (queue.size() >= batchSize || pixels(queue) >= MAX_BATCH_PIXELS) flush(queue);
+					}
+				read.set(i, null); // its planes are queued or inspected: not held twice
+				progress.update("inspect", ++done, inputs);
+			}
+			files.clear();
 		}
 
 		void skipped(SinkInput input, int plane, String reason) throws IOException {
@@ -170,13 +187,16 @@ public final class BatchInspection {
 			}
 			queue.clear();
 			if (planes.isEmpty()) return;
-			// The batch before is done. Sinks may write its files behind the run (ResultSinks) while
-			// this batch's images were read; they finish here, so that the engine runs alone.
-			if (scored > 0) sink.checkpoint();
 			int finished = 0;
 			try {
 				List<Inspection> results = inspector.inspect(planes);
 				planes.clear();
+				// Sinks may write the batch before's files behind the run (ResultSinks) while this
+				// batch's images are read and inspected; they finish here, before this batch's results
+				// queue up behind them. The engine's threads sleep when idle (model.EngineThreadWait),
+				// so the writers beside its pass take only cores it leaves: 8.0-9.1 against 9.0-10.2 s
+				// for bottle's 83 images when they waited for the pass (docs/BENCHMARKS.md).
+				if (scored > 0) sink.checkpoint();
 				for (int i = 0; i < results.size(); i++) {
 					Pending p = accepted.get(i);
 					PlaneResult r = new PlaneResult(p.input(), p.plane(), p.planes(), results.get(i), p.data());

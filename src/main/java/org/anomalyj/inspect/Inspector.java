@@ -7,12 +7,13 @@ import org.anomalyj.image.Preprocessor;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Categories;
 import org.anomalyj.model.Thresholds;
+import org.anomalyj.task.HelperThreads;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Scores image planes with a loaded model and turns the result into what users see: score,
@@ -22,6 +23,9 @@ import java.util.List;
  * part given, or else the one the model recognises in it ({@link Categories#nearest}).
  */
 public final class Inspector {
+
+	/** Threads that prepare and finish a batch's images beside the caller. */
+	private static final ThreadPoolExecutor IMAGES = HelperThreads.besideCaller("AnomalyJ images");
 
 	private final AnomalyModel model;
 	private final Preprocessor pre;
@@ -72,21 +76,24 @@ public final class Inspector {
 	 * @throws IllegalArgumentException for a plane the model cannot take (e.g. a 16-bit image for an 8-bit model), with the reason
 	 */
 	public List<Inspection> inspect(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes) {
-		int s = pre.size(), per = 3 * s * s;
-		float[] batch = new float[planes.size() * per];
-		for (int i = 0; i < planes.size(); i++) pre.toInput(planes.get(i), batch, i * per);
-		AnomalyModel.Scored scored = model.score(batch, planes.size());
+		int s = pre.size(), per = 3 * s * s, n = planes.size();
+		float[] batch = new float[n * per];
+		// Before and after the engine's pass the work is per image, in Java, on one thread unless
+		// spread: side by side it costs a batch half the time on 2 cores, where the engine is idle.
+		HelperThreads.each(IMAGES, n, i -> {
+			pre.toInput(planes.get(i), batch, i * per);
+			return null;
+		});
+		AnomalyModel.Scored scored = model.score(batch, n);
 		Categories parts = model.categories();
-		List<Inspection> out = new ArrayList<>(planes.size());
-		for (int i = 0; i < planes.size(); i++) {
+		return HelperThreads.each(IMAGES, n, i -> {
 			int w = Planes.width(planes.get(i)), h = Planes.height(planes.get(i));
 			float[] modelMap = scored.maps()[i];
 			float[] map = w == s && h == s ? modelMap.clone() : FloatResizer.bilinear(modelMap, s, s, w, h);
 			float score = scored.imageScores()[i];
 			int nearest = parts.nearest(scored.pooled()[i]), judged = category >= 0 ? category : nearest;
 			Thresholds t = model.thresholdsFor(judged);
-			out.add(Inspection.decide(score, map, w, h, modelMap, s, t, new Inspection.Part(parts.name(judged), parts.name(nearest)), minDefectArea));
-		}
-		return out;
+			return Inspection.decide(score, map, w, h, modelMap, s, t, new Inspection.Part(parts.name(judged), parts.name(nearest)), minDefectArea);
+		});
 	}
 }

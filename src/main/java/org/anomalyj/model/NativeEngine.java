@@ -9,7 +9,8 @@ import ai.djl.engine.Engine;
  * <p>
  * The setup: PyTorch's NNPACK is switched off (see {@link NnpackSwitch}), so CPUs without what
  * NNPACK needs do not get its warning printed dozens of times per command; the C allocator keeps
- * freed tensor memory for reuse ({@link NativeMemory}).
+ * freed tensor memory for reuse ({@link NativeMemory}); the engine's threads sleep when idle
+ * ({@link EngineThreadWait}).
  */
 public final class NativeEngine {
 
@@ -19,7 +20,10 @@ public final class NativeEngine {
 
 	/** The engine, loading it if need be. */
 	public static synchronized Engine get() {
-		if (!ready) NativeMemory.keepFreedBlocks();
+		if (!ready) {
+			NativeMemory.keepFreedBlocks();
+			EngineThreadWait.sleepWhenIdle();
+		}
 		Engine engine = Engine.getInstance();
 		if (!ready) {
 			if ("PyTorch".equals(engine.getEngineName())) NnpackSwitch.find().ifPresent(s -> s.setEnabled(false));

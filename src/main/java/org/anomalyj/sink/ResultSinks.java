@@ -24,9 +24,9 @@ import java.util.concurrent.ThreadPoolExecutor;
  * <p>
  * Plane files are written behind the run: {@link #accept} hands each {@link PlaneFileSink}'s file to
  * helper threads and returns, and {@link #checkpoint} waits until they are written. A batch run
- * ({@code BatchInspection}) so writes a batch's files while it reads the next batch's images, and
- * checkpoints before it scores them: the engine, which splits each operation evenly over the
- * cores, then runs alone. Each plane-file sink writes its planes one after another, in input
+ * ({@code BatchInspection}) so writes a batch's files while it reads and scores the next batch's
+ * images, and checkpoints before it hands on the next batch's results; the engine's threads sleep
+ * when idle, so the writers take the cores its pass leaves. Each plane-file sink writes its planes one after another, in input
  * order; different sinks' files are written side by side. What waits to be written is bounded
  * ({@link #MAX_WRITING_PIXELS}); past it, {@code accept} waits for the oldest plane's files. A failed
  * write is passed on by the next {@code accept}, {@code checkpoint} or {@link #close}, which returns

@@ -1,5 +1,8 @@
 package org.anomalyj.task;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -53,6 +56,51 @@ public final class HelperThreads {
 	public static <T> T join(FutureTask<T> task) throws ExecutionException {
 		task.run();
 		return await(task);
+	}
+
+	/** Work on the {@code i}-th of several independent items; {@code E}, what it may throw. */
+	@FunctionalInterface
+	public interface Item<T, E extends Exception> {
+		T apply(int i) throws E;
+	}
+
+	/**
+	 * Items {@code 0 .. n-1} worked on side by side, by the pool's threads and the caller (who takes
+	 * item 0, then every one no helper has started); returns their results in order once all are done. Each
+	 * item is computed exactly as it would be alone, so the results do not depend on the threads.
+	 *
+	 * @throws E the first failing item's exception, as it threw it (the others are finished first)
+	 */
+	public static <T, E extends Exception> List<T> each(Executor pool, int n, Item<T, E> work) throws E {
+		List<FutureTask<T>> tasks = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			int k = i;
+			FutureTask<T> t = new FutureTask<>(() -> work.apply(k));
+			tasks.add(t);
+			if (i > 0) pool.execute(t);
+		}
+		// The caller works through every item no helper has started, then waits for the rest: waiting
+		// in order instead would idle it on an item a helper runs while later ones sit queued.
+		for (FutureTask<T> t : tasks) t.run();
+		Object[] out = new Object[n];
+		Throwable failed = null;
+		for (int i = 0; i < n; i++) {
+			try {
+				out[i] = await(tasks.get(i));
+			} catch (ExecutionException e) {
+				if (failed == null) failed = e.getCause();
+			}
+		}
+		if (failed instanceof Error e) throw e;
+		if (failed instanceof RuntimeException e) throw e;
+		if (failed != null) {
+			@SuppressWarnings("unchecked") // Item.apply throws only E and unchecked ones
+			E e = (E) failed;
+			throw e;
+		}
+		@SuppressWarnings("unchecked")
+		List<T> results = (List<T>) Arrays.asList(out);
+		return results;
 	}
 
 	/**
