@@ -59,7 +59,7 @@ public final class ImageFileReader {
 
 	/**
 	 * Files read side by side, each as {@link #read} reads it, in the files' order. All are held at
-	 * once: callers pass a batch's worth, or {@link #filesAtOnce} when the files may be stacks.
+	 * once: callers bound how many (a batch's worth; a batch run also by their pixels).
 	 */
 	public static List<Outcome> readEach(List<Path> files) {
 		return HelperThreads.each(READERS, files.size(), i -> {

@@ -94,7 +94,7 @@ public final class BatchInspection {
 				continue;
 			}
 			toRead.add(input);
-			if (toRead.size() >= ImageFileReader.filesAtOnce()) run.read(toRead, batchSize);
+			if (toRead.size() >= run.filesAtOnce()) run.read(toRead, batchSize);
 		}
 		run.read(toRead, batchSize);
 		run.flush(run.queue);
@@ -116,10 +116,27 @@ public final class BatchInspection {
 	 * Most pixels held for one batch. Every pixel of an image costs some 30 bytes until its files
 	 * are written (image, map and mask at its own size, overlay), so large images go one at a time
 	 * whatever the batch size; small ones still fill whole batches. (A batch's files may be written
-	 * while the next batch's images are read: some 15 bytes per pixel more meanwhile; and one file
-	 * per core is decoded at once.)
+	 * while the next batch's images are read: some 15 bytes per pixel more meanwhile; and up to one
+	 * file per core is decoded at once, together no more than this many pixels unless one file alone
+	 * holds more.)
 	 */
 	static final long MAX_BATCH_PIXELS = 16_000_000L;
+
+	/**
+	 * Files to decode at once: up to one per core ({@code perCore}), as long as they hold no more
+	 * than a batch's pixels together, so large images are still read one at a time; the first file
+	 * alone ({@code largestFile} 0, the most pixels one file held so far), to learn their size.
+	 */
+	static int filesAtOnce(long largestFile, int perCore) {
+		if (largestFile <= 0) return 1;
+		return (int) Math.max(1, Math.min(perCore, MAX_BATCH_PIXELS / largestFile));
+	}
+
+	private static long pixels(LoadedImage img) {
+		long n = 0;
+		for (RandomAccessibleInterval<? extends RealType<?>> p : img.planes()) n += (long) Planes.width(p) * Planes.height(p);
+		return n;
+	}
 
 	private static long pixels(List<Pending> queue) {
 		long n = 0;
@@ -136,12 +153,18 @@ public final class BatchInspection {
 		final List<Pending> queue = new ArrayList<>();
 		final int inputs;
 		int scored, done;
+		/** Most pixels (all planes) one file read so far held. */
+		long largestFile;
 
 		Run(Inspector inspector, ResultSink sink, Progress progress, int inputs) {
 			this.inspector = inspector;
 			this.sink = sink;
 			this.progress = progress;
 			this.inputs = inputs;
+		}
+
+		int filesAtOnce() {
+			return BatchInspection.filesAtOnce(largestFile, ImageFileReader.filesAtOnce());
 		}
 
 		/**
@@ -156,11 +179,13 @@ public final class BatchInspection {
 				SinkInput input = files.get(i);
 				LoadedImage img = read.get(i).image();
 				if (img == null) skipped(input, 0, read.get(i).problem().getMessage());
-				else
+				else {
+					largestFile = Math.max(largestFile, pixels(img));
 					for (int p = 0; p < img.planes().size(); p++) {
 						queue.add(new Pending(input, p, img.planes().size(), img.planes().get(p)));
 						if (queue.size() >= batchSize || pixels(queue) >= MAX_BATCH_PIXELS) flush(queue);
 					}
+				}
 				read.set(i, null); // its planes are queued or inspected: not held twice
 				progress.update("inspect", ++done, inputs);
 			}
