@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.Locale;
 
 /**
@@ -42,9 +41,6 @@ public final class ImageFileReader {
 		EXTENSIONS = List.copyOf(all);
 	}
 
-	/** Threads that decode files beside the caller: decoding one file is one thread's work. */
-	private static final ThreadPoolExecutor READERS = HelperThreads.besideCaller("AnomalyJ reading");
-
 	private ImageFileReader() {}
 
 	/** What reading one of several files gave: its image, or else the problem. */
@@ -62,7 +58,8 @@ public final class ImageFileReader {
 	 * once: callers bound how many (a batch's worth; a batch run also by their pixels).
 	 */
 	public static List<Outcome> readEach(List<Path> files) {
-		return HelperThreads.each(READERS, files.size(), i -> {
+		// Decoding one file is one thread's work.
+		return HelperThreads.each(HelperThreads.IMAGES, files.size(), i -> {
 			Path f = files.get(i);
 			try {
 				return new Outcome(f, read(f), null);
@@ -74,7 +71,7 @@ public final class ImageFileReader {
 
 	/** How many files {@link #readEach} decodes at once: one per core. */
 	public static int filesAtOnce() {
-		return READERS.getMaximumPoolSize() + 1;
+		return HelperThreads.IMAGES.getMaximumPoolSize() + 1;
 	}
 
 	/** Whether the file name has one of {@link #EXTENSIONS} (case-insensitive). Says nothing about the content. */

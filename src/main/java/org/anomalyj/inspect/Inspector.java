@@ -13,7 +13,6 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 
 import java.util.List;
-import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Scores image planes with a loaded model and turns the result into what users see: score,
@@ -23,9 +22,6 @@ import java.util.concurrent.ThreadPoolExecutor;
  * part given, or else the one the model recognises in it ({@link Categories#nearest}).
  */
 public final class Inspector {
-
-	/** Threads that prepare and finish a batch's images beside the caller. */
-	private static final ThreadPoolExecutor IMAGES = HelperThreads.besideCaller("AnomalyJ images");
 
 	private final AnomalyModel model;
 	private final Preprocessor pre;
@@ -80,13 +76,13 @@ public final class Inspector {
 		float[] batch = new float[n * per];
 		// Before and after the engine's pass the work is per image, in Java, on one thread unless
 		// spread: side by side it costs a batch half the time on 2 cores, where the engine is idle.
-		HelperThreads.each(IMAGES, n, i -> {
+		HelperThreads.each(HelperThreads.IMAGES, n, i -> {
 			pre.toInput(planes.get(i), batch, i * per);
 			return null;
 		});
 		AnomalyModel.Scored scored = model.score(batch, n);
 		Categories parts = model.categories();
-		return HelperThreads.each(IMAGES, n, i -> {
+		return HelperThreads.each(HelperThreads.IMAGES, n, i -> {
 			int w = Planes.width(planes.get(i)), h = Planes.height(planes.get(i));
 			float[] modelMap = scored.maps()[i];
 			float[] map = w == s && h == s ? modelMap.clone() : FloatResizer.bilinear(modelMap, s, s, w, h);

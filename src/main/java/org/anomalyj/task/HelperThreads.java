@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HelperThreads {
 
+	/**
+	 * Threads for a batch's per-image work beside the caller: decoding its files, preparing each
+	 * network input, finishing each result. One pool for all of it, as these steps follow each other.
+	 */
+	public static final ThreadPoolExecutor IMAGES = besideCaller("AnomalyJ images");
+
 	private HelperThreads() {}
 
 	/** One fewer thread than the cores (at least one), as the caller works too; idle threads end, so an idle Fiji holds none. */
