@@ -77,7 +77,7 @@ class HeatmapOverlayTest {
 	}
 
 	@Test
-	void rowsRenderedOneByOneAreTheWholeRenderingsRows() {
+	void rowsBlendedOneByOneInAnyOrderAreTheWholeRenderingsRowsWithTheMasksOutline() {
 		SplittableRandom random = new SplittableRandom(5);
 		int w = 61, h = 47;
 		int[] base = new int[w * h];
@@ -87,17 +87,27 @@ class HeatmapOverlayTest {
 			base[i] = random.nextInt(1 << 24);
 			map[i] = (float) random.nextDouble(-0.2, 2.5);
 			int x = i % w, y = i / w;
-			mask[i] = (byte) ((x - 20) * (x - 20) + (y - 25) * (y - 25) < 150 || x > 55 ? 1 : 0);
+			mask[i] = (byte) (x > 55 ? 255 : (x - 20) * (x - 20) + (y - 25) * (y - 25) < 150 ? 1 : 0); // any non-zero value is a defect
 		}
 		HeatmapOverlay o = HeatmapOverlay.aroundThreshold(1f, 0.6);
 		int[] whole = o.render(base, map, mask, w, h);
-		int[] copy = base.clone();
 		byte[] row = new byte[3 * w];
-		for (int y = h - 1; y >= 0; y--) { // any order; the base is left as it was
-			o.renderRow(base, map, mask, w, h, y, row);
-			for (int x = 0; x < w; x++)
-				assertEquals(whole[y * w + x], (row[3 * x] & 0xff) << 16 | (row[3 * x + 1] & 0xff) << 8 | row[3 * x + 2] & 0xff, "pixel " + x + "," + y);
+		for (int y = h - 1; y >= 0; y--) { // any order
+			for (int x = 0; x < w; x++) {
+				int p = base[y * w + x];
+				row[3 * x] = (byte) (p >> 16);
+				row[3 * x + 1] = (byte) (p >> 8);
+				row[3 * x + 2] = (byte) p;
+			}
+			o.blendRow(map, mask, w, h, y, row);
+			for (int x = 0; x < w; x++) {
+				int i = y * w + x;
+				boolean border = mask[i] != 0 && (x == 0 || y == 0 || x == w - 1 || y == h - 1 || mask[i - 1] == 0 || mask[i + 1] == 0 || mask[i - w] == 0 || mask[i + w] == 0);
+				// The outline by its definition; elsewhere the pixel's blend alone, as a 1 x 1 image without a mask.
+				int expected = border ? HeatmapOverlay.OUTLINE : o.render(new int[] {base[i]}, new float[] {map[i]}, null, 1, 1)[0];
+				assertEquals(expected, whole[i], "pixel " + x + "," + y + " of the whole rendering");
+				assertEquals(expected, (row[3 * x] & 0xff) << 16 | (row[3 * x + 1] & 0xff) << 8 | row[3 * x + 2] & 0xff, "pixel " + x + "," + y);
+			}
 		}
-		assertArrayEquals(copy, base);
 	}
 }
