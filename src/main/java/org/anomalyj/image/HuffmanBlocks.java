@@ -30,7 +30,7 @@ final class HuffmanBlocks {
 	static final int BLOCK = 64 << 10;
 	private static final int LITERALS = 257, END_OF_BLOCK = 256, MAX_BITS = 15, MAX_LENGTH_BITS = 7;
 	/** The order in which the code-length code's lengths are written (RFC 1951, 3.2.7). */
-	private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+	private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 	private static final int[] LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 	/** Below this many bits per byte under Huffman coding, a block is runs and goes to zlib. */
@@ -180,30 +180,37 @@ final class HuffmanBlocks {
 		int n = bitCount;
 		byte[] b = block, o = coded;
 		int w = written; // in a local, as the rest: the loop touches no field
-		// Two bytes a step (their codes joined: at most 30 bits), without branches: the low 32 bits are
-		// stored each time and kept (the position advances past them) only once 32 are full; n stays
-		// below 32 + 30, so bit 5 of n says whether they are. The chain from one step to the next
-		// (shift by n, add) is what limits the speed, hence two bytes to a link.
+		// Three bytes a step (their codes joined: at most 45 bits) and without branches: the word is
+		// stored whole each time and the position advances by the bytes it filled, so fewer than 8
+		// bits wait between steps and 8 + 45 fit in the word. The chain from one step to the next
+		// (shift by n, or, advance) is what limits the speed, hence three bytes to a link (one byte
+		// a step coded at some 1.6 ns a byte, two at 1.1).
+		while (n >= 8) {
+			o[w++] = (byte) acc;
+			acc >>>= 8;
+			n -= 8;
+		}
 		int i = 0;
-		for (; i + 1 < filled; i += 2) {
-			int t1 = table[b[i] & 0xFF], t2 = table[b[i + 1] & 0xFF], n1 = t1 & 0xF;
-			acc |= ((long) (t1 >>> 4) | (long) (t2 >>> 4) << n1) << n;
-			n += n1 + (t2 & 0xF);
-			INT.set(o, w, (int) acc);
-			int full = n & 32;
-			w += full >>> 3;
-			acc >>>= full;
-			n -= full;
+		for (; i + 2 < filled; i += 3) {
+			int t1 = table[b[i] & 0xFF], t2 = table[b[i + 1] & 0xFF], t3 = table[b[i + 2] & 0xFF];
+			int n1 = t1 & 0xF, n12 = n1 + (t2 & 0xF);
+			acc |= ((long) (t1 >>> 4) | (long) (t2 >>> 4) << n1 | (long) (t3 >>> 4) << n12) << n;
+			n += n12 + (t3 & 0xF);
+			LONG.set(o, w, acc);
+			int full = n >>> 3;
+			w += full;
+			acc >>>= full << 3;
+			n &= 7;
 		}
 		for (; i < filled; i++) {
 			int t = table[b[i] & 0xFF];
 			acc |= (long) (t >>> 4) << n;
 			n += t & 0xF;
-			INT.set(o, w, (int) acc);
-			int full = n & 32;
-			w += full >>> 3;
-			acc >>>= full;
-			n -= full;
+			LONG.set(o, w, acc);
+			int full = n >>> 3;
+			w += full;
+			acc >>>= full << 3;
+			n &= 7;
 		}
 		written = w;
 		bits = acc;

@@ -122,33 +122,59 @@ public final class PngEncoder {
 
 	/** Filters and deflates rows {@code from} to {@code to}; ends the stream when {@code last}, else flushes to a byte boundary. */
 	private static Band band(Rows rows, int rowBytes, int filter, int from, int to, boolean last) {
-		byte[] row = new byte[rowBytes], above = new byte[rowBytes], filtered = new byte[rowBytes + 1];
 		Bytes out = new Bytes();
+		long adler = filter == UP ? upBand(rows, rowBytes, from, to, last, out) : plainBand(rows, rowBytes, from, to, last, out);
+		return new Band(out, adler, (long) (to - from) * (rowBytes + 1));
+	}
+
+	// One method per filter, each a loop without tests on which coder or filter: the JIT compiles
+	// each for its own rows (one shared loop was compiled again whenever masks followed overlays).
+
+	/**
+	 * RGB rows (overlays), Up-filtered and coded by HuffmanBlocks: Huffman codes only, as small on
+	 * photographs as zlib's level 1 and faster than zlib's own Huffman-only coding; blocks of runs (a
+	 * flat background) go to zlib's string matching, which codes them far smaller.
+	 * @return the Adler-32 of the filtered rows
+	 */
+	private static long upBand(Rows rows, int rowBytes, int from, int to, boolean last, Bytes out) {
+		// Row by row, so each row is filtered, summed and coded while it is in the cache. The first
+		// image row is filtered against zeros, which leaves it as it is (as PNG defines Up there).
+		byte[] row = new byte[rowBytes], above = new byte[rowBytes], filtered = new byte[rowBytes + 1];
 		Adler32 adler = new Adler32();
-		// RGB rows (overlays) are coded by HuffmanBlocks: Huffman codes only, as small on photographs
-		// as zlib's level 1 and faster than zlib's own Huffman-only coding; blocks of runs (a flat
-		// background) go to zlib's string matching, which codes them far smaller.
-		HuffmanBlocks huffman = filter == UP ? new HuffmanBlocks(out, LEVEL, rowBytes + 1) : null;
-		RawDeflater zlib = huffman == null ? new RawDeflater(out, LEVEL) : null;
+		HuffmanBlocks huffman = new HuffmanBlocks(out, LEVEL, rowBytes + 1);
+		if (from > 0) rows.read(from - 1, above);
+		filtered[0] = UP;
+		for (int y = from; y < to; y++) {
+			rows.read(y, row);
+			for (int i = 0; i < rowBytes; i++) filtered[i + 1] = (byte) (row[i] - above[i]);
+			adler.update(filtered);
+			huffman.add(filtered, 0, filtered.length);
+			byte[] t = above;
+			above = row;
+			row = t;
+		}
+		huffman.finish(last);
+		return adler.getValue();
+	}
+
+	/** Grey rows (masks), unfiltered and deflated by zlib. @return the Adler-32 of the rows with their filter bytes */
+	private static long plainBand(Rows rows, int rowBytes, int from, int to, boolean last, Bytes out) {
+		byte[] filtered = new byte[rowBytes + 1], row = new byte[rowBytes];
+		Adler32 adler = new Adler32();
+		RawDeflater zlib = new RawDeflater(out, LEVEL);
+		filtered[0] = NONE;
 		try {
-			if (from > 0) rows.read(from - 1, above);
-			// Row by row, so each row is filtered, summed and coded while it is in the cache.
 			for (int y = from; y < to; y++) {
 				rows.read(y, row);
-				filter(filter, row, y == 0 ? null : above, filtered);
+				System.arraycopy(row, 0, filtered, 1, rowBytes);
 				adler.update(filtered);
-				if (huffman != null) huffman.add(filtered, 0, filtered.length);
-				else zlib.deflate(filtered, 0, filtered.length);
-				byte[] t = above;
-				above = row;
-				row = t;
+				zlib.deflate(filtered, 0, filtered.length);
 			}
-			if (huffman != null) huffman.finish(last);
-			else zlib.finish(last);
+			zlib.finish(last);
 		} finally {
-			if (zlib != null) zlib.end();
+			zlib.end();
 		}
-		return new Band(out, adler.getValue(), (long) (to - from) * (rowBytes + 1));
+		return adler.getValue();
 	}
 
 	private static Band join(FutureTask<Band> band) {
@@ -181,13 +207,6 @@ public final class PngEncoder {
 		byte[] buffer() {
 			return buf;
 		}
-	}
-
-	/** The filter's type byte and the row's filtered bytes (Up against {@code above}, null for the first row: zeros). */
-	private static void filter(int type, byte[] row, byte[] above, byte[] filtered) {
-		filtered[0] = (byte) type;
-		if (type == NONE || above == null) System.arraycopy(row, 0, filtered, 1, row.length);
-		else for (int i = 0; i < row.length; i++) filtered[i + 1] = (byte) (row[i] - above[i]);
 	}
 
 	private static void writeChunk(DataOutputStream out, String type, byte[] body, int length) throws IOException {

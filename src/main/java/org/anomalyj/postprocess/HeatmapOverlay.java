@@ -36,12 +36,13 @@ public final class HeatmapOverlay {
 	/**
 	 * Per level, the blend {@code (under * (256 - a) + over * a + 128) >> 8} of a channel with the
 	 * heat's weight {@code a} (out of 256) split into the image's factor {@code 256 - a} and the
-	 * heat's term {@code over * a + 128} per channel. Weight 0 (below the fade start, most of a good
-	 * part) gives back the image's value exactly, so every pixel takes the same path: a loop without
-	 * data-dependent branches, which the JIT compiles once (branches first seen late, as a defect's
-	 * edge, made it recompile the overlay's loops several times per run).
+	 * heat's term {@code over * a + 128} per channel. Weight 0 (below the fade start) would give back
+	 * the image's value exactly; such pixels (most of a good part) are skipped instead, up to
+	 * {@link #lastClear}: the blend's multiplications were half of the overlay's time.
 	 */
 	private final int[] underFactor = new int[LEVELS], redTerm = new int[LEVELS], greenTerm = new int[LEVELS], blueTerm = new int[LEVELS];
+	/** Levels up to this one have weight 0 (the weight grows with the level). */
+	private final int lastClear;
 
 	/**
 	 * @param low map value shown fully transparent and at the cold end of the scale
@@ -53,9 +54,11 @@ public final class HeatmapOverlay {
 		this.low = low;
 		this.opacity = Math.max(0, Math.min(1, opacity));
 		this.levelsPerUnit = (LEVELS - 1) / (high - low);
+		int clear = -1;
 		for (int k = 0; k < LEVELS; k++) {
 			double t = (double) k / (LEVELS - 1);
 			int c = jet(t), a = round(256 * this.opacity * strength(t));
+			if (a == 0 && clear == k - 1) clear = k;
 			heat[k] = c;
 			alpha[k] = round(255 * strength(t));
 			underFactor[k] = 256 - a;
@@ -63,6 +66,7 @@ public final class HeatmapOverlay {
 			greenTerm[k] = ((c >> 8) & 0xff) * a + 128;
 			blueTerm[k] = (c & 0xff) * a + 128;
 		}
+		lastClear = clear;
 	}
 
 	/** A scale that puts the mask threshold at its middle, matching normalised scores (0.5 = threshold). */
@@ -105,9 +109,11 @@ public final class HeatmapOverlay {
 			throw new IllegalArgumentException("image, map and mask sizes differ");
 		int[] under = underFactor, red = redTerm, green = greenTerm, blue = blueTerm;
 		float from = low, scale = levelsPerUnit; // in locals, as level() computes: the loop then reads no field
+		int clear = lastClear;
 		for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 3) {
 			int k = (int) ((map[i] - from) * scale + 0.5f);
 			k = Math.min(k & ~(k >> 31), LEVELS - 1);
+			if (k <= clear) continue;
 			int f = under[k];
 			rgb[p] = (byte) (((rgb[p] & 0xff) * f + red[k]) >> 8);
 			rgb[p + 1] = (byte) (((rgb[p + 1] & 0xff) * f + green[k]) >> 8);
@@ -124,27 +130,29 @@ public final class HeatmapOverlay {
 	private static void outline(byte[] mask, int w, int h, int y, byte[] rgb) {
 		int row = y * w, end = row + w;
 		// Outline pixels are defect pixels: only the span of the row's defect pixels is looked at
-		// (none, in most rows of most images), found 8 mask bytes at a time.
-		int first = end, last = row;
-		int i = row;
+		// (none, in most rows of most images), found 8 mask bytes at a time. Here and below without
+		// branches on the data, and with the edge rows apart, so the JIT's hoisted checks hold for
+		// every row (a row whose checks fail sends the method back to be compiled again).
+		int first = end, last = row, i = row;
 		for (; i + 8 <= end; i += 8) {
-			if ((long) LONG.get(mask, i) != 0) {
-				first = Math.min(first, i);
-				last = i + 8;
-			}
+			long v = (long) LONG.get(mask, i);
+			int some = (int) ((v | -v) >> 63); // -1 when any of the 8 is a defect
+			first = Math.min(first, (i & some) | (end & ~some));
+			last = Math.max(last, ((i + 8) & some) | (row & ~some));
 		}
 		for (; i < end; i++) {
-			if (mask[i] != 0) {
-				first = Math.min(first, i);
-				last = i + 1;
+			int some = defect(mask[i]);
+			first = Math.min(first, (i & some) | (end & ~some));
+			last = Math.max(last, ((i + 1) & some) | (row & ~some));
+		}
+		int from = Math.max(row + 1, first), to = Math.min(end - 1, last);
+		if (y == 0 || y == h - 1)
+			for (i = from; i < to; i++) paint(rgb, 3 * (i - row), defect(mask[i]));
+		else
+			for (i = from; i < to; i++) {
+				int inside = defect(mask[i - 1]) & defect(mask[i + 1]) & defect(mask[i - w]) & defect(mask[i + w]);
+				paint(rgb, 3 * (i - row), defect(mask[i]) & ~inside);
 			}
-		}
-		boolean edgeRow = y == 0 || y == h - 1;
-		for (int x = Math.max(1, first - row); x < Math.min(w - 1, last - row); x++) {
-			i = row + x;
-			int inside = edgeRow ? 0 : defect(mask[i - 1]) & defect(mask[i + 1]) & defect(mask[i - w]) & defect(mask[i + w]);
-			paint(rgb, 3 * x, defect(mask[i]) & ~inside);
-		}
 		// The row's ends are on the image's edge.
 		paint(rgb, 0, defect(mask[row]));
 		paint(rgb, 3 * (w - 1), defect(mask[row + w - 1]));
