@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,14 +26,31 @@ public final class FloatTiffEncoder {
 
 	/** @param values {@code width * height} values, row-major */
 	public static void write(float[] values, int width, int height, OutputStream out) throws IOException {
+		write(values, width, height, Channels.newChannel(out));
+	}
+
+	/** @param values {@code width * height} values, row-major */
+	public static void write(float[] values, int width, int height, WritableByteChannel out) throws IOException {
 		if (width < 1 || height < 1 || (long) width * height != values.length)
 			throw new IllegalArgumentException(values.length + " values for a " + width + " x " + height + " image");
 		if (4L * values.length > 0xffff_ffffL - HEADER - IFD - 100) throw new IllegalArgumentException("a " + width + " x " + height + " TIFF exceeds 4 GB");
 		// The display range as ImageJ keeps it: the values' range without NaN (NaN when all are), printed as doubles.
+		// Math.min and max without branches (a branch first taken late, a new extreme deep in the map,
+		// sent the method back to be compiled again); they give NaN if a value is NaN, and only then
+		// is the range taken again without NaN, as it is when an extreme is zero (where they prefer
+		// -0 to 0, ImageJ the first met).
 		float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
 		for (float v : values) {
-			if (v < min) min = v;
-			if (v > max) max = v;
+			min = Math.min(min, v);
+			max = Math.max(max, v);
+		}
+		if (Float.isNaN(min) || min == 0 || max == 0) {
+			min = Float.POSITIVE_INFINITY;
+			max = Float.NEGATIVE_INFINITY;
+			for (float v : values) {
+				if (v < min) min = v;
+				if (v > max) max = v;
+			}
 		}
 		if (min > max) min = max = Float.NaN;
 		byte[] description = ("ImageJ=" + ImageJ.VERSION + "\nmin=" + (double) min + "\nmax=" + (double) max + "\n\0").getBytes(StandardCharsets.US_ASCII);
@@ -53,14 +72,22 @@ public final class FloatTiffEncoder {
 		entry(head, 0x0153, SHORT, 3); // sample format: floating point
 		head.putInt(0); // no next image
 		head.put(description);
-		out.write(head.array());
-		ByteBuffer chunk = ByteBuffer.allocate(4 * Math.min(values.length, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+		head.clear(); // the whole array, as ImageJ writes it
+		writeAll(head, out);
+		// The values through a direct buffer in the machine's order, copied in bulk where that is
+		// the file's little-endian order (a heap buffer's float view stored them one by one).
+		ByteBuffer chunk = ByteBuffer.allocateDirect(4 * Math.min(values.length, 1 << 18)).order(ByteOrder.LITTLE_ENDIAN);
 		for (int from = 0; from < values.length; from += chunk.capacity() / 4) {
 			int n = Math.min(chunk.capacity() / 4, values.length - from);
 			chunk.clear();
 			chunk.asFloatBuffer().put(values, from, n);
-			out.write(chunk.array(), 0, 4 * n);
+			chunk.limit(4 * n);
+			writeAll(chunk, out);
 		}
+	}
+
+	private static void writeAll(ByteBuffer b, WritableByteChannel out) throws IOException {
+		while (b.hasRemaining()) out.write(b);
 	}
 
 	/** A one-value entry, the value left-aligned in its four bytes as TIFF wants. */

@@ -146,7 +146,7 @@ public final class PngEncoder {
 		filtered[0] = UP;
 		for (int y = from; y < to; y++) {
 			rows.read(y, row);
-			for (int i = 0; i < rowBytes; i++) filtered[i + 1] = (byte) (row[i] - above[i]);
+			up(row, above, filtered);
 			adler.update(filtered);
 			huffman.add(filtered, 0, filtered.length);
 			byte[] t = above;
@@ -155,6 +155,11 @@ public final class PngEncoder {
 		}
 		huffman.finish(last);
 		return adler.getValue();
+	}
+
+	/** A row's bytes less those above (PNG's Up filter), after the filter byte. */
+	private static void up(byte[] row, byte[] above, byte[] filtered) {
+		for (int i = 0; i < row.length; i++) filtered[i + 1] = (byte) (row[i] - above[i]);
 	}
 
 	/** Grey rows (masks), unfiltered and deflated by zlib. @return the Adler-32 of the rows with their filter bytes */

@@ -31,7 +31,7 @@ public final class InspectionFiles {
 	private InspectionFiles() {}
 
 	public static void writeMap(Inspection r, Path file) throws IOException {
-		AtomicFiles.write(file, out -> FloatTiffEncoder.write(r.map(), r.width(), r.height(), out));
+		AtomicFiles.writeChannel(file, out -> FloatTiffEncoder.write(r.map(), r.width(), r.height(), out));
 	}
 
 	public static void writeMask(Inspection r, Path file) throws IOException {

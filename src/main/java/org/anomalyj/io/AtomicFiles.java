@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -74,13 +75,24 @@ public final class AtomicFiles {
 	 * buffered; the writer may close it (closing only flushes).
 	 */
 	public static void write(Path target, IOConsumer<OutputStream> writer) throws IOException {
+		writeChannel(target, ch -> {
+			OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+			writer.accept(new CloseShield(out));
+			out.flush();
+		});
+	}
+
+	/**
+	 * Writes {@code target} with the bytes {@code writer} puts into the file's channel: for writers
+	 * of large outputs from buffers of their own, which a direct buffer takes to the file without the
+	 * copy a stream's heap arrays go through (a 13 MB map TIFF: some 2 ms).
+	 */
+	public static void writeChannel(Path target, IOConsumer<WritableByteChannel> writer) throws IOException {
 		Path dest = checkTarget(target);
 		Path tmp = createTemp(dest, "");
 		try {
 			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-				OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-				writer.accept(new CloseShield(out));
-				out.flush();
+				writer.accept(ch);
 				ch.force(true);
 			}
 			commit(tmp, dest);
