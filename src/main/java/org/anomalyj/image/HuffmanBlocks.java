@@ -68,7 +68,7 @@ final class HuffmanBlocks {
 	void add(byte[] b, int off, int len) {
 		while (len > 0) {
 			if (filled == block.length) {
-				codeBlock(false);
+				codeBlock(0);
 				filled = 0;
 			}
 			int n = Math.min(len, block.length - filled);
@@ -81,7 +81,7 @@ final class HuffmanBlocks {
 
 	/** Codes the pending bytes; ends the stream when {@code last}, else byte-aligns it (a sync flush). */
 	void finish(boolean last) {
-		if (filled > 0) codeBlock(last);
+		if (filled > 0) codeBlock(last ? 1 : 0);
 		else if (last && !inZlib) writeBits(0b011, 3 + 7); // a final fixed-code block holding only its end (7 zero bits)
 		filled = 0;
 		if (inZlib) {
@@ -95,8 +95,13 @@ final class HuffmanBlocks {
 		if (zlib != null) zlib.end();
 	}
 
-	/** The pending bytes as one block, by Huffman codes or, for runs, by zlib. */
-	private void codeBlock(boolean last) {
+	/**
+	 * The pending bytes as one block, by Huffman codes or, for runs, by zlib ({@link #finish} ends
+	 * zlib's part). {@code last} is a bit, 1 for the stream's last block: as a boolean it was a
+	 * branch the JIT had rarely seen taken (the last block of an overlay is mostly runs), and
+	 * taking it sent the coder back to be compiled again.
+	 */
+	private void codeBlock(int last) {
 		count();
 		codeLengths(freq, LITERALS, MAX_BITS, lengths);
 		long cost = 0;
@@ -109,10 +114,6 @@ final class HuffmanBlocks {
 				inZlib = true;
 			}
 			zlib.deflate(block, 0, filled);
-			if (last) {
-				zlib.finish(true);
-				inZlib = false;
-			}
 		} else {
 			if (inZlib) {
 				zlib.finish(false);
@@ -148,13 +149,25 @@ final class HuffmanBlocks {
 		freq[END_OF_BLOCK] = 1;
 	}
 
-	/** One dynamic block of the pending bytes, whose {@link #freq} and {@link #lengths} are set. */
-	private void code(boolean last) {
+	/**
+	 * One dynamic block of the pending bytes, whose {@link #freq} and {@link #lengths} are set. Its
+	 * parts are methods of their own without loops here: the JIT compiled a loop-laden whole several
+	 * times over (once per loop, entered while running) at a tenth of a second each.
+	 */
+	private void code(int last) {
 		canonicalCodes(lengths, LITERALS, codes);
+		writeHeader(last);
+		codeBytes(codeTable());
+		writeBits(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
+		drain();
+	}
 
-		// The code lengths of the literals and of two distance codes, each one bit long, coded in turn
-		// with a code of their own: lengths 0..15 only, no run-length symbols (the header is some
-		// 150 bytes of a 64 kB block).
+	/**
+	 * The block's header: the code lengths of the literals and of two distance codes, each one bit
+	 * long, coded in turn with a code of their own: lengths 0..15 only, no run-length symbols (the
+	 * header is some 150 bytes of a 64 kB block).
+	 */
+	private void writeHeader(int last) {
 		int[] all = Arrays.copyOf(lengths, LITERALS + 2);
 		all[LITERALS] = 1;
 		all[LITERALS + 1] = 1;
@@ -165,20 +178,20 @@ final class HuffmanBlocks {
 		int hclen = 19;
 		while (hclen > 4 && lengthLengths[LENGTH_ORDER[hclen - 1]] == 0) hclen--;
 
-		writeBits(last ? 1 : 0, 1);
+		writeBits(last, 1);
 		writeBits(2, 2); // dynamic Huffman codes
 		writeBits(LITERALS - 257, 5);
 		writeBits(2 - 1, 5);
 		writeBits(hclen - 4, 4);
 		for (int i = 0; i < hclen; i++) writeBits(lengthLengths[LENGTH_ORDER[i]], 3);
 		for (int l : all) writeBits(lengthCodes[l], lengthLengths[l]);
+	}
 
-		// Code and length of each byte in one int, so the loop reads one table.
+	/** Code and length of each byte value in one int ({@code code << 4 | length}), so the coding loop reads one table. */
+	private int[] codeTable() {
 		int[] table = new int[256];
 		for (int s = 0; s < 256; s++) table[s] = codes[s] << 4 | lengths[s];
-		codeBytes(table);
-		writeBits(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
-		drain();
+		return table;
 	}
 
 	/**
@@ -195,11 +208,10 @@ final class HuffmanBlocks {
 		// bits wait between steps and 8 + 45 fit in the word. The chain from one step to the next
 		// (shift by n, or, advance) is what limits the speed, hence three bytes to a link (one byte
 		// a step coded at some 1.6 ns a byte, two at 1.1).
-		while (n >= 8) {
-			o[w++] = (byte) acc;
-			acc >>>= 8;
-			n -= 8;
-		}
+		LONG.set(o, w, acc); // whole bytes out first, as each step ends (n is below 32 here)
+		w += n >>> 3;
+		acc >>>= n & ~7;
+		n &= 7;
 		int i = 0;
 		for (; i + 2 < end; i += 3) {
 			int t1 = table[b[i] & 0xFF], t2 = table[b[i + 1] & 0xFF], t3 = table[b[i + 2] & 0xFF];
