@@ -11,7 +11,8 @@ import java.util.Arrays;
  * matching: what zlib's {@code HUFFMAN_ONLY} strategy writes, in some 70 % of its time. zlib codes
  * such data at some 165 MB/s on this machine (a 900 × 900 overlay's 2.4 MB in 14.5–15 ms, the
  * largest cost of {@code score}'s files); here one pass counts a block's bytes and one codes them
- * through a table, 32 bits at a time (10–11 ms). Each block of {@link #BLOCK} bytes gets Huffman
+ * through a table, three bytes a step (4.6 ms with the counting and zlib's blocks of runs, on one
+ * thread; docs/BENCHMARKS.md). Each block of {@link #BLOCK} bytes gets Huffman
  * codes of its own (dynamic block: literals and the end-of-block code; two unused one-bit distance
  * codes, as zlib writes, since some readers refuse an empty distance code), limited to 15 bits.
  * <p>

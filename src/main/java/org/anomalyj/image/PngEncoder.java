@@ -20,8 +20,8 @@ import java.util.zip.CRC32;
  * scoring the image; one fixed filter and the native deflater at level 1 wrote the same pixels in
  * 29 ms, in a file 26 % smaller (645 against 870 kB); bands of rows deflated side by side then took
  * it to 25 ms on this 2-core machine, the Up filter with zlib's Huffman-only coding to 12–14 ms,
- * and Huffman coding of our own ({@link HuffmanBlocks}) to 7 ms (docs/BENCHMARKS.md). Any PNG reader gives back exactly the pixels given (PngEncoderTest decodes
- * with javax.imageio).
+ * and Huffman coding of our own ({@link HuffmanBlocks}) to 7 ms, then 4 ms (docs/BENCHMARKS.md).
+ * Any PNG reader gives back exactly the pixels given (PngEncoderTest decodes with javax.imageio).
  */
 public final class PngEncoder {
 
