@@ -112,9 +112,9 @@ public final class InspectionFiles {
 
 		/**
 		 * The common case, an 8-bit plane as the readers make it (an {@link ArrayImg} over one byte
-		 * array, channel after channel), through a table of the 256 values: the same bytes as the
-		 * pixel-by-pixel loop, without ImgLib2's per-pixel accessors or a packed copy of the image
-		 * (which made the overlay the largest cost of {@code score}). Null for any other plane.
+		 * array, channel after channel), shown as it is: the same bytes as the pixel-by-pixel loop,
+		 * without ImgLib2's per-pixel accessors or a packed copy of the image (which made the overlay
+		 * the largest cost of {@code score}). Null for any other plane.
 		 */
 		private static PngEncoder.Rows ofBytes(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange r) {
 			if (!(plane instanceof ArrayImg<?, ?> img) || !(plane.getType() instanceof UnsignedByteType) || !(img.update(null) instanceof ByteArray a))
@@ -122,27 +122,18 @@ public final class InspectionFiles {
 			byte[] v = a.getCurrentStorageArray();
 			int w = Planes.width(plane), n = w * Planes.height(plane), channels = Planes.channels(plane);
 			if (v.length != (long) n * channels) return null;
-			byte[] table = new byte[256];
-			boolean identity = true;
-			for (int k = 0; k < 256; k++) {
-				table[k] = (byte) byteOf(r.normalize(k));
-				identity &= table[k] == (byte) k;
-			}
+			// 8-bit planes are shown as they are (their range is 0..255); any other range takes the
+			// pixel-by-pixel path.
+			for (int k = 0; k < 256; k++)
+				if (byteOf(r.normalize(k)) != k) return null;
 			int red = 0, green = Math.min(1, channels - 1) * n, blue = Math.min(2, channels - 1) * n;
-			// One pass writing the row in order (a pass per channel, writing every third byte, was a
-			// third of the overlay's time); 8-bit images shown as they are skip the table.
-			if (identity) return (y, row) -> {
+			// One pass writing the row in order: a pass per channel, writing every third byte, was a
+			// third of the overlay's time.
+			return (y, row) -> {
 				for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 3) {
 					row[p] = v[red + i];
 					row[p + 1] = v[green + i];
 					row[p + 2] = v[blue + i];
-				}
-			};
-			return (y, row) -> {
-				for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 3) {
-					row[p] = table[v[red + i] & 0xFF];
-					row[p + 1] = table[v[green + i] & 0xFF];
-					row[p + 2] = table[v[blue + i] & 0xFF];
 				}
 			};
 		}
