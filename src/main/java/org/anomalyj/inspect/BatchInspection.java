@@ -113,17 +113,19 @@ public final class BatchInspection {
 	private record Pending(SinkInput input, int plane, int planes, RandomAccessibleInterval<? extends RealType<?>> data) {}
 
 	/**
-	 * Most pixels held for one batch: a 64th of the memory Java may use, at least 16 M. Every pixel
+	 * Most pixels held for one batch: a 128th of the memory Java may use, at least 16 M. Every pixel
 	 * of an image costs some 30 bytes until its files are written (image, map and mask at its own
 	 * size, overlay), and a batch's files may be written while the next batch is read and inspected:
-	 * some 15 bytes per pixel more meanwhile. So large images go a few at a time (one at a time above
-	 * the bound), small ones fill whole batches. (A fixed 16 M made batches of 4 of 1800 × 1800
-	 * images, against {@code evaluate}'s 8, and {@code score} of them some 8 % slower.)
+	 * some 15 bytes per pixel more meanwhile, so a batch and the one being written take about a third
+	 * of Java's memory at most, leaving the rest to what else is open (in Fiji, the user's images).
+	 * Large images go a few at a time (one at a time above the bound), small ones fill whole batches.
+	 * (A fixed 16 M made batches of 4–5 of 1800 × 1800 images, against {@code evaluate}'s 8, and
+	 * {@code score} of them up to 10 % slower.)
 	 */
 	static final long MAX_BATCH_PIXELS = maxBatchPixels(Runtime.getRuntime().maxMemory());
 
 	static long maxBatchPixels(long maxMemory) {
-		return Math.max(16_000_000L, maxMemory / 64);
+		return Math.max(16_000_000L, maxMemory / 128);
 	}
 
 	/**
