@@ -69,11 +69,6 @@ public final class ImageFileReader {
 		});
 	}
 
-	/** How many files {@link #readEach} decodes at once: one per core. */
-	public static int filesAtOnce() {
-		return HelperThreads.IMAGES.getMaximumPoolSize() + 1;
-	}
-
 	/** Whether the file name has one of {@link #EXTENSIONS} (case-insensitive). Says nothing about the content. */
 	public static boolean hasImageExtension(Path file) {
 		Path name = file.getFileName();

@@ -46,14 +46,7 @@ public final class PngEncoder {
 	/** @param rgb {@code width * height} pixels as {@code 0xRRGGBB} (alpha ignored), row-major */
 	public static void writeRgb(int[] rgb, int width, int height, OutputStream out) throws IOException {
 		check(rgb.length, width, height);
-		writeRgb(width, height, (y, row) -> {
-			for (int x = 0, i = y * width; x < width; x++, i++) {
-				int p = rgb[i];
-				row[3 * x] = (byte) (p >> 16);
-				row[3 * x + 1] = (byte) (p >> 8);
-				row[3 * x + 2] = (byte) p;
-			}
-		}, out);
+		writeRgb(width, height, (y, row) -> RgbRows.unpack(rgb, y * width, width, row), out);
 	}
 
 	/** An RGB image whose rows are made as the encoder asks for them (on its threads, in any order, some twice). */

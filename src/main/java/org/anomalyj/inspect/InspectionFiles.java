@@ -4,6 +4,7 @@ import org.anomalyj.image.FloatTiffEncoder;
 import org.anomalyj.image.IntensityRange;
 import org.anomalyj.image.PngEncoder;
 import org.anomalyj.image.Planes;
+import org.anomalyj.image.RgbRows;
 import org.anomalyj.io.AtomicFiles;
 import org.anomalyj.postprocess.HeatmapOverlay;
 
@@ -71,38 +72,36 @@ public final class InspectionFiles {
 			int w = Planes.width(plane), h = Planes.height(plane);
 			IntensityRange r = rangeFor(plane, range);
 			PngEncoder.Rows rows = ofBytes(plane, r);
+			if (rows == null) return packed(plane, r);
 			int[] out = new int[w * h];
-			if (rows != null) {
-				byte[] row = new byte[3 * w];
-				for (int y = 0; y < h; y++) {
-					rows.read(y, row);
-					for (int x = 0, i = y * w; x < w; x++, i++) out[i] = (row[3 * x] & 0xFF) << 16 | (row[3 * x + 1] & 0xFF) << 8 | row[3 * x + 2] & 0xFF;
-				}
-				return out;
-			}
-			// Pixel by pixel from the plane: float copies of the channels of a 100-megapixel image would take 1.2 GB.
-			int c = Planes.channels(plane);
-			for (int i = 0; i < 3; i++) {
-				Cursor<? extends RealType<?>> values = Views.flatIterable(channel(plane, Math.min(i, c - 1))).cursor();
-				int shift = 16 - 8 * i;
-				for (int k = 0; k < out.length; k++) out[k] |= byteOf(r.normalize(values.next().getRealFloat())) << shift;
+			byte[] row = new byte[3 * w];
+			for (int y = 0; y < h; y++) {
+				rows.read(y, row);
+				RgbRows.pack(row, w, out, y * w);
 			}
 			return out;
 		}
 
 		/** The same pixels as {@link #of}, as RGB bytes row by row (any row, on any thread). */
 		static PngEncoder.Rows rows(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {
-			PngEncoder.Rows rows = ofBytes(plane, rangeFor(plane, range));
+			IntensityRange r = rangeFor(plane, range);
+			PngEncoder.Rows rows = ofBytes(plane, r);
 			if (rows != null) return rows;
-			int[] packed = of(plane, range);
+			int[] packed = packed(plane, r);
 			int w = Planes.width(plane);
-			return (y, row) -> {
-				for (int x = 0, i = y * w; x < w; x++, i++) {
-					row[3 * x] = (byte) (packed[i] >> 16);
-					row[3 * x + 1] = (byte) (packed[i] >> 8);
-					row[3 * x + 2] = (byte) packed[i];
-				}
-			};
+			return (y, row) -> RgbRows.unpack(packed, y * w, w, row);
+		}
+
+		/** Pixel by pixel from the plane: float copies of the channels of a 100-megapixel image would take 1.2 GB. */
+		private static int[] packed(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange r) {
+			int c = Planes.channels(plane);
+			int[] out = new int[Planes.width(plane) * Planes.height(plane)];
+			for (int i = 0; i < 3; i++) {
+				Cursor<? extends RealType<?>> values = Views.flatIterable(channel(plane, Math.min(i, c - 1))).cursor();
+				int shift = 16 - 8 * i;
+				for (int k = 0; k < out.length; k++) out[k] |= byteOf(r.normalize(values.next().getRealFloat())) << shift;
+			}
+			return out;
 		}
 
 		private static IntensityRange rangeFor(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {

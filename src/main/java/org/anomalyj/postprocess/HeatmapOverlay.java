@@ -1,5 +1,7 @@
 package org.anomalyj.postprocess;
 
+import org.anomalyj.image.RgbRows;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -87,13 +89,9 @@ public final class HeatmapOverlay {
 		int[] out = new int[base.length];
 		byte[] row = new byte[3 * w];
 		for (int y = 0; y < h; y++) {
-			for (int x = 0, i = y * w; x < w; x++, i++) {
-				row[3 * x] = (byte) (base[i] >> 16);
-				row[3 * x + 1] = (byte) (base[i] >> 8);
-				row[3 * x + 2] = (byte) base[i];
-			}
+			RgbRows.unpack(base, y * w, w, row);
 			blendRow(map, mask, w, h, y, row);
-			for (int x = 0, i = y * w; x < w; x++, i++) out[i] = (row[3 * x] & 0xff) << 16 | (row[3 * x + 1] & 0xff) << 8 | row[3 * x + 2] & 0xff;
+			RgbRows.pack(row, w, out, y * w);
 		}
 		return out;
 	}
@@ -109,11 +107,10 @@ public final class HeatmapOverlay {
 		if (map.length != n || (mask != null && mask.length != n) || rgb.length < 3 * w || y < 0 || y >= h)
 			throw new IllegalArgumentException("image, map and mask sizes differ");
 		int[] under = underFactor, red = redTerm, green = greenTerm, blue = blueTerm;
-		float from = low, scale = levelsPerUnit; // in locals, as level() computes: the loop then reads no field
+		float from = low, scale = levelsPerUnit; // in locals: the loop then reads no field
 		int clear = lastClear;
 		for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 3) {
-			int k = (int) ((map[i] - from) * scale + 0.5f);
-			k = Math.min(k & ~(k >> 31), LEVELS - 1);
+			int k = level(map[i], from, scale);
 			if (k <= clear) continue;
 			int f = under[k];
 			rgb[p] = (byte) (((rgb[p] & 0xff) * f + red[k]) >> 8);
@@ -179,12 +176,16 @@ public final class HeatmapOverlay {
 		return (alpha[k] << 24) | heat[k];
 	}
 
-	/**
-	 * The scale's level nearest to a map value; NaN counts as low. Clamped in integers after the
-	 * cast (which makes NaN 0 and saturates infinities): clamping the float with {@code Math.min}
-	 * and {@code max} made the blend 1.6 times slower.
-	 */
+	/** The scale's level nearest to a map value; NaN counts as low. */
 	int level(float v) {
+		return level(v, low, levelsPerUnit);
+	}
+
+	/**
+	 * Clamped in integers after the cast (which makes NaN 0 and saturates infinities): clamping the
+	 * float with {@code Math.min} and {@code max} made the blend 1.6 times slower.
+	 */
+	private static int level(float v, float low, float levelsPerUnit) {
 		int k = (int) ((v - low) * levelsPerUnit + 0.5f);
 		return Math.min(k & ~(k >> 31), LEVELS - 1);
 	}
