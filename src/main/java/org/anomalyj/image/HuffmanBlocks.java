@@ -10,9 +10,9 @@ import java.util.Arrays;
  * Raw deflate (RFC 1951) of filtered image rows, mostly with Huffman codes only, no string
  * matching: what zlib's {@code HUFFMAN_ONLY} strategy writes, in some 70 % of its time. zlib codes
  * such data at some 165 MB/s on this machine (a 900 × 900 overlay's 2.4 MB in 14.5–15 ms, the
- * largest cost of {@code score}'s files); here one pass counts a block's bytes and one codes them
- * through a table, three bytes a step (4.6 ms with the counting and zlib's blocks of runs, on one
- * thread; docs/BENCHMARKS.md). Each block of {@link #BLOCK} bytes gets Huffman
+ * largest cost of {@code score}'s files); here one pass counts a sample of a block's bytes and one
+ * codes them through a table, three bytes a step (4.6 ms with a full count and zlib's blocks of
+ * runs, on one thread; docs/BENCHMARKS.md). Each block of {@link #BLOCK} bytes gets Huffman
  * codes of its own (dynamic block: literals and the end-of-block code; two unused one-bit distance
  * codes, as zlib writes, since some readers refuse an empty distance code), limited to 15 bits.
  * <p>
@@ -33,6 +33,9 @@ final class HuffmanBlocks {
 	/** The order in which the code-length code's lengths are written (RFC 1951, 3.2.7). */
 	private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 	private static final int[] LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+	/** Bytes counted per byte coded: one in this many ({@link #count}). */
+	static final int SAMPLE = 4;
 
 	/** Below this many bits per byte under Huffman coding, a block is runs and goes to zlib. */
 	static final double RUNS_BITS_PER_BYTE = 1.5;
@@ -133,20 +136,23 @@ final class HuffmanBlocks {
 	}
 
 	private void count() {
-		// Four tables, summed after: runs of one value (most of a filtered overlay) would otherwise
-		// wait on the same counter's last increment byte after byte.
+		// Every SAMPLE-th byte only, and every byte value counted once more, so that each has a code
+		// (one the sample missed gets a long one): the codes of a block of filtered rows come out as
+		// short as from a full count, within a few tenths of a per cent of the file, and the count
+		// was a third of the coding time. Four tables, summed after: runs of one value (most of a
+		// filtered overlay) would otherwise wait on the same counter's last increment byte after byte.
 		int[] c = counts;
 		Arrays.fill(c, 0);
 		byte[] b = block;
-		int i = 0;
-		for (; i + 3 < filled; i += 4) {
+		int i = 0, step = 4 * SAMPLE;
+		for (; i + step - 1 < filled; i += step) {
 			c[b[i] & 0xFF]++;
-			c[256 + (b[i + 1] & 0xFF)]++;
-			c[512 + (b[i + 2] & 0xFF)]++;
-			c[768 + (b[i + 3] & 0xFF)]++;
+			c[256 + (b[i + SAMPLE] & 0xFF)]++;
+			c[512 + (b[i + 2 * SAMPLE] & 0xFF)]++;
+			c[768 + (b[i + 3 * SAMPLE] & 0xFF)]++;
 		}
-		for (; i < filled; i++) c[b[i] & 0xFF]++;
-		for (int s = 0; s < 256; s++) freq[s] = c[s] + c[256 + s] + c[512 + s] + c[768 + s];
+		for (; i < filled; i += SAMPLE) c[b[i] & 0xFF]++;
+		for (int s = 0; s < 256; s++) freq[s] = SAMPLE * (c[s] + c[256 + s] + c[512 + s] + c[768 + s]) + 1;
 		freq[END_OF_BLOCK] = 1;
 	}
 

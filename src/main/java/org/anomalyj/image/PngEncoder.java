@@ -115,7 +115,8 @@ public final class PngEncoder {
 
 	/** Filters and deflates rows {@code from} to {@code to}; ends the stream when {@code last}, else flushes to a byte boundary. */
 	private static Band band(Rows rows, int rowBytes, int filter, int from, int to, boolean last) {
-		Bytes out = new Bytes();
+		// Sized for a band of photograph coded to half its bytes, so it is rarely grown (by copying).
+		Bytes out = new Bytes(filter == UP ? (to - from) * (rowBytes + 1) / 2 : 1 << 12);
 		long adler = filter == UP ? upBand(rows, rowBytes, from, to, last, out) : plainBand(rows, rowBytes, from, to, last, out);
 		return new Band(out, adler, (long) (to - from) * (rowBytes + 1));
 	}
@@ -202,6 +203,10 @@ public final class PngEncoder {
 
 	/** A byte array output stream whose buffer is read in place. */
 	private static final class Bytes extends java.io.ByteArrayOutputStream {
+		Bytes(int size) {
+			super(size);
+		}
+
 		byte[] buffer() {
 			return buf;
 		}

@@ -46,16 +46,25 @@ public final class InspectionFiles {
 	 */
 	public static void writeOverlay(Inspection r, RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range,
 		float pixelThreshold, double opacity, Path file) throws IOException {
-		PngEncoder.Rows image = DisplayRgb.rows(plane, range);
 		HeatmapOverlay overlay = HeatmapOverlay.aroundThreshold(pixelThreshold, opacity);
 		float[] map = r.map();
 		byte[] mask = r.defects().mask();
 		int w = r.width(), h = r.height();
-		// Made row by row inside the encoder's bands, which run side by side.
-		AtomicFiles.write(file, out -> PngEncoder.writeRgb(w, h, (y, row) -> {
-			image.read(y, row);
-			overlay.blendRow(map, mask, w, h, y, row);
-		}, out));
+		// Made row by row inside the encoder's bands, which run side by side; from an 8-bit image's
+		// planes directly, other images through their display bytes.
+		DisplayRgb.Bytes bytes = DisplayRgb.bytes(plane, range);
+		PngEncoder.Rows rows;
+		if (bytes != null)
+			rows = (y, row) -> overlay.blendRow(map, mask, w, h, y, bytes.values(), bytes.red() + y * w, 1, bytes.green() - bytes.red(),
+				bytes.blue() - bytes.red(), row);
+		else {
+			PngEncoder.Rows image = DisplayRgb.rows(plane, range);
+			rows = (y, row) -> {
+				image.read(y, row);
+				overlay.blendRow(map, mask, w, h, y, row);
+			};
+		}
+		AtomicFiles.write(file, out -> PngEncoder.writeRgb(w, h, rows, out));
 	}
 
 	static void writePng(BufferedImage img, Path file) throws IOException {
@@ -71,12 +80,12 @@ public final class InspectionFiles {
 		static int[] of(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {
 			int w = Planes.width(plane), h = Planes.height(plane);
 			IntensityRange r = rangeFor(plane, range);
-			PngEncoder.Rows rows = ofBytes(plane, r);
-			if (rows == null) return packed(plane, r);
+			Bytes bytes = bytes(plane, r);
+			if (bytes == null) return packed(plane, r);
 			int[] out = new int[w * h];
 			byte[] row = new byte[3 * w];
 			for (int y = 0; y < h; y++) {
-				rows.read(y, row);
+				bytes.read(y, row);
 				RgbRows.pack(row, w, out, y * w);
 			}
 			return out;
@@ -85,11 +94,48 @@ public final class InspectionFiles {
 		/** The same pixels as {@link #of}, as RGB bytes row by row (any row, on any thread). */
 		static PngEncoder.Rows rows(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {
 			IntensityRange r = rangeFor(plane, range);
-			PngEncoder.Rows rows = ofBytes(plane, r);
-			if (rows != null) return rows;
+			Bytes bytes = bytes(plane, r);
+			if (bytes != null) return bytes::read;
 			int[] packed = packed(plane, r);
 			int w = Planes.width(plane);
 			return (y, row) -> RgbRows.unpack(packed, y * w, w, row);
+		}
+
+		/**
+		 * The pixels shown of an 8-bit plane: the plane's own bytes, channel after channel (each of
+		 * {@code width * height}), red, green and blue starting at the offsets given (the same for a
+		 * grey plane).
+		 */
+		record Bytes(byte[] values, int width, int red, int green, int blue) {
+			/** Row {@code y} as RGB bytes. One pass writing the row in order: a pass per channel, writing every third byte, was a third of the overlay's time. */
+			void read(int y, byte[] row) {
+				byte[] v = values;
+				for (int x = 0, i = y * width, p = 0; x < width; x++, i++, p += 3) {
+					row[p] = v[red + i];
+					row[p + 1] = v[green + i];
+					row[p + 2] = v[blue + i];
+				}
+			}
+		}
+
+		/**
+		 * The common case, an 8-bit plane as the readers make it (an {@link ArrayImg} over one byte
+		 * array, channel after channel), shown as it is: its bytes are the display's, without
+		 * ImgLib2's per-pixel accessors or a packed copy of the image (which made the overlay the
+		 * largest cost of {@code score}). Null for any other plane.
+		 */
+		static Bytes bytes(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {
+			if (!(plane instanceof ArrayImg<?, ?> img) || !(plane.getType() instanceof UnsignedByteType) || !(img.update(null) instanceof ByteArray a))
+				return null;
+			byte[] v = a.getCurrentStorageArray();
+			int w = Planes.width(plane), n = w * Planes.height(plane), channels = Planes.channels(plane);
+			if (v.length != (long) n * channels) return null;
+			// 8-bit planes are shown as they are (their range is 0..255); any other range takes the
+			// pixel-by-pixel path.
+			IntensityRange r = rangeFor(plane, range);
+			for (int k = 0; k < 256; k++)
+				if (byteOf(r.normalize(k)) != k) return null;
+			return new Bytes(v, w, 0, Math.min(1, channels - 1) * n, Math.min(2, channels - 1) * n);
 		}
 
 		/** Pixel by pixel from the plane: float copies of the channels of a 100-megapixel image would take 1.2 GB. */
@@ -107,34 +153,6 @@ public final class InspectionFiles {
 		private static IntensityRange rangeFor(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange range) {
 			return org.anomalyj.image.Preprocessor.needsIntensityRange(plane) ? (range != null ? range : span(channel(plane, 0)))
 				: IntensityRange.EIGHT_BIT;
-		}
-
-		/**
-		 * The common case, an 8-bit plane as the readers make it (an {@link ArrayImg} over one byte
-		 * array, channel after channel), shown as it is: the same bytes as the pixel-by-pixel loop,
-		 * without ImgLib2's per-pixel accessors or a packed copy of the image (which made the overlay
-		 * the largest cost of {@code score}). Null for any other plane.
-		 */
-		private static PngEncoder.Rows ofBytes(RandomAccessibleInterval<? extends RealType<?>> plane, IntensityRange r) {
-			if (!(plane instanceof ArrayImg<?, ?> img) || !(plane.getType() instanceof UnsignedByteType) || !(img.update(null) instanceof ByteArray a))
-				return null;
-			byte[] v = a.getCurrentStorageArray();
-			int w = Planes.width(plane), n = w * Planes.height(plane), channels = Planes.channels(plane);
-			if (v.length != (long) n * channels) return null;
-			// 8-bit planes are shown as they are (their range is 0..255); any other range takes the
-			// pixel-by-pixel path.
-			for (int k = 0; k < 256; k++)
-				if (byteOf(r.normalize(k)) != k) return null;
-			int red = 0, green = Math.min(1, channels - 1) * n, blue = Math.min(2, channels - 1) * n;
-			// One pass writing the row in order: a pass per channel, writing every third byte, was a
-			// third of the overlay's time.
-			return (y, row) -> {
-				for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 3) {
-					row[p] = v[red + i];
-					row[p + 1] = v[green + i];
-					row[p + 2] = v[blue + i];
-				}
-			};
 		}
 
 		private static RandomAccessibleInterval<? extends RealType<?>> channel(RandomAccessibleInterval<? extends RealType<?>> plane, int c) {

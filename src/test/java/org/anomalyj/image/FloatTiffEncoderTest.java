@@ -57,6 +57,20 @@ class FloatTiffEncoderTest {
 		assertArrayEquals(imageJs(infinite, 4, 1), ours(infinite, 4, 1));
 	}
 
+	/** The range is found in quarters side by side: the same as ImageJ's one loop, a zero's sign included, at any length. */
+	@Test
+	void writesWhatImageJWritesForSignedZerosAndAnyLength() throws IOException {
+		float[][] cases = {{0f, -0f, 1f, 2f, 3f}, {-0f, 0f, 1f, 2f, 3f}, {1f, 2f, 3f, 4f, -0f, 0f}, {-1f, -2f, 0f, -0f, -3f},
+			{-1f, -2f, -0f, 0f, -3f, -4f, -5f}, {Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN, -0f}};
+		for (float[] v : cases) assertArrayEquals(imageJs(v, v.length, 1), ours(v, v.length, 1), java.util.Arrays.toString(v));
+		Random r = new Random(8);
+		for (int n = 1; n <= 13; n++) {
+			float[] v = new float[n];
+			for (int i = 0; i < n; i++) v[i] = r.nextInt(4) == 0 ? Float.NaN : (float) r.nextGaussian();
+			assertArrayEquals(imageJs(v, n, 1), ours(v, n, 1), java.util.Arrays.toString(v));
+		}
+	}
+
 	@Test
 	void imageJOpensTheValuesAndTheirRange() throws IOException {
 		float[] v = {0.5f, 1.25f, -3f, 7f, 2f, 0f};

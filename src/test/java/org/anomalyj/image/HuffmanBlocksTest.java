@@ -65,6 +65,21 @@ class HuffmanBlocksTest {
 		assertArrayEquals(new byte[0], inflate(code(new byte[0], 1, true), 0), "an empty stream");
 	}
 
+	/** Codes come from a sample of each block's bytes: values the sample misses must still have codes. */
+	@Test
+	void valuesOutsideTheCountedSampleAreCoded() throws DataFormatException {
+		Random r = new Random(5);
+		int n = 2 * HuffmanBlocks.BLOCK + 100;
+		byte[] data = new byte[n];
+		for (int i = 0; i < n; i++) data[i] = (byte) r.nextInt(16); // 4 bits a byte: Huffman-coded, not runs
+		// Each value of 16..255 once, at a place no sample reads (not a multiple of SAMPLE), in each block.
+		for (int block = 0; block < 2; block++)
+			for (int v = 16; v < 256; v++) data[block * HuffmanBlocks.BLOCK + v * HuffmanBlocks.SAMPLE + 1] = (byte) v;
+		byte[] coded = code(data, 4096, true);
+		assertArrayEquals(data, inflate(coded, n));
+		assertTrue(coded.length < 0.55 * n, coded.length + " bytes for " + n + " of 4.1 bits each");
+	}
+
 	@Test
 	void partsEndingInASyncFlushJoinIntoOneStream() throws DataFormatException {
 		Random r = new Random(4);

@@ -2,6 +2,7 @@ package org.anomalyj.postprocess;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -109,5 +110,38 @@ class HeatmapOverlayTest {
 				assertEquals(expected, (row[3 * x] & 0xff) << 16 | (row[3 * x + 1] & 0xff) << 8 | row[3 * x + 2] & 0xff, "pixel " + x + "," + y);
 			}
 		}
+	}
+
+	/** Rows read from an image's planes (or a grey plane's one) are the rows blended in place from the same pixels. */
+	@Test
+	void rowsFromPlanesAreTheRowsBlendedInPlace() {
+		SplittableRandom random = new SplittableRandom(6);
+		int w = 37, h = 29, n = w * h;
+		byte[] planes = new byte[3 * n + 5], mask = new byte[n];
+		float[] map = new float[n];
+		for (int i = 0; i < planes.length; i++) planes[i] = (byte) random.nextInt(256);
+		for (int i = 0; i < n; i++) {
+			map[i] = (float) random.nextDouble(-0.2, 2.5);
+			int x = i % w, y = i / w;
+			mask[i] = (byte) ((x - 10) * (x - 10) + (y - 12) * (y - 12) < 60 || y == 0 && x > 30 ? 255 : 0);
+		}
+		HeatmapOverlay o = HeatmapOverlay.aroundThreshold(1f, 0.6);
+		byte[] inPlace = new byte[3 * w], fromPlanes = new byte[3 * w], fromGrey = new byte[3 * w];
+		int at = 5; // the planes need not start the array
+		for (int y = 0; y < h; y++) {
+			for (int x = 0, i = at + y * w + x; x < w; x++, i++) {
+				inPlace[3 * x] = planes[i];
+				inPlace[3 * x + 1] = planes[i + n];
+				inPlace[3 * x + 2] = planes[i + 2 * n];
+			}
+			o.blendRow(map, mask, w, h, y, inPlace);
+			o.blendRow(map, mask, w, h, y, planes, at + y * w, 1, n, 2 * n, fromPlanes);
+			assertArrayEquals(inPlace, fromPlanes, "row " + y);
+			for (int x = 0, i = at + y * w + x; x < w; x++, i++) inPlace[3 * x] = inPlace[3 * x + 1] = inPlace[3 * x + 2] = planes[i];
+			o.blendRow(map, mask, w, h, y, inPlace);
+			o.blendRow(map, mask, w, h, y, planes, at + y * w, 1, 0, 0, fromGrey);
+			assertArrayEquals(inPlace, fromGrey, "grey row " + y);
+		}
+		assertThrows(IllegalArgumentException.class, () -> o.blendRow(map, mask, w, h, h - 1, planes, at + (h - 1) * w, 1, n, 2 * n + 6, fromPlanes));
 	}
 }
