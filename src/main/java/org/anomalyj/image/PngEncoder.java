@@ -156,18 +156,28 @@ public final class PngEncoder {
 		for (int i = 0; i < row.length; i++) filtered[i + 1] = (byte) (row[i] - above[i]);
 	}
 
-	/** Grey rows (masks), unfiltered and deflated by zlib. @return the Adler-32 of the rows with their filter bytes */
+	/**
+	 * Grey rows (masks), unfiltered and deflated by zlib, some 64 kB at a time: a call into zlib per
+	 * row (and one into its checksum) cost more than zlib's work on a mask's runs.
+	 * @return the Adler-32 of the rows with their filter bytes
+	 */
 	private static long plainBand(Rows rows, int rowBytes, int from, int to, boolean last, Bytes out) {
-		byte[] filtered = new byte[rowBytes + 1], row = new byte[rowBytes];
+		int stride = rowBytes + 1, perChunk = Math.max(1, (1 << 16) / stride);
+		byte[] chunk = new byte[perChunk * stride], row = new byte[rowBytes];
 		Adler32 adler = new Adler32();
 		RawDeflater zlib = new RawDeflater(out, LEVEL);
-		filtered[0] = NONE;
 		try {
+			int filled = 0;
 			for (int y = from; y < to; y++) {
 				rows.read(y, row);
-				System.arraycopy(row, 0, filtered, 1, rowBytes);
-				adler.update(filtered);
-				zlib.deflate(filtered, 0, filtered.length);
+				chunk[filled] = NONE;
+				System.arraycopy(row, 0, chunk, filled + 1, rowBytes);
+				filled += stride;
+				if (filled == chunk.length || y == to - 1) {
+					adler.update(chunk, 0, filled);
+					zlib.deflate(chunk, 0, filled);
+					filled = 0;
+				}
 			}
 			zlib.finish(last);
 		} finally {
