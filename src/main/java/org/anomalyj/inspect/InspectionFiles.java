@@ -6,6 +6,7 @@ import org.anomalyj.image.PngEncoder;
 import org.anomalyj.image.Planes;
 import org.anomalyj.image.RgbRows;
 import org.anomalyj.io.AtomicFiles;
+import org.anomalyj.postprocess.DefectRegion;
 import org.anomalyj.postprocess.HeatmapOverlay;
 
 import net.imglib2.Cursor;
@@ -19,6 +20,7 @@ import net.imglib2.view.Views;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Writes one inspection's files, each atomically: the 32-bit anomaly map as TIFF (ImageJ opens it
@@ -50,18 +52,22 @@ public final class InspectionFiles {
 		float[] map = r.map();
 		byte[] mask = r.defects().mask();
 		int w = r.width(), h = r.height();
+		// Outlines are drawn on defect pixels only, so rows outside every region's bounding box are
+		// blended without the mask, which is then not read there (most rows of most images).
+		boolean[] defectRows = new boolean[h];
+		for (DefectRegion d : r.defects().regions()) Arrays.fill(defectRows, d.minY(), d.maxY() + 1, true);
 		// Made row by row inside the encoder's bands, which run side by side; from an 8-bit image's
 		// planes directly, other images through their display bytes.
 		DisplayRgb.Bytes bytes = DisplayRgb.bytes(plane, range);
 		PngEncoder.Rows rows;
 		if (bytes != null)
-			rows = (y, row) -> overlay.blendRow(map, mask, w, h, y, bytes.values(), bytes.red() + y * w, 1, bytes.green() - bytes.red(),
-				bytes.blue() - bytes.red(), row);
+			rows = (y, row) -> overlay.blendRow(map, defectRows[y] ? mask : null, w, h, y, bytes.values(), bytes.red() + y * w, 1,
+				bytes.green() - bytes.red(), bytes.blue() - bytes.red(), row);
 		else {
 			PngEncoder.Rows image = DisplayRgb.rows(plane, range);
 			rows = (y, row) -> {
 				image.read(y, row);
-				overlay.blendRow(map, mask, w, h, y, row);
+				overlay.blendRow(map, defectRows[y] ? mask : null, w, h, y, row);
 			};
 		}
 		AtomicFiles.write(file, out -> PngEncoder.writeRgb(w, h, rows, out));
