@@ -292,8 +292,8 @@ final class HuffmanBlocks {
 	/**
 	 * Huffman code lengths for the symbols' frequencies, none above {@code maxBits}; symbols of
 	 * frequency 0 get none. At least two symbols must occur. Too deep a tree is made shallower by
-	 * halving the frequencies (keeping each at least 1) until it fits, as several coders do: rare
-	 * here, where a block holds 64 kB.
+	 * halving the frequencies (keeping each at least 1) until it fits, as several coders do: often
+	 * here, where a byte value the count's sample missed counts 1 against some 65 k.
 	 */
 	static void codeLengths(int[] freq, int n, int maxBits, int[] lengths) {
 		int[] f = Arrays.copyOf(freq, n);
