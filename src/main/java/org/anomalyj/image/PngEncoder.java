@@ -31,8 +31,8 @@ public final class PngEncoder {
 	 * One filter per kind of image, so no per-row trial. RGB (overlays): Up, a byte subtraction;
 	 * Paeth, which libpng's heuristics favour for photographs, made bottle's overlays 5 % smaller
 	 * (753 against 794 kB) for 9 ms more per overlay, a third of the encoding. Grey (masks, a few
-	 * distinct values in runs): None, which deflate compresses best there (57 against 80 kB for
-	 * 13 bottle masks).
+	 * distinct values in runs): None, which keeps the runs whole (zlib compressed it best: 57
+	 * against 80 kB for 13 bottle masks), coded by {@link RunDeflater}.
 	 */
 	private static final int NONE = 0, UP = 2;
 
@@ -55,7 +55,10 @@ public final class PngEncoder {
 		writeImage(width, height, RGB, UP, out, rgbRows);
 	}
 
-	/** @param grey {@code width * height} 8-bit values, row-major */
+	/**
+	 * Coded for runs, as masks are: a grey photograph would come out about as large as its bytes.
+	 * @param grey {@code width * height} 8-bit values, row-major
+	 */
 	public static void writeGrey(byte[] grey, int width, int height, OutputStream out) throws IOException {
 		check(grey.length, width, height);
 		writeImage(width, height, GREY, NONE, out, (y, row) -> System.arraycopy(grey, y * width, row, 0, width));
@@ -157,32 +160,27 @@ public final class PngEncoder {
 	}
 
 	/**
-	 * Grey rows (masks), unfiltered and deflated by zlib, some 64 kB at a time: a call into zlib per
-	 * row (and one into its checksum) cost more than zlib's work on a mask's runs.
+	 * Grey rows (masks), unfiltered, their runs coded by {@link RunDeflater}, some 64 kB at a time.
 	 * @return the Adler-32 of the rows with their filter bytes
 	 */
 	private static long plainBand(Rows rows, int rowBytes, int from, int to, boolean last, Bytes out) {
 		int stride = rowBytes + 1, perChunk = Math.max(1, (1 << 16) / stride);
 		byte[] chunk = new byte[perChunk * stride], row = new byte[rowBytes];
 		Adler32 adler = new Adler32();
-		RawDeflater zlib = new RawDeflater(out, LEVEL);
-		try {
-			int filled = 0;
-			for (int y = from; y < to; y++) {
-				rows.read(y, row);
-				chunk[filled] = NONE;
-				System.arraycopy(row, 0, chunk, filled + 1, rowBytes);
-				filled += stride;
-				if (filled == chunk.length || y == to - 1) {
-					adler.update(chunk, 0, filled);
-					zlib.deflate(chunk, 0, filled);
-					filled = 0;
-				}
+		RunDeflater runs = new RunDeflater(out, last);
+		int filled = 0;
+		for (int y = from; y < to; y++) {
+			rows.read(y, row);
+			chunk[filled] = NONE;
+			System.arraycopy(row, 0, chunk, filled + 1, rowBytes);
+			filled += stride;
+			if (filled == chunk.length || y == to - 1) {
+				adler.update(chunk, 0, filled);
+				runs.add(chunk, 0, filled);
+				filled = 0;
 			}
-			zlib.finish(last);
-		} finally {
-			zlib.end();
 		}
+		runs.finish(last);
 		return adler.getValue();
 	}
 
