@@ -3,10 +3,8 @@ package org.anomalyj.image;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -17,22 +15,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * where no limit binds (a hand-computed case) and always form a complete prefix code.
  */
 class HuffmanBlocksTest {
-
-	private static byte[] inflate(byte[] raw, int expected) throws DataFormatException {
-		Inflater inf = new Inflater(true);
-		inf.setInput(raw);
-		byte[] out = new byte[expected + 16];
-		int n = 0;
-		while (!inf.finished()) {
-			int k = inf.inflate(out, n, out.length - n);
-			assertFalse(k == 0 && !inf.finished() && (inf.needsInput() || inf.needsDictionary()), "the stream ends early");
-			n += k;
-			assertTrue(n <= expected, "more bytes than coded");
-		}
-		assertEquals(0, inf.getRemaining(), "nothing after the stream's end");
-		inf.end();
-		return Arrays.copyOf(out, n);
-	}
 
 	private static byte[] code(byte[] data, int piece, boolean last) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,10 +41,10 @@ class HuffmanBlocksTest {
 			for (byte[] data : new byte[][] {noise, skewed, one, two})
 				for (int piece : new int[] {1 + r.nextInt(5000), 70_000}) {
 					byte[] coded = code(data, piece, true);
-					assertArrayEquals(data, inflate(coded, n), n + " bytes in pieces of " + piece);
+					assertArrayEquals(data, RawInflate.inflate(coded, n), n + " bytes in pieces of " + piece);
 				}
 		}
-		assertArrayEquals(new byte[0], inflate(code(new byte[0], 1, true), 0), "an empty stream");
+		assertArrayEquals(new byte[0], RawInflate.inflate(code(new byte[0], 1, true), 0), "an empty stream");
 	}
 
 	/** Codes come from a sample of each block's bytes: values the sample misses must still have codes. */
@@ -76,7 +58,7 @@ class HuffmanBlocksTest {
 		for (int block = 0; block < 2; block++)
 			for (int v = 16; v < 256; v++) data[block * HuffmanBlocks.BLOCK + v * HuffmanBlocks.SAMPLE + 1] = (byte) v;
 		byte[] coded = code(data, 4096, true);
-		assertArrayEquals(data, inflate(coded, n));
+		assertArrayEquals(data, RawInflate.inflate(coded, n));
 		assertTrue(coded.length < 0.55 * n, coded.length + " bytes for " + n + " of 4.1 bits each");
 	}
 
@@ -96,7 +78,7 @@ class HuffmanBlocksTest {
 		all.writeBytes(a);
 		all.writeBytes(b);
 		all.writeBytes(c);
-		assertArrayEquals(all.toByteArray(), inflate(joined.toByteArray(), all.size()));
+		assertArrayEquals(all.toByteArray(), RawInflate.inflate(joined.toByteArray(), all.size()));
 	}
 
 	@Test
@@ -115,7 +97,7 @@ class HuffmanBlocksTest {
 				ended.writeBytes(code(new byte[0], 1, true));
 				coded = ended.toByteArray();
 			}
-			assertArrayEquals(data, inflate(coded, data.length));
+			assertArrayEquals(data, RawInflate.inflate(coded, data.length));
 			// Noise takes a byte per byte; both runs together a few hundred bytes (Huffman codes alone: some 50 kB).
 			assertTrue(coded.length < b + 2_000, coded.length + " bytes");
 		}
