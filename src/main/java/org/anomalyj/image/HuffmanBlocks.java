@@ -47,14 +47,11 @@ final class HuffmanBlocks {
 	private RawDeflater zlib;
 	private boolean inZlib;
 	private int filled;
-	private long bits;
-	private int bitCount;
 	/**
-	 * Coded bytes not yet handed to {@link #out}, which is called per block, not per byte: room for a
-	 * whole block at the longest code (15 bits a byte), so the coding loop never checks for room.
+	 * The coded stream, whose bytes go to {@link #out} per block, not per byte: room for a whole
+	 * block at the longest code (15 bits a byte), so the coding loop never checks for room.
 	 */
-	private final byte[] coded;
-	private int written;
+	private final DeflateBits coded;
 	private final int[] freq = new int[LITERALS], lengths = new int[LITERALS], codes = new int[LITERALS], counts = new int[4 * 256];
 
 	/**
@@ -65,7 +62,7 @@ final class HuffmanBlocks {
 		this.out = out;
 		this.level = level;
 		this.block = new byte[Math.max(BLOCK, minimumBlock)];
-		this.coded = new byte[2 * block.length + 1024];
+		this.coded = new DeflateBits(out, 2 * block.length + 1024);
 	}
 
 	/** Adds bytes; each block that fills is coded. */
@@ -86,15 +83,15 @@ final class HuffmanBlocks {
 	/** Codes the pending bytes; ends the stream when {@code last}, else byte-aligns it (a sync flush). */
 	void finish(boolean last) {
 		if (filled > 0) codeBlock(last ? 1 : 0);
-		else if (last && !inZlib) writeBits(0b011, 3 + 7); // a final fixed-code block holding only its end (7 zero bits)
+		else if (last && !inZlib) coded.write(0b011, 3 + 7); // a final fixed-code block holding only its end (7 zero bits)
 		filled = 0;
 		if (inZlib) {
 			zlib.finish(last);
 			inZlib = false;
-		} else if (!last) syncFlush();
+		} else if (!last) coded.syncFlush();
 		else {
-			alignToByte();
-			flushWords();
+			coded.alignToByte();
+			coded.flush();
 		}
 		if (zlib != null) zlib.end();
 	}
@@ -112,7 +109,7 @@ final class HuffmanBlocks {
 		for (int s = 0; s < LITERALS; s++) cost += (long) freq[s] * lengths[s];
 		if (cost < RUNS_BITS_PER_BYTE * filled) {
 			if (!inZlib) {
-				syncFlush();
+				coded.syncFlush();
 				if (zlib == null) zlib = new RawDeflater(out, level);
 				else zlib.restart(); // its matches must not reach back over the blocks coded here meanwhile
 				inZlib = true;
@@ -125,14 +122,6 @@ final class HuffmanBlocks {
 			}
 			code(last);
 		}
-	}
-
-	/** Byte-aligns this coder's part with an empty stored block and writes out all it holds. */
-	private void syncFlush() {
-		writeBits(0, 3); // stored block, not final
-		alignToByte();
-		writeBits(0xFFFF0000L, 32); // LEN 0, NLEN its complement
-		flushWords();
 	}
 
 	private void count() {
@@ -165,8 +154,8 @@ final class HuffmanBlocks {
 		canonicalCodes(lengths, LITERALS, codes);
 		writeHeader(last);
 		codeBytes(codeTable());
-		writeBits(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
-		drain();
+		coded.write(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
+		coded.drain();
 	}
 
 	/**
@@ -185,13 +174,13 @@ final class HuffmanBlocks {
 		int hclen = 19;
 		while (hclen > 4 && lengthLengths[LENGTH_ORDER[hclen - 1]] == 0) hclen--;
 
-		writeBits(last, 1);
-		writeBits(2, 2); // dynamic Huffman codes
-		writeBits(LITERALS - 257, 5);
-		writeBits(2 - 1, 5);
-		writeBits(hclen - 4, 4);
-		for (int i = 0; i < hclen; i++) writeBits(lengthLengths[LENGTH_ORDER[i]], 3);
-		for (int l : all) writeBits(lengthCodes[l], lengthLengths[l]);
+		coded.write(last, 1);
+		coded.write(2, 2); // dynamic Huffman codes
+		coded.write(LITERALS - 257, 5);
+		coded.write(2 - 1, 5);
+		coded.write(hclen - 4, 4);
+		for (int i = 0; i < hclen; i++) coded.write(lengthLengths[LENGTH_ORDER[i]], 3);
+		for (int l : all) coded.write(lengthCodes[l], lengthLengths[l]);
 	}
 
 	/** Code and length of each byte value in one int ({@code code << 4 | length}), so the coding loop reads one table. */
@@ -206,10 +195,11 @@ final class HuffmanBlocks {
 	 * its own, so that the JIT compiles this loop alone rather than with the block's header code.
 	 */
 	private void codeBytes(int[] table) {
-		long acc = bits;
-		int n = bitCount;
-		byte[] b = block, o = coded;
-		int w = written, end = filled; // in locals, as the rest: the loop touches no field
+		DeflateBits s = coded;
+		long acc = s.bits;
+		int n = s.bitCount;
+		byte[] b = block, o = s.buffer;
+		int w = s.written, end = filled; // in locals, as the rest: the loop touches no field
 		// Three bytes a step (their codes joined: at most 45 bits) and without branches: the word is
 		// stored whole each time and the position advances by the bytes it filled, so fewer than 8
 		// bits wait between steps and 8 + 45 fit in the word. The chain from one step to the next
@@ -242,51 +232,9 @@ final class HuffmanBlocks {
 			acc >>>= full << 3;
 			n &= 7;
 		}
-		written = w;
-		bits = acc;
-		bitCount = n;
-	}
-
-	private void writeBits(long value, int count) {
-		bits |= value << bitCount;
-		bitCount += count;
-		if (bitCount >= 32) {
-			writeInt((int) bits);
-			bits >>>= 32;
-			bitCount -= 32;
-		}
-	}
-
-	private void writeInt(int v) {
-		if (written + 4 > coded.length) drain();
-		coded[written] = (byte) v;
-		coded[written + 1] = (byte) (v >>> 8);
-		coded[written + 2] = (byte) (v >>> 16);
-		coded[written + 3] = (byte) (v >>> 24);
-		written += 4;
-	}
-
-	/** Hands the coded bytes held to the output stream. */
-	private void drain() {
-		out.write(coded, 0, written);
-		written = 0;
-	}
-
-	private void alignToByte() {
-		bitCount = (bitCount + 7) & ~7;
-		if (bitCount >= 32) {
-			writeInt((int) bits);
-			bits >>>= 32;
-			bitCount -= 32;
-		}
-	}
-
-	/** Writes out all bytes held (the stream is byte-aligned here). */
-	private void flushWords() {
-		drain();
-		for (; bitCount > 0; bitCount -= 8, bits >>>= 8) out.write((int) bits);
-		bits = 0;
-		bitCount = 0;
+		s.written = w;
+		s.bits = acc;
+		s.bitCount = n;
 	}
 
 	/**

@@ -55,20 +55,16 @@ final class RunDeflater {
 		return Integer.reverse(code) >>> (32 - bits);
 	}
 
-	private final ByteArrayOutputStream out;
-	private final byte[] buffer = new byte[1 << 12];
-	private int buffered;
-	private long bits;
-	private int bitCount;
+	private final DeflateBits coded;
 	/** The current run's value (-1 before the first byte) and its bytes after the literal, not yet coded. */
 	private int value = -1;
 	private long pending;
 
 	/** @param last whether this part ends the stream (its block is then the final one) */
 	RunDeflater(ByteArrayOutputStream out, boolean last) {
-		this.out = out;
-		write(last ? 1 : 0, 1);
-		write(1, 2); // fixed Huffman codes
+		coded = new DeflateBits(out, 1 << 12);
+		coded.write(last ? 1 : 0, 1);
+		coded.write(1, 2); // fixed Huffman codes
 	}
 
 	void add(byte[] b, int off, int len) {
@@ -77,7 +73,7 @@ final class RunDeflater {
 			if ((b[i] & 0xFF) != value) {
 				endRun();
 				value = b[i] & 0xFF;
-				write(LITERAL[value] >>> 4, LITERAL[value] & 0xF);
+				coded.write(LITERAL[value] >>> 4, LITERAL[value] & 0xF);
 				i++;
 				continue;
 			}
@@ -94,47 +90,23 @@ final class RunDeflater {
 	/** Codes the run's pending bytes: a copy, or one or two literals (copies are 3 bytes at least). */
 	private void endRun() {
 		if (pending >= 3) copy((int) pending);
-		else for (; pending > 0; pending--) write(LITERAL[value] >>> 4, LITERAL[value] & 0xF);
+		else for (; pending > 0; pending--) coded.write(LITERAL[value] >>> 4, LITERAL[value] & 0xF);
 		pending = 0;
 	}
 
 	private void copy(int length) {
 		long c = COPY[length];
-		write(c >>> 5, (int) c & 0x1F);
+		coded.write(c >>> 5, (int) c & 0x1F);
 	}
 
 	/** Ends the block; when not {@code last}, byte-aligns the stream with an empty stored block (a sync flush). */
 	void finish(boolean last) {
 		endRun();
-		write(0, 7); // end of block
-		if (!last) {
-			write(0, 3); // a stored block, not final
-			align();
-			write(0xFFFF0000L, 32); // LEN 0, NLEN its complement
+		coded.write(0, 7); // end of block
+		if (!last) coded.syncFlush();
+		else {
+			coded.alignToByte();
+			coded.flush();
 		}
-		align();
-		drain();
-	}
-
-	private void write(long code, int n) {
-		bits |= code << bitCount;
-		bitCount += n;
-		if (bitCount >= 32) {
-			if (buffered + 4 > buffer.length) drain();
-			for (int k = 0; k < 4; k++, bits >>>= 8) buffer[buffered++] = (byte) bits;
-			bitCount -= 32;
-		}
-	}
-
-	private void align() {
-		if (buffered + 8 > buffer.length) drain();
-		for (; bitCount > 0; bitCount -= 8, bits >>>= 8) buffer[buffered++] = (byte) bits;
-		bitCount = 0;
-		bits = 0;
-	}
-
-	private void drain() {
-		out.write(buffer, 0, buffered);
-		buffered = 0;
 	}
 }
