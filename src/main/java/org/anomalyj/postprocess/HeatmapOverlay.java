@@ -39,11 +39,16 @@ public final class HeatmapOverlay {
 	/**
 	 * Per level, the blend {@code (under * (256 - a) + over * a + 128) >> 8} of a channel with the
 	 * heat's weight {@code a} (out of 256) split into the image's factor {@code 256 - a} and the
-	 * heat's term {@code over * a + 128} per channel. Weight 0 (below the fade start) would give back
-	 * the image's value exactly; such pixels (most of a good part) are copied without it, up to
-	 * {@link #lastClear} (3.3 → 2.7 ns a pixel where half the map is hot).
+	 * heat's terms {@code over * a + 128}, the three channels' in 16-bit lanes of one long (red
+	 * lowest): a pixel's channels, in the same lanes, are then blended by one multiplication. No lane
+	 * carries into the next, as {@code under * (256 - a) + over * a + 128} is at most
+	 * {@code 255 * 256 + 128}. (3.5 → 3.25 ns a pixel against three multiplications and tables.)
+	 * Weight 0 (below the fade start) would give back the image's value exactly; such pixels (most
+	 * of a good part) are copied without it, up to {@link #lastClear} (3.3 → 2.7 ns a pixel where
+	 * half the map is hot).
 	 */
-	private final int[] underFactor = new int[LEVELS], redTerm = new int[LEVELS], greenTerm = new int[LEVELS], blueTerm = new int[LEVELS];
+	private final int[] underFactor = new int[LEVELS];
+	private final long[] heatTerms = new long[LEVELS];
 	/** Levels up to this one have weight 0 (the weight grows with the level). */
 	private final int lastClear;
 
@@ -65,9 +70,7 @@ public final class HeatmapOverlay {
 			heat[k] = c;
 			alpha[k] = round(255 * strength(t));
 			underFactor[k] = 256 - a;
-			redTerm[k] = ((c >> 16) & 0xff) * a + 128;
-			greenTerm[k] = ((c >> 8) & 0xff) * a + 128;
-			blueTerm[k] = (c & 0xff) * a + 128;
+			heatTerms[k] = (((c >> 16) & 0xff) * a + 128) | (long) (((c >> 8) & 0xff) * a + 128) << 16 | (long) ((c & 0xff) * a + 128) << 32;
 		}
 		lastClear = clear;
 	}
@@ -122,17 +125,18 @@ public final class HeatmapOverlay {
 			throw new IllegalArgumentException("image, map and mask sizes differ");
 		if (at < 0 || step < 1 || green < 0 || blue < 0 || at + (long) (w - 1) * step + Math.max(green, blue) >= image.length)
 			throw new IllegalArgumentException("the image's row lies outside its array");
-		int[] under = underFactor, red = redTerm, greenT = greenTerm, blueT = blueTerm;
+		int[] under = underFactor;
+		long[] terms = heatTerms;
 		float from = low, scale = levelsPerUnit; // in locals: the loop then reads no field
 		int clear = lastClear;
 		for (int x = 0, i = y * w, p = 0, s = at; x < w; x++, i++, p += 3, s += step) {
 			int k = level(map[i], from, scale);
 			int r = image[s] & 0xff, g = image[s + green] & 0xff, b = image[s + blue] & 0xff;
 			if (k > clear) {
-				int f = under[k];
-				r = (r * f + red[k]) >> 8;
-				g = (g * f + greenT[k]) >> 8;
-				b = (b * f + blueT[k]) >> 8;
+				long v = (r | (long) g << 16 | (long) b << 32) * under[k] + terms[k];
+				r = (int) (v >>> 8);
+				g = (int) (v >>> 24);
+				b = (int) (v >>> 40);
 			}
 			rgb[p] = (byte) r;
 			rgb[p + 1] = (byte) g;
