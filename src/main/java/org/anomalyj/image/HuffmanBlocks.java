@@ -153,7 +153,7 @@ final class HuffmanBlocks {
 	private void code(int last) {
 		canonicalCodes(lengths, LITERALS, codes);
 		writeHeader(last);
-		codeBytes(codeTable());
+		codeBytes();
 		coded.write(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
 		coded.drain();
 	}
@@ -183,18 +183,16 @@ final class HuffmanBlocks {
 		for (int l : all) coded.write(lengthCodes[l], lengthLengths[l]);
 	}
 
-	/** Code and length of each byte value in one int ({@code code << 4 | length}), so the coding loop reads one table. */
-	private int[] codeTable() {
-		int[] table = new int[256];
-		for (int s = 0; s < 256; s++) table[s] = codes[s] << 4 | lengths[s];
-		return table;
-	}
-
 	/**
-	 * Codes the block's bytes through {@code table} (code << 4 | length per byte value). A method of
-	 * its own, so that the JIT compiles this loop alone rather than with the block's header code.
+	 * Codes the block's bytes. A method of its own, so that the JIT compiles this loop alone rather
+	 * than with the block's header code.
 	 */
-	private void codeBytes(int[] table) {
+	private void codeBytes() {
+		// Code and length of each byte value in one int (code << 4 | length), so the loop reads one
+		// table; made here, where the JIT knows its length, so that indexing it by a byte value
+		// needs no bounds check.
+		int[] table = new int[256];
+		for (int v = 0; v < 256; v++) table[v] = codes[v] << 4 | lengths[v];
 		DeflateBits s = coded;
 		long acc = s.bits;
 		int n = s.bitCount;
@@ -210,8 +208,9 @@ final class HuffmanBlocks {
 		w += n >>> 3;
 		acc >>>= n & ~7;
 		n &= 7;
-		int i = 0;
-		for (; i + 2 < end; i += 3) {
+		int steps = end / 3;
+		for (int k = 0; k < steps; k++) {
+			int i = 3 * k;
 			int t1 = table[b[i] & 0xFF], t2 = table[b[i + 1] & 0xFF], t3 = table[b[i + 2] & 0xFF];
 			int n1 = t1 & 0xF, n12 = n1 + (t2 & 0xF);
 			acc |= ((long) (t1 >>> 4) | (long) (t2 >>> 4) << n1 | (long) (t3 >>> 4) << n12) << n;
@@ -222,6 +221,7 @@ final class HuffmanBlocks {
 			acc >>>= full << 3;
 			n &= 7;
 		}
+		int i = 3 * steps;
 		for (; i < end; i++) {
 			int t = table[b[i] & 0xFF];
 			acc |= (long) (t >>> 4) << n;
