@@ -10,6 +10,7 @@ import org.anomalyj.sink.ResultSinks;
 import org.anomalyj.sink.SinkCatalog;
 import org.anomalyj.sink.SinkContext;
 import org.anomalyj.sink.SinkInput;
+import org.anomalyj.task.BatchMemory;
 import org.anomalyj.task.Progress;
 
 import net.imglib2.RandomAccessibleInterval;
@@ -113,20 +114,11 @@ public final class BatchInspection {
 	private record Pending(SinkInput input, int plane, int planes, RandomAccessibleInterval<? extends RealType<?>> data) {}
 
 	/**
-	 * Most pixels held for one batch: a 128th of the memory Java may use, at least 16 M. Every pixel
-	 * of an image costs some 30 bytes until its files are written (image, map and mask at its own
-	 * size, overlay), and a batch's files may be written while the next batch is read and inspected:
-	 * some 15 bytes per pixel more meanwhile, so a batch and the one being written take about a third
-	 * of Java's memory at most, leaving the rest to what else is open (in Fiji, the user's images).
-	 * Large images go a few at a time (one at a time above the bound), small ones fill whole batches.
-	 * (A fixed 16 M made batches of 4–5 of 1800 × 1800 images, against {@code evaluate}'s 8, and
-	 * {@code score} of them up to 10 % slower.)
+	 * Most pixels held for one batch ({@link BatchMemory}). Large images go a few at a time (one at
+	 * a time above the bound), small ones fill whole batches. (A fixed 16 M made batches of 4–5 of
+	 * 1800 × 1800 images, against {@code evaluate}'s 8, and {@code score} of them up to 10 % slower.)
 	 */
-	static final long MAX_BATCH_PIXELS = maxBatchPixels(Runtime.getRuntime().maxMemory());
-
-	static long maxBatchPixels(long maxMemory) {
-		return Math.max(16_000_000L, maxMemory / 128);
-	}
+	static final long MAX_BATCH_PIXELS = BatchMemory.PIXELS;
 
 	/**
 	 * Files to decode at once: a batch's worth ({@code batchSize} files, as long as they hold no

@@ -1,6 +1,7 @@
 package org.anomalyj.sink;
 
 import org.anomalyj.image.Planes;
+import org.anomalyj.task.BatchMemory;
 import org.anomalyj.task.HelperThreads;
 
 import java.io.IOException;
@@ -80,14 +81,14 @@ public final class ResultSinks implements ResultSink {
 
 	/**
 	 * Most pixels of planes whose files are still being written: each holds its image, map and mask
-	 * (some 10 bytes per pixel) until its files are written. As much as a batch may hold (a 128th of
-	 * the memory Java may use, at least 16 M: {@code BatchInspection}), so that a whole batch's files
-	 * are written while the next batch is read and inspected. (A fixed 16 M, 5 planes of
-	 * 1800 × 1800, made a batch of 8 wait in {@code accept} for its first planes' files with the
-	 * engine idle: {@code score} 6 ms per image slower, docs/BENCHMARKS.md.) A batch run waits for
-	 * them before each batch; a plane larger than this is written before {@code accept} returns.
+	 * (some 10 bytes per pixel) until its files are written. As many as a batch holds
+	 * ({@link BatchMemory}), so that a whole batch's files are written while the next batch is read
+	 * and inspected. (A fixed 16 M, 5 planes of 1800 × 1800, made a batch of 8 wait in
+	 * {@code accept} for its first planes' files with the engine idle: {@code score} 4–7 ms per
+	 * image slower, docs/BENCHMARKS.md.) A batch run waits for them before each batch; a plane larger
+	 * than this is written before {@code accept} returns.
 	 */
-	static final long MAX_WRITING_PIXELS = Math.max(16_000_000L, Runtime.getRuntime().maxMemory() / 128);
+	static final long MAX_WRITING_PIXELS = BatchMemory.PIXELS;
 
 	private static final CompletableFuture<Void> IDLE = CompletableFuture.completedFuture(null);
 

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * How many files a batch run decodes at once: a batch's worth while they hold no more than a
- * batch's pixels together, the first file alone; and how many pixels a batch may hold: a 128th of
- * Java's memory, at least 16 M.
+ * batch's pixels together, the first file alone.
  */
 class BatchInspectionReadingTest {
 
@@ -23,13 +22,5 @@ class BatchInspectionReadingTest {
 		assertEquals(1, BatchInspection.filesAtOnce(9 * M, 16, 16 * M), "9 M pixels: one at a time");
 		assertEquals(1, BatchInspection.filesAtOnce(100 * M, 16, 16 * M), "a file above the bound alone");
 		assertEquals(8, BatchInspection.filesAtOnce(1800 * 1800, 8, 50 * M), "1800 x 1800 with a 6 GB heap: a whole batch");
-	}
-
-	@Test
-	void aBatchHoldsA128thOfJavasMemoryInPixelsAtLeast16M() {
-		long gb = 1L << 30;
-		assertEquals(16 * M, BatchInspection.maxBatchPixels(gb), "a small heap keeps the old bound");
-		assertEquals(16_777_216, BatchInspection.maxBatchPixels(2 * gb), "2 GB: 16.8 M pixels, some 30 bytes each for the batch and 15 for the one being written: a third of the heap");
-		assertEquals(50_331_648, BatchInspection.maxBatchPixels(6 * gb), "6 GB: eight 1800 x 1800 images fit");
 	}
 }
