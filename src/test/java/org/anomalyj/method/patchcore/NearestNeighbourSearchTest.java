@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -21,9 +22,15 @@ class NearestNeighbourSearchTest {
 		// Plant exact matches so zero distances are exercised.
 		System.arraycopy(bank, 4100 * d, q, 7 * d, d);
 		System.arraycopy(bank, 17 * d, q, (n - 1) * d, d);
+		// Ties go to the lowest index: a row repeated in a later block, and one repeated next to itself.
+		System.arraycopy(bank, 5 * d, bank, (NearestNeighbourSearch.BLOCK + 5) * d, d);
+		System.arraycopy(bank, 5 * d, q, 8 * d, d);
+		System.arraycopy(bank, 30 * d, bank, 31 * d, d);
+		System.arraycopy(bank, 31 * d, q, 9 * d, d);
 		try (NDManager mgr = NDManager.newBaseManager(); NearestNeighbourSearch s = new NearestNeighbourSearch(mgr, bank, m, d)) {
 			float[] got = s.distances(mgr.create(q, new Shape(n, d))).toFloatArray();
 			long[] idx = s.nearestIndices(mgr.create(q, new Shape(n, d)), 3).toLongArray();
+			int[] nearest = s.nearest(mgr.create(q, new Shape(n, d)));
 			for (int i = 0; i < n; i++) {
 				double best = Double.MAX_VALUE;
 				int arg = -1;
@@ -39,10 +46,15 @@ class NearestNeighbourSearchTest {
 					}
 				}
 				assertEquals(Math.sqrt(best), got[i], 2e-3 + 1e-4 * Math.sqrt(best), "query " + i);
-				assertEquals(arg, idx[i * 3], "nearest index of query " + i);
+				// topK may put either of two equal rows first.
+				int top = (int) idx[i * 3];
+				assertArrayEquals(Arrays.copyOfRange(bank, arg * d, arg * d + d), Arrays.copyOfRange(bank, top * d, top * d + d), "nearest index of query " + i);
+				assertEquals(arg, nearest[i], "nearest() of query " + i);
 			}
 			assertEquals(0f, got[7], 2e-2f);
 			assertEquals(0f, got[n - 1], 2e-2f);
+			assertEquals(5, nearest[8]);
+			assertEquals(30, nearest[9]);
 		}
 	}
 }
