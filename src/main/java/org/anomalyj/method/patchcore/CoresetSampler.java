@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
@@ -29,6 +30,8 @@ import java.util.stream.IntStream;
  */
 public final class CoresetSampler {
 
+	/** Clusters a thread claims at a time in a round: few enough to balance, enough to keep the shared counter quiet. */
+	private static final int CLUSTERS_PER_CLAIM = 4;
 	/** Below this many points, a round is too short to share with a second thread. */
 	static final int SECOND_THREAD_MIN_POINTS = 20_000;
 	/** Relative slack on the pruning bounds so float rounding can never skip a real update. */
@@ -153,30 +156,35 @@ public final class CoresetSampler {
 		}
 
 		int[] selected = new int[k];
-		// Per centre, clusters are updated independently of each other: a second thread takes the
-		// odd-numbered ones. Same arithmetic per point, so the same centres, in about 60 % of the time.
-		ClusterUpdate update = (c, from, step) -> {
-			for (; c < m; c += step) {
-				if (clusterArg[c] < 0) continue;
-				// Skip the cluster when |c - a| > r + sqrt(clusterMax): then no point in it can get
-				// closer. clusterMax is the largest current distance, whether it came from earlier
-				// centres or the initial ones. The distance to the anchor is abandoned as soon as its
-				// partial sum proves that.
-				float reach = radius[c] + (float) Math.sqrt(Math.max(0f, clusterMax[c]) / (1 - BOUND_SLACK));
-				float d2 = SquaredDistance.below(from, 0, anchors, c * dim, dim, reach * reach);
-				if (d2 >= reach * reach) continue;
-				float toA = (float) Math.sqrt(d2);
-				boolean changed = false;
-				for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
-					float bound = toA - toAnchor[p];
-					if (bound > 0 && sq(bound) * (1 - BOUND_SLACK) > nearest[p]) continue;
-					float d = SquaredDistance.below(xs, p * dim, from, 0, dim, nearest[p]);
-					if (d < nearest[p]) {
-						nearest[p] = d;
-						changed = true;
+		// Per centre, clusters are updated independently of each other: the caller and a second thread
+		// claim them a few at a time from a shared counter, so neither waits while the other still has
+		// clusters left (a fixed split into odd and even ones left each thread waiting for the other a
+		// third of the time on texture). Same arithmetic per point whoever does it, so the same centres.
+		AtomicInteger next = new AtomicInteger();
+		ClusterUpdate update = from -> {
+			for (int claimed; (claimed = next.getAndAdd(CLUSTERS_PER_CLAIM)) < m;) {
+				for (int c = claimed, end = Math.min(m, claimed + CLUSTERS_PER_CLAIM); c < end; c++) {
+					if (clusterArg[c] < 0) continue;
+					// Skip the cluster when |c - a| > r + sqrt(clusterMax): then no point in it can get
+					// closer. clusterMax is the largest current distance, whether it came from earlier
+					// centres or the initial ones. The distance to the anchor is abandoned as soon as its
+					// partial sum proves that.
+					float reach = radius[c] + (float) Math.sqrt(Math.max(0f, clusterMax[c]) / (1 - BOUND_SLACK));
+					float d2 = SquaredDistance.below(from, 0, anchors, c * dim, dim, reach * reach);
+					if (d2 >= reach * reach) continue;
+					float toA = (float) Math.sqrt(d2);
+					boolean changed = false;
+					for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
+						float bound = toA - toAnchor[p];
+						if (bound > 0 && sq(bound) * (1 - BOUND_SLACK) > nearest[p]) continue;
+						float d = SquaredDistance.below(xs, p * dim, from, 0, dim, nearest[p]);
+						if (d < nearest[p]) {
+							nearest[p] = d;
+							changed = true;
+						}
 					}
+					if (changed) refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
 				}
-				if (changed) refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
 			}
 		};
 		float[] at = new float[k];
@@ -200,11 +208,12 @@ public final class CoresetSampler {
 				nearest[pick] = -1f;
 				refreshMax(best, clusterStart, nearest, order, clusterMax, clusterArg);
 				System.arraycopy(xs, pick * dim, centre, 0, dim);
+				next.set(0);
 				if (second == null) {
-					update.run(0, centre, 1);
+					update.run(centre);
 				} else {
 					second.begin();
-					update.run(0, centre, 2);
+					update.run(centre);
 					second.awaitDone();
 				}
 			}
@@ -213,15 +222,14 @@ public final class CoresetSampler {
 		return new Selection(Arrays.copyOf(selected, s), Arrays.copyOf(at, s));
 	}
 
-	/** Updates clusters {@code first, first + step, ...} for a new centre at {@code centre}. */
+	/** Updates the clusters it can still claim for a new centre at {@code centre}. */
 	private interface ClusterUpdate {
-		void run(int first, float[] centre, int step);
+		void run(float[] centre);
 	}
 
 	/**
-	 * A thread that runs the odd-numbered clusters of each round while the caller runs the even
-	 * ones. Rounds are ~100 microseconds, too short to hand to an executor, so the two threads meet
-	 * on volatile counters: the caller's {@code begin} publishes the new centre, the helper's
+	 * A thread that claims clusters of each round beside the caller. Rounds are ~100 microseconds,
+	 * too short to hand to an executor, so the two threads meet on volatile counters: the caller's {@code begin} publishes the new centre, the helper's
 	 * {@code done} publishes its updates. It spins briefly, then parks, so a busy machine does not
 	 * lose a core to it.
 	 */
@@ -261,7 +269,7 @@ public final class CoresetSampler {
 				if (stop) return;
 				seen = round;
 				try {
-					update.run(1, centre, 2);
+					update.run(centre);
 				} catch (Throwable e) {
 					failure = e;
 				}
