@@ -119,10 +119,15 @@ public final class CoresetSampler {
 		// reach a point's current nearest distance early, and most distances are abandoned after a
 		// few dimensions.
 		int[] dims = dimensionOrder(x, n, dim);
+		// Stored block-major when the width allows (SquaredDistance.below): first the leading
+		// dimensions of every point, then the next ones; a distance abandoned early reads only the
+		// leading blocks, point after point. Point p starts at p * step, its blocks stride apart.
+		boolean blocked = dim % SquaredDistance.BLOCK == 0;
+		int step = blocked ? SquaredDistance.BLOCK : dim, stride = blocked ? n * SquaredDistance.BLOCK : SquaredDistance.BLOCK;
 		float[] xs = new float[n * dim];
 		for (int p = 0; p < n; p++) {
-			int src = order[p] * dim, dst = p * dim;
-			for (int j = 0; j < dim; j++) xs[dst + j] = x[src + dims[j]];
+			int src = order[p] * dim;
+			for (int j = 0; j < dim; j++) xs[p * step + (j / SquaredDistance.BLOCK) * stride + j % SquaredDistance.BLOCK] = x[src + dims[j]];
 		}
 		float[] anchors = permuteColumns(clusters.anchors, clusters.count, dim, dims);
 		float[] toAnchor = new float[n];
@@ -130,7 +135,7 @@ public final class CoresetSampler {
 		for (int c = 0; c < m; c++) {
 			float r = 0;
 			for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
-				toAnchor[p] = (float) Math.sqrt(SquaredDistance.between(xs, p * dim, anchors, c * dim, dim));
+				toAnchor[p] = (float) Math.sqrt(SquaredDistance.between(xs, p * step, stride, anchors, c * dim, dim));
 				r = Math.max(r, toAnchor[p]);
 			}
 			radius[c] = r;
@@ -145,7 +150,7 @@ public final class CoresetSampler {
 			for (int j = 0; j < dim; j++) centre[j] = x[start * dim + dims[j]];
 			IntStream.range(0, m).parallel().forEach(c -> {
 				for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++)
-					nearest[p] = SquaredDistance.between(xs, p * dim, centre, 0, dim);
+					nearest[p] = SquaredDistance.between(xs, p * step, stride, centre, 0, dim);
 				refreshMax(c, clusterStart, nearest, order, clusterMax, clusterArg);
 			});
 		} else {
@@ -177,7 +182,7 @@ public final class CoresetSampler {
 					for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
 						float bound = toA - toAnchor[p];
 						if (bound > 0 && sq(bound) * (1 - BOUND_SLACK) > nearest[p]) continue;
-						float d = SquaredDistance.below(xs, p * dim, from, 0, dim, nearest[p]);
+						float d = SquaredDistance.below(xs, p * step, stride, from, 0, dim, nearest[p]);
 						if (d < nearest[p]) {
 							nearest[p] = d;
 							changed = true;
@@ -207,7 +212,8 @@ public final class CoresetSampler {
 				// A selected point is never taken again, even when duplicates leave every distance at zero.
 				nearest[pick] = -1f;
 				refreshMax(best, clusterStart, nearest, order, clusterMax, clusterArg);
-				System.arraycopy(xs, pick * dim, centre, 0, dim);
+				for (int j = 0; j < dim; j += SquaredDistance.BLOCK)
+					System.arraycopy(xs, pick * step + (j / SquaredDistance.BLOCK) * stride, centre, j, Math.min(SquaredDistance.BLOCK, dim - j));
 				next.set(0);
 				if (second == null) {
 					update.run(centre);

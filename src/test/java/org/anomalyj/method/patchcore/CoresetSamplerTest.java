@@ -46,8 +46,9 @@ class CoresetSamplerTest {
 	@Test
 	void selectsExactlyTheCentresOfTheNaiveGreedyLoop() {
 		try (NDManager m = NDManager.newBaseManager()) {
-			for (int trial = 0; trial < 3; trial++) {
-				int n = 4000, dim = 24, k = 400;
+			// 24 dimensions are stored row by row, 48 in three blocks of 16 (SquaredDistance.BLOCK).
+			for (int trial = 0; trial < 4; trial++) {
+				int n = 4000, dim = trial == 3 ? 48 : 24, k = 400;
 				float[] x = trial == 2 ? uniform(n, dim, trial) : blobs(n, dim, 12, trial);
 				long seed = 7 + trial;
 				int[] fast = new CoresetSampler(m, Progress.NONE).select(x, n, dim, k, seed);
@@ -62,7 +63,7 @@ class CoresetSamplerTest {
 	@Test
 	void theTwoThreadSelectionPicksTheSameCentres() {
 		// Large enough for the second thread (when the machine has two cores).
-		int n = CoresetSampler.SECOND_THREAD_MIN_POINTS + 5000, dim = 16, k = 300;
+		int n = CoresetSampler.SECOND_THREAD_MIN_POINTS + 5000, dim = 32, k = 300;
 		float[] x = blobs(n, dim, 40, 21);
 		try (NDManager m = NDManager.newBaseManager()) {
 			int[] fast = new CoresetSampler(m, Progress.NONE).select(x, n, dim, k, 3);
