@@ -163,8 +163,9 @@ public final class CoresetSampler {
 		int[] selected = new int[k];
 		// Per centre, clusters are updated independently of each other: the caller and a second thread
 		// claim them a few at a time from a shared counter, so neither waits while the other still has
-		// clusters left (a fixed split into odd and even ones left each thread waiting for the other a
-		// third of the time on texture). Same arithmetic per point whoever does it, so the same centres.
+		// clusters left (a fixed split into odd and even ones left each thread waiting for the other
+		// about a quarter of the time on texture). Same arithmetic per point whoever does it, so the
+		// same centres.
 		AtomicInteger next = new AtomicInteger();
 		ClusterUpdate update = from -> {
 			for (int claimed; (claimed = next.getAndAdd(CLUSTERS_PER_CLAIM)) < m;) {
@@ -235,9 +236,9 @@ public final class CoresetSampler {
 
 	/**
 	 * A thread that claims clusters of each round beside the caller. Rounds are ~100 microseconds,
-	 * too short to hand to an executor, so the two threads meet on volatile counters: the caller's {@code begin} publishes the new centre, the helper's
-	 * {@code done} publishes its updates. It spins briefly, then parks, so a busy machine does not
-	 * lose a core to it.
+	 * too short to hand to an executor, so the two threads meet on volatile counters: the caller's
+	 * {@code begin} publishes the new centre, the helper's {@code done} publishes its updates. It
+	 * spins briefly, then parks, so a busy machine does not lose a core to it.
 	 */
 	private static final class SecondThread implements AutoCloseable {
 		private static final int SPINS = 20_000;
