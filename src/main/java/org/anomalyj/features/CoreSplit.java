@@ -25,11 +25,12 @@ final class CoreSplit implements AutoCloseable {
 	static final double DECODE_SHARE = 0.4;
 
 	private final int decoders;
-	private final int previousEngineThreads;
+	private final int previousEngineThreads, engineThreads;
 
-	private CoreSplit(int decoders, int previousEngineThreads) {
+	private CoreSplit(int decoders, int previousEngineThreads, int engineThreads) {
 		this.decoders = decoders;
 		this.previousEngineThreads = previousEngineThreads;
+		this.engineThreads = engineThreads;
 	}
 
 	/** Decoder and engine threads for {@code cores} cores: at least one each. */
@@ -44,10 +45,31 @@ final class CoreSplit implements AutoCloseable {
 	/** Opens the split for work that decodes files for an engine on {@code device}. */
 	static CoreSplit open(Device device) {
 		int cores = Runtime.getRuntime().availableProcessors();
-		if (!controlsEngineThreads(device)) return new CoreSplit(decoders(cores), -1);
+		if (!controlsEngineThreads(device)) return new CoreSplit(decoders(cores), -1, -1);
 		int previous = JniUtils.getNumThreads();
 		JniUtils.setNumThreads(engineThreads(cores));
-		return new CoreSplit(decoders(cores), previous);
+		return new CoreSplit(decoders(cores), previous, engineThreads(cores));
+	}
+
+	/**
+	 * Runs {@code work} with the engine's previous thread count, then splits again: for what the
+	 * consumer of the batches does with them on its own, while the decoders have at most the files
+	 * queued ahead left. A training run selects a chunk's memory bank there, by matrix products on
+	 * the engine; at one thread of two the second chunk's distances to the bank took 21.7 s
+	 * instead of about 12 (docs/BENCHMARKS.md). Must be called on the thread that runs the engine:
+	 * the count is that thread's.
+	 */
+	void withAllCores(Runnable work) {
+		if (previousEngineThreads <= 0) {
+			work.run();
+			return;
+		}
+		JniUtils.setNumThreads(previousEngineThreads);
+		try {
+			work.run();
+		} finally {
+			JniUtils.setNumThreads(engineThreads);
+		}
 	}
 
 	private static boolean controlsEngineThreads(Device device) {

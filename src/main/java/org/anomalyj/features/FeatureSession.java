@@ -125,6 +125,15 @@ public final class FeatureSession implements AutoCloseable {
 	 */
 	public int streamInputs(List<ImageRef> images, int batchSize, List<String> skipped, Progress progress, String stage,
 		BiConsumer<NDArray, List<ImageRef>> sink) {
+		return streamInputs(images, batchSize, skipped, progress, stage, (x, refs, batches) -> sink.accept(x, refs));
+	}
+
+	/** A consumer of network inputs that may hand the cores back to the engine for its own work ({@link PlaneBatches#withAllCores}). */
+	private interface InputSink {
+		void accept(NDArray x, List<ImageRef> refs, PlaneBatches batches);
+	}
+
+	private int streamInputs(List<ImageRef> images, int batchSize, List<String> skipped, Progress progress, String stage, InputSink sink) {
 		int count = 0;
 		try (PlaneBatches batches = new PlaneBatches(images, pre, batchSize, skipped, progress, stage, manager.getDevice())) {
 			long t = System.nanoTime();
@@ -132,7 +141,7 @@ public final class FeatureSession implements AutoCloseable {
 				try (NDManager tmp = manager.newSubManager()) {
 					NDArray x = tmp.create(b.data(), new Shape(b.count(), 3, pre.size(), pre.size()));
 					extractionNanos += System.nanoTime() - t;
-					sink.accept(x, b.images());
+					sink.accept(x, b.images(), batches);
 				}
 				count += b.count();
 				t = System.nanoTime();
@@ -163,11 +172,12 @@ public final class FeatureSession implements AutoCloseable {
 			return n;
 		}
 		FeatureGrid grid = grid();
-		return streamInputs(images, batchSize, skipped, progress, stage, (x, refs) -> {
+		return streamInputs(images, batchSize, skipped, progress, stage, (x, refs, batches) -> {
 			long t = System.nanoTime();
 			float[] rows = PatchFeatures.asRows(features.embed(x)).toFloatArray();
 			extractionNanos += System.nanoTime() - t;
-			sink.accept(new FeatureRows(rows, refs.size(), grid), refs);
+			// The consumer's work is its own (a fitter may select a chunk's bank here): all cores to the engine.
+			batches.withAllCores(() -> sink.accept(new FeatureRows(rows, refs.size(), grid), refs));
 		});
 	}
 

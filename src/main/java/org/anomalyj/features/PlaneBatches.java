@@ -137,6 +137,11 @@ final class PlaneBatches implements AutoCloseable {
 		}
 	}
 
+	/** Runs {@code work}, the consumer's own use of a batch, with the cores the decoders were given back to the engine ({@link CoreSplit#withAllCores}). */
+	void withAllCores(Runnable work) {
+		cores.withAllCores(work);
+	}
+
 	@Override
 	public void close() {
 		workers.shutdownNow();

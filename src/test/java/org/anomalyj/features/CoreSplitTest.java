@@ -32,6 +32,15 @@ class CoreSplitTest {
 		try (CoreSplit split = CoreSplit.open(Device.cpu())) {
 			assertEquals(CoreSplit.decoders(cores), split.decoders());
 			assertEquals(userChose ? before : CoreSplit.engineThreads(cores), JniUtils.getNumThreads());
+			// The consumer's own work gets the pool back, and the split resumes after it, even when the work fails.
+			int[] during = new int[1];
+			split.withAllCores(() -> during[0] = JniUtils.getNumThreads());
+			assertEquals(before, during[0]);
+			assertEquals(userChose ? before : CoreSplit.engineThreads(cores), JniUtils.getNumThreads());
+			assertThrows(IllegalStateException.class, () -> split.withAllCores(() -> {
+				throw new IllegalStateException("consumer failed");
+			}));
+			assertEquals(userChose ? before : CoreSplit.engineThreads(cores), JniUtils.getNumThreads());
 		}
 		assertEquals(before, JniUtils.getNumThreads());
 	}
