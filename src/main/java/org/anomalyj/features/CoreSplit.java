@@ -55,8 +55,8 @@ final class CoreSplit implements AutoCloseable {
 	 * Runs {@code work} with the engine's previous thread count, then splits again: for what the
 	 * consumer of the batches does with them on its own, while the decoders have at most the files
 	 * queued ahead left. A training run selects a chunk's memory bank there, by matrix products on
-	 * the engine; at one thread of two the second chunk's distances to the bank took 21.7 s
-	 * instead of about 12 (docs/BENCHMARKS.md). Must be called on the thread that runs the engine:
+	 * the engine; at one thread of two the second chunk's distances to the bank took 21.7–25.0 s
+	 * instead of 12.1 (docs/BENCHMARKS.md). Must be called on the thread that runs the engine:
 	 * the count is that thread's.
 	 */
 	void withAllCores(Runnable work) {
