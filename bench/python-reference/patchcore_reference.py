@@ -41,7 +41,7 @@ os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 WEIGHTS = os.path.join(REPO, "src/main/resources/org/anomalyj/backbone/mobilenetv2/mobilenet_v2_block10.safetensors")
-TFJS_FIXTURES = os.path.join(REPO, "src/test/resources/org/anomalyj/backbone")
+TFJS_FIXTURES = os.path.join(REPO, "src/test/resources/org/anomalyj/backbone/mobilenetv2")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 TAPS = ("block_5_add", "block_10_project_BN")
