@@ -110,15 +110,36 @@ public final class CoresetSampler {
 		// centre, as in anomalib); drawn first so that the clustering draws stay as they were.
 		int start = initial == null ? random.nextInt(n) : -1;
 
-		Clusters clusters = Clusters.build(manager, x, n, dim, random);
+		// ~sqrt(n) clusters: finer ones prune more per centre but cost more to build (measured on bottle).
+		AnchorClusters clusters = AnchorClusters.build(manager, x, n, dim, (int) Math.round(Math.sqrt(n)), random);
 		int m = clusters.count;
-		// Points in cluster order so that a cluster's rows are contiguous in memory.
-		int[] order = clusters.order;
 		int[] clusterStart = clusters.start;
-		// Points in cluster order, dimensions in order of decreasing variance: partial sums then
-		// reach a point's current nearest distance early, and most distances are abandoned after a
-		// few dimensions.
+		// Dimensions in order of decreasing variance: partial sums then reach a point's current
+		// nearest distance early, and most distances are abandoned after a few dimensions.
 		int[] dims = dimensionOrder(x, n, dim);
+		float[] anchors = permuteColumns(clusters.anchors, clusters.count, dim, dims);
+		// Points in cluster order, so that a cluster's rows are contiguous in memory, and within a
+		// cluster farthest from its anchor first (ties by index): a new centre toA from the anchor
+		// can only come closer to points with toAnchor >= toA - sqrt(clusterMax), so a cluster's
+		// scan stops at the first point below that. On texture that skips 60 % of the points the
+		// scan used to test one by one (docs/BENCHMARKS.md).
+		int[] order = clusters.order;
+		float[] toAnchorOf = new float[n];
+		float[] radius = new float[m];
+		float[] row = new float[dim];
+		for (int c = 0; c < m; c++) {
+			float r = 0;
+			for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
+				int i = order[p];
+				for (int j = 0; j < dim; j++) row[j] = x[i * dim + dims[j]];
+				toAnchorOf[i] = (float) Math.sqrt(SquaredDistance.between(row, 0, anchors, c * dim, dim));
+				r = Math.max(r, toAnchorOf[i]);
+			}
+			radius[c] = r;
+			sortFarthestFirst(order, clusterStart[c], clusterStart[c + 1], toAnchorOf);
+		}
+		float[] toAnchor = new float[n];
+		for (int p = 0; p < n; p++) toAnchor[p] = toAnchorOf[order[p]];
 		// Stored block-major when the width allows (SquaredDistance.below): first the leading
 		// dimensions of every point, then the next ones; a distance abandoned early reads only the
 		// leading blocks, point after point. Point p starts at p * step, its blocks stride apart.
@@ -128,17 +149,6 @@ public final class CoresetSampler {
 		for (int p = 0; p < n; p++) {
 			int src = order[p] * dim;
 			for (int j = 0; j < dim; j++) xs[p * step + (j / SquaredDistance.BLOCK) * stride + j % SquaredDistance.BLOCK] = x[src + dims[j]];
-		}
-		float[] anchors = permuteColumns(clusters.anchors, clusters.count, dim, dims);
-		float[] toAnchor = new float[n];
-		float[] radius = new float[m];
-		for (int c = 0; c < m; c++) {
-			float r = 0;
-			for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
-				toAnchor[p] = (float) Math.sqrt(SquaredDistance.between(xs, p * step, stride, anchors, c * dim, dim));
-				r = Math.max(r, toAnchor[p]);
-			}
-			radius[c] = r;
 		}
 
 		// Squared distance of each point to its nearest selected centre.
@@ -180,7 +190,9 @@ public final class CoresetSampler {
 					if (d2 >= reach * reach) continue;
 					float toA = (float) Math.sqrt(d2);
 					boolean changed = false;
-					for (int p = clusterStart[c]; p < clusterStart[c + 1]; p++) {
+					// Beyond `nearer`, toA - toAnchor exceeds sqrt(clusterMax): the per-point test below would skip them all.
+					float nearer = toA - (float) Math.sqrt(Math.max(0f, clusterMax[c]) / (1 - BOUND_SLACK));
+					for (int p = clusterStart[c], last = clusterStart[c + 1]; p < last && toAnchor[p] >= nearer; p++) {
 						float bound = toA - toAnchor[p];
 						if (bound > 0 && sq(bound) * (1 - BOUND_SLACK) > nearest[p]) continue;
 						float d = SquaredDistance.below(xs, p * step, stride, from, 0, dim, nearest[p]);
@@ -340,6 +352,15 @@ public final class CoresetSampler {
 		return v * v;
 	}
 
+	/** Sorts {@code order[from..to)} by decreasing {@code key[order[i]]}, ties by increasing index. */
+	static void sortFarthestFirst(int[] order, int from, int to, float[] key) {
+		long[] packed = new long[to - from];
+		// Non-negative floats order as their bits do; the complement sorts them descending.
+		for (int i = from; i < to; i++) packed[i - from] = ((long) (Integer.MAX_VALUE - Float.floatToRawIntBits(key[order[i]])) << 32) | order[i];
+		Arrays.sort(packed);
+		for (int i = from; i < to; i++) order[i] = (int) packed[i - from];
+	}
+
 	/** Larger distance wins; equal distances go to the lower original index, as a plain argmax would. */
 	private static boolean better(float value, int index, float bestValue, int bestIndex) {
 		return value > bestValue || (value == bestValue && index < bestIndex);
@@ -361,55 +382,5 @@ public final class CoresetSampler {
 		}
 		clusterMax[c] = max;
 		clusterArg[c] = arg;
-	}
-
-	/**
-	 * A partition of the points around anchors: random seeds refined by one Lloyd step computed on a
-	 * subsample (cluster quality only affects speed, never the selection), then every point assigned
-	 * to its nearest anchor by blocked matrix products.
-	 */
-	private static final class Clusters {
-		int count;
-		float[] anchors;
-		int[] order;
-		int[] start;
-
-		static Clusters build(NDManager manager, float[] x, int n, int dim, SplittableRandom random) {
-			// ~sqrt(n) clusters: finer ones prune more per centre but cost more to build (measured on bottle).
-			int m = (int) Math.max(1, Math.min(n, Math.round(Math.sqrt(n))));
-			int[] perm = IntStream.range(0, n).toArray();
-			int sample = Math.min(n, Math.max(m, n / 8));
-			for (int i = 0; i < sample; i++) {
-				int j = i + random.nextInt(n - i);
-				int t = perm[i];
-				perm[i] = perm[j];
-				perm[j] = t;
-			}
-			float[] anchors = rows(x, perm, 0, m, dim);
-			float[] subsample = rows(x, perm, 0, sample, dim);
-			int[] assignment;
-			try (NDManager local = manager.newSubManager()) {
-				anchors = KMeans.means(subsample, sample, dim, KMeans.assign(local, subsample, sample, anchors, m, dim), anchors, m);
-				assignment = KMeans.assign(local, x, n, anchors, m, dim);
-			}
-			int[] counts = new int[m + 1];
-			for (int a : assignment) counts[a + 1]++;
-			for (int c = 0; c < m; c++) counts[c + 1] += counts[c];
-			int[] fill = Arrays.copyOf(counts, m);
-			int[] order = new int[n];
-			for (int i = 0; i < n; i++) order[fill[assignment[i]]++] = i;
-			Clusters cl = new Clusters();
-			cl.count = m;
-			cl.anchors = anchors;
-			cl.order = order;
-			cl.start = counts;
-			return cl;
-		}
-
-		private static float[] rows(float[] x, int[] index, int from, int to, int dim) {
-			float[] out = new float[(to - from) * dim];
-			for (int i = from; i < to; i++) System.arraycopy(x, index[i] * dim, out, (i - from) * dim, dim);
-			return out;
-		}
 	}
 }

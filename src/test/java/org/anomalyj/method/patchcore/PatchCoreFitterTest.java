@@ -151,6 +151,35 @@ class PatchCoreFitterTest {
 	}
 
 	@Test
+	void laterChunksContinueTheGreedyLoopFromTheirExactDistancesToTheBank() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			// A first chunk, a noisy repeat of it (mostly covered by its own bank clusters) and new data.
+			float[] first = CoresetSamplerTest.blobs(800, DIM, 4, 21), repeat = first.clone(), novel = CoresetSamplerTest.blobs(800, DIM, 5, 22);
+			java.util.Random r = new java.util.Random(3);
+			for (int i = 0; i < repeat.length; i++) repeat[i] += (float) (r.nextGaussian() * 0.3);
+			float[][] chunks = {first, repeat, novel};
+			// The textbook continuation: exact squared distances to the bank so far, the first chunk's radius as the stop.
+			CoresetSampler sampler = new CoresetSampler(m, Progress.NONE);
+			CoresetSampler.Selection s = sampler.selection(first, 800, DIM, 80, 5);
+			float[] expected = rows(first, s.indices());
+			for (int c = 1; c < 3; c++) {
+				float[] toBank = CoresetSamplerTest.toBank(chunks[c], 800, expected, expected.length / DIM, DIM);
+				expected = concat(expected, rows(chunks[c], sampler.continueFrom(chunks[c], 800, DIM, 80, 5 + c, toBank, s.radius()).indices()));
+			}
+			try (PatchCore p = fit(m, concat(concat(first, repeat), novel), 2400, 0.1, 800)) {
+				assertTrue(expected.length / DIM > 100, "later chunks added centres");
+				assertArrayEquals(expected, bank(p));
+			}
+		}
+	}
+
+	private static float[] rows(float[] x, int[] index) {
+		float[] out = new float[index.length * DIM];
+		for (int i = 0; i < index.length; i++) System.arraycopy(x, index[i] * DIM, out, i * DIM, DIM);
+		return out;
+	}
+
+	@Test
 	void searchingTheBankInSlicesSelectsTheSameCentres() {
 		try (NDManager m = NDManager.newBaseManager()) {
 			// Three chunks, the middle one a repeat (mostly covered), the last one new data.
