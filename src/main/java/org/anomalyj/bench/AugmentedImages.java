@@ -12,13 +12,21 @@ import java.util.SplittableRandom;
 
 /**
  * A large training set made from a small one, for scale benchmarks: each image is a source image
- * flipped, shifted by a few pixels and brightness-jittered (seeded), written as PNG.
+ * flipped, shifted by a few pixels and brightness-jittered (seeded), written as PNG. With
+ * {@code varySize} each image is instead a random crop (75-100 % of each side) of a source,
+ * flipped, brightness-jittered and rescaled to 0.6-1.6 times the crop: a set of varying sizes and
+ * scales, whose patches are more diverse than copies' (harder for the coreset), as on a line that
+ * photographs parts at several distances.
  */
 public final class AugmentedImages {
 
 	private AugmentedImages() {}
 
 	public static List<Path> write(List<Path> sources, int count, long seed, Path dir) throws IOException {
+		return write(sources, count, seed, dir, false);
+	}
+
+	public static List<Path> write(List<Path> sources, int count, long seed, Path dir, boolean varySize) throws IOException {
 		if (sources.isEmpty()) throw new IOException("no source images to augment");
 		List<BufferedImage> images = new ArrayList<>();
 		for (Path p : sources) {
@@ -31,6 +39,12 @@ public final class AugmentedImages {
 		List<Path> out = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			BufferedImage src = images.get(random.nextInt(images.size()));
+			Path file = dir.resolve(String.format(Locale.ROOT, "aug_%06d.png", i));
+			if (varySize) {
+				ImageIO.write(cropAndRescale(src, random), "png", file.toFile());
+				out.add(file);
+				continue;
+			}
 			int w = src.getWidth(), h = src.getHeight();
 			boolean flipX = random.nextBoolean(), flipY = random.nextBoolean();
 			int dx = random.nextInt(-8, 9), dy = random.nextInt(-8, 9);
@@ -44,10 +58,40 @@ public final class AugmentedImages {
 						b = Math.min(255, (int) ((rgb & 255) * gain));
 					dst.setRGB(x, y, (r << 16) | (g << 8) | b);
 				}
-			Path file = dir.resolve(String.format(Locale.ROOT, "aug_%06d.png", i));
 			ImageIO.write(dst, "png", file.toFile());
 			out.add(file);
 		}
 		return out;
+	}
+
+	private static BufferedImage cropAndRescale(BufferedImage src, SplittableRandom random) {
+		int w = src.getWidth(), h = src.getHeight();
+		int cw = Math.max(1, (int) (w * (0.75 + 0.25 * random.nextDouble()))), ch = Math.max(1, (int) (h * (0.75 + 0.25 * random.nextDouble())));
+		int x0 = random.nextInt(w - cw + 1), y0 = random.nextInt(h - ch + 1);
+		boolean flipX = random.nextBoolean(), flipY = random.nextBoolean();
+		double gain = 0.9 + 0.2 * random.nextDouble(), scale = 0.6 + random.nextDouble();
+		int ow = Math.max(32, (int) (cw * scale)), oh = Math.max(32, (int) (ch * scale));
+		BufferedImage dst = new BufferedImage(ow, oh, BufferedImage.TYPE_INT_RGB);
+		// Bilinear resampling by hand (Java2D's is not specified to be the same everywhere): the same file on every machine.
+		for (int y = 0; y < oh; y++)
+			for (int x = 0; x < ow; x++) {
+				double sx = Math.min(cw - 1, Math.max(0, (x + 0.5) * cw / ow - 0.5)), sy = Math.min(ch - 1, Math.max(0, (y + 0.5) * ch / oh - 0.5));
+				int ix = (int) sx, iy = (int) sy, jx = Math.min(cw - 1, ix + 1), jy = Math.min(ch - 1, iy + 1);
+				double fx = sx - ix, fy = sy - iy;
+				int a = pixel(src, x0, y0, cw, ch, ix, iy, flipX, flipY), b = pixel(src, x0, y0, cw, ch, jx, iy, flipX, flipY),
+					c = pixel(src, x0, y0, cw, ch, ix, jy, flipX, flipY), d = pixel(src, x0, y0, cw, ch, jx, jy, flipX, flipY);
+				int rgb = 0;
+				for (int shift = 16; shift >= 0; shift -= 8) {
+					double v = (1 - fy) * ((1 - fx) * (a >> shift & 255) + fx * (b >> shift & 255)) + fy * ((1 - fx) * (c >> shift & 255) + fx * (d >> shift & 255));
+					rgb |= Math.min(255, (int) Math.round(v * gain)) << shift;
+				}
+				dst.setRGB(x, y, rgb);
+			}
+		return dst;
+	}
+
+	/** The crop's pixel (x, y) after the flips, as packed RGB. */
+	private static int pixel(BufferedImage src, int x0, int y0, int cw, int ch, int x, int y, boolean flipX, boolean flipY) {
+		return src.getRGB(x0 + (flipX ? cw - 1 - x : x), y0 + (flipY ? ch - 1 - y : y));
 	}
 }

@@ -42,10 +42,11 @@ final class BenchVerb implements Main.Verb {
 		if (args.length > 1 && args[1].equals("--help")) {
 			out.println("bench --data CATEGORY_DIR [--size 256] [--backbone NAME] [--batch 8] [--rounds 3] [--json FILE] [--device auto|cpu|gpu] [--no-startup]\n"
 				+ "bench --data CATEGORY_DIR --model FILE   (scoring and start-up of a trained model; no training)\n"
-				+ "bench --data CATEGORY_DIR --scale N   (train on N augmented copies of the good images: time and peak memory)");
+				+ "bench --data CATEGORY_DIR --scale N [--vary-size]   (train on N augmented copies of the good images: time and peak memory;\n"
+				+ "      --vary-size: random crops rescaled to 0.6-1.6 x, a set of varying sizes and scales)");
 			return;
 		}
-		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "backbone", "model", "batch", "rounds", "json", "device", "scale"), Set.of("no-startup"));
+		Arguments a = new Arguments("bench", args, 1, Set.of("data", "size", "backbone", "model", "batch", "rounds", "json", "device", "scale"), Set.of("no-startup", "vary-size"));
 		CategoryFolder category = CategoryFolder.open(a.path("data"));
 		if (a.integer("scale", 0) > 0) {
 			scale(category, a, out, err);
@@ -116,7 +117,8 @@ final class BenchVerb implements Main.Verb {
 
 	/**
 	 * Training at scale: {@code --scale N} augments the category's good images into N images
-	 * (seeded flips, shifts, brightness), trains on them with the default settings (10 % held out)
+	 * (seeded flips, shifts, brightness; with {@code --vary-size} crops of varying size and
+	 * scale, {@link AugmentedImages}), trains on them with the default settings (10 % held out)
 	 * and reports time and peak memory. Features stream into the method, so memory stays bounded:
 	 * run with an explicit heap limit (e.g. {@code -Xmx2g}) to show it; native memory is the engine's.
 	 */
@@ -125,18 +127,18 @@ final class BenchVerb implements Main.Verb {
 		Path dir = Files.createTempDirectory("anomalyj-scale");
 		try {
 			err.println("writing " + n + " augmented images to " + dir);
-			List<Path> images = AugmentedImages.write(category.trainImages(), n, 0, dir);
+			List<Path> images = AugmentedImages.write(category.trainImages(), n, 0, dir, a.flag("vary-size"));
 			ModelTrainer.Settings settings = ModelTrainer.Settings.DEFAULT.withInputSize(a.integer("size", 256))
 				.withDevice(DeviceChoice.parse(a.string("device", "auto")));
 			double before = ProcessMemory.peakResidentMiB();
 			try (AnomalyModel model = ModelTrainer.train(images, settings, Main.progress(err))) {
 				TrainingReport t = model.training();
 				out.printf(Locale.ROOT,
-					"scale %d images: %d trained, %d patches, %s, features %.1f s, fit %.1f s, calibration %.1f s, total %.1f s, "
-						+ "peak RSS %.0f MiB (before training %.0f), max heap %d MiB%n",
+					"scale %d images: %d trained, %d patches, %s, features %.1f s, fit %.1f s, calibration %.1f s, total %.1f s "
+						+ "(%.2f s per 100 k patches), peak RSS %.0f MiB (before training %.0f), max heap %d MiB%n",
 					n, t.images(), t.patches(), model.method().summary(),
 					t.featureSeconds(), t.fitSeconds(), t.calibrationSeconds(),
-					t.seconds(), ProcessMemory.peakResidentMiB(), before, Runtime.getRuntime().maxMemory() >> 20);
+					t.seconds(), t.seconds() * 1e5 / t.patches(), ProcessMemory.peakResidentMiB(), before, Runtime.getRuntime().maxMemory() >> 20);
 			}
 		} finally {
 			try (var files = Files.walk(dir)) {
