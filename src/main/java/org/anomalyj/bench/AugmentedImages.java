@@ -1,5 +1,7 @@
 package org.anomalyj.bench;
 
+import org.anomalyj.image.FloatResizer;
+
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.util.SplittableRandom;
  * A large training set made from a small one, for scale benchmarks: each image is a source image
  * flipped, shifted by a few pixels and brightness-jittered (seeded), written as PNG. With
  * {@code varySize} each image is instead a random crop (75-100 % of each side) of a source,
- * flipped, brightness-jittered and rescaled to 0.6-1.6 times the crop: a set of varying sizes and
+ * flipped, brightness-jittered and rescaled to 0.6-1.6 times the crop (the preprocessing's
+ * Pillow-style bilinear resize, {@link FloatResizer#bilinear}): a set of varying sizes and
  * scales, whose patches are more diverse than copies' (harder for the coreset), as on a line that
  * photographs parts at several distances.
  */
@@ -71,27 +74,17 @@ public final class AugmentedImages {
 		boolean flipX = random.nextBoolean(), flipY = random.nextBoolean();
 		double gain = 0.9 + 0.2 * random.nextDouble(), scale = 0.6 + random.nextDouble();
 		int ow = Math.max(32, (int) (cw * scale)), oh = Math.max(32, (int) (ch * scale));
+		int[] rgb = new int[ow * oh];
+		for (int shift = 16; shift >= 0; shift -= 8) {
+			float[] plane = new float[cw * ch];
+			for (int y = 0; y < ch; y++)
+				for (int x = 0; x < cw; x++)
+					plane[y * cw + x] = src.getRGB(x0 + (flipX ? cw - 1 - x : x), y0 + (flipY ? ch - 1 - y : y)) >> shift & 255;
+			float[] resized = FloatResizer.bilinear(plane, cw, ch, ow, oh);
+			for (int i = 0; i < rgb.length; i++) rgb[i] |= Math.max(0, Math.min(255, (int) Math.round(resized[i] * gain))) << shift;
+		}
 		BufferedImage dst = new BufferedImage(ow, oh, BufferedImage.TYPE_INT_RGB);
-		// Bilinear resampling by hand (Java2D's is not specified to be the same everywhere): the same file on every machine.
-		for (int y = 0; y < oh; y++)
-			for (int x = 0; x < ow; x++) {
-				double sx = Math.min(cw - 1, Math.max(0, (x + 0.5) * cw / ow - 0.5)), sy = Math.min(ch - 1, Math.max(0, (y + 0.5) * ch / oh - 0.5));
-				int ix = (int) sx, iy = (int) sy, jx = Math.min(cw - 1, ix + 1), jy = Math.min(ch - 1, iy + 1);
-				double fx = sx - ix, fy = sy - iy;
-				int a = pixel(src, x0, y0, cw, ch, ix, iy, flipX, flipY), b = pixel(src, x0, y0, cw, ch, jx, iy, flipX, flipY),
-					c = pixel(src, x0, y0, cw, ch, ix, jy, flipX, flipY), d = pixel(src, x0, y0, cw, ch, jx, jy, flipX, flipY);
-				int rgb = 0;
-				for (int shift = 16; shift >= 0; shift -= 8) {
-					double v = (1 - fy) * ((1 - fx) * (a >> shift & 255) + fx * (b >> shift & 255)) + fy * ((1 - fx) * (c >> shift & 255) + fx * (d >> shift & 255));
-					rgb |= Math.min(255, (int) Math.round(v * gain)) << shift;
-				}
-				dst.setRGB(x, y, rgb);
-			}
+		dst.setRGB(0, 0, ow, oh, rgb, 0, ow);
 		return dst;
-	}
-
-	/** The crop's pixel (x, y) after the flips, as packed RGB. */
-	private static int pixel(BufferedImage src, int x0, int y0, int cw, int ch, int x, int y, boolean flipX, boolean flipY) {
-		return src.getRGB(x0 + (flipX ? cw - 1 - x : x), y0 + (flipY ? ch - 1 - y : y));
 	}
 }
